@@ -1,0 +1,30 @@
+"""``python manage.py seed_demo``: build (or rebuild) the demo world of SPEC §5 and print the logins."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from portal.demo import DEMO_PASSWORD, World
+
+
+class Command(BaseCommand):
+    help = "Build the demo world (idempotent) and print a login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the login table.")
+
+    def handle(self, *args, **options):
+        world = World()
+        with transaction.atomic():
+            for path in settings.PORTAL_DEMO_BUILDERS:
+                import_string(path)(world)
+        if options["quiet_logins"]:
+            return
+        self.stdout.write(self.style.SUCCESS(f"Demo world ready. Logins (password for all: {DEMO_PASSWORD}):"))
+        seen = set()
+        for username, role, org in world.logins:
+            if username in seen:
+                continue
+            seen.add(username)
+            self.stdout.write(f"  {username:<10} {role:<28} {org}")

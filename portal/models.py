@@ -1,0 +1,146 @@
+"""Organisations, users and roles (SPEC §2), and the in-app inbox."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.roles import ORG_KIND_ROLE, OrgKind, Role
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def recommenders(self):
+        return self.filter(kind__in=[OrgKind.COUNTY_BUREAU, OrgKind.UNIVERSITY])
+
+    def host_units(self):
+        return self.filter(kind=OrgKind.HOST_UNIT)
+
+
+class Organisation(models.Model):
+    """Any body that has users: city bureau, recommender, host unit, expert pool, supervisor or audit firm."""
+
+    class HostType(models.TextChoices):
+        # Art. 3: workstations are recognised in these three kinds of institution.
+        STARTUP_SERVICE = "startup_service", _("Entrepreneurship service institution")
+        UNIVERSITY = "university", _("Higher-education institution")
+        HR_SERVICE = "hr_service", _("Human-resources service institution")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        blank=True,
+        help_text=_("Administrative code or unified social credit code."),
+    )
+    # A host unit belongs to a county (the recommender it normally applies through).
+    county = models.ForeignKey(
+        "self",
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="host_units",
+        limit_choices_to={"kind": OrgKind.COUNTY_BUREAU},
+    )
+    host_type = models.CharField(_("host unit type"), max_length=32, choices=HostType.choices, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_legal_person = models.BooleanField(
+        _("holds legal-person status"),
+        default=True,
+        help_text=_("Art. 11(4)1: losing legal-person status is a ground for natural exit."),
+    )
+    history = HistoricalRecords()
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["kind", "code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def role(self) -> str:
+        return ORG_KIND_ROLE[self.kind]
+
+    @property
+    def is_recommender(self) -> bool:
+        return self.kind in (OrgKind.COUNTY_BUREAU, OrgKind.UNIVERSITY)
+
+    @property
+    def display_short(self) -> str:
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    """A person with a login. The role follows from the organisation; administrators have none."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role(self) -> str:
+        if self.organisation_id is None:
+            return Role.ADMIN if self.is_superuser else Role.NONE
+        return self.organisation.role
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_authenticated and self.is_active and self.role in roles
+
+
+class Notification(models.Model):
+    """An in-app inbox message; e-mail is sent alongside by ``portal.notifications.notify``."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Scheduled jobs use a key so that running twice sends a reminder once.
+    dedup_key = models.CharField(max_length=200, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedup_key"],
+                condition=~models.Q(dedup_key=""),
+                name="notification_unique_dedup_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,52 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.dashboard import home_panels
+from portal.models import Notification
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "portal/landing.html")
+    return render(request, "portal/home.html", {"panels": home_panels(request.user)})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    notes = request.user.notifications.all()[:200]
+    return render(request, "portal/inbox.html", {"notifications": notes})
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return redirect(note.url or "inbox")
+
+
+@login_required
+@require_POST
+def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, _("%(count)d messages marked as read.") % {"count": count})
+    return redirect("inbox")
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# One command for a newcomer: install, build the demo world on the embedded default and serve it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WITH_BROWSER=0 scripts/setup.sh
+unset DATABASE_URL REDIS_URL SECRET_KEY
+.venv/bin/python manage.py migrate --no-input -v0
+.venv/bin/python manage.py seed_demo
+echo
+echo "Serving http://127.0.0.1:8000 (Ctrl-C to stop)"
+exec .venv/bin/python manage.py runserver 127.0.0.1:8000

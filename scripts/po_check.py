@@ -1,0 +1,42 @@
+"""Fail when a catalogue has an untranslated or fuzzy entry (the English UI is the source; Chinese must be complete)."""
+
+import re
+import sys
+from pathlib import Path
+
+ENTRY = re.compile(
+    r'(?:^#, (?P<flags>.*)\n)?^msgid (?P<id>(?:".*"\n)+)(?:^msgid_plural (?:".*"\n)+)?'
+    r'(?P<strs>(?:^msgstr(?:\[\d\])? (?:".*"\n)+)+)',
+    re.M,
+)
+
+
+def unquote(block: str) -> str:
+    return "".join(re.findall(r'"(.*)"', block))
+
+
+def problems(path: Path) -> list[str]:
+    out = []
+    for m in ENTRY.finditer(path.read_text(encoding="utf-8")):
+        msgid = unquote(m.group("id"))
+        if not msgid:
+            continue
+        if m.group("flags") and "fuzzy" in m.group("flags"):
+            out.append(f"{path}: fuzzy: {msgid!r}")
+        for s in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n)+)', m.group("strs"), re.M):
+            if not unquote(s):
+                out.append(f"{path}: untranslated: {msgid!r}")
+                break
+    return out
+
+
+def main(paths: list[str]) -> int:
+    found = [p for path in paths if Path(path).exists() for p in problems(Path(path))]
+    for line in found:
+        print(line)
+    print(f"{len(found)} untranslated or fuzzy entries")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install everything the portal needs on Debian with Python 3.11: the system pieces (a CJK font and
+# libharfbuzz-subset0 for WeasyPrint, gettext for the catalogues, poppler-utils for PDF checks, Chromium for the
+# browser tests), a virtual environment with the locked dependencies, and the compiled translations.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils)
+[[ "${WITH_BROWSER:-1}" == "1" ]] && APT_PACKAGES+=(chromium)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "Installing system packages: ${missing[*]}"
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
+    echo "Missing system packages and no root or sudo: run as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+"$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+if [[ ! -x .venv/bin/python ]]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -r requirements.lock -e '.[dev]'
+.venv/bin/python -m django compilemessages --ignore='.venv/*' >/dev/null
+echo "Setup complete."

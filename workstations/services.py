@@ -1,0 +1,86 @@
+"""Every write to a workstation's lifecycle goes through :func:`workstation_transition`."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from workstations.models import State, TransitionLog, Workstation
+
+
+class TransitionRefused(Exception):
+    """A transition that may not run now; ``problems`` say why, in the user's language."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class TransitionInfo:
+    name: str
+    label: str
+    target: str
+    needs_reason: bool
+    article: str
+
+
+def transition_meta(name: str) -> TransitionInfo:
+    for t in Workstation._meta.get_field("state").get_all_transitions(Workstation):
+        if t.name == name:
+            custom = t.custom or {}
+            return TransitionInfo(
+                name=t.name,
+                label=str(custom.get("label", t.name)),
+                target=t.target,
+                needs_reason=bool(custom.get("needs_reason")),
+                article=custom.get("article", ""),
+            )
+    raise KeyError(name)
+
+
+def workstation_transition(*, workstation: Workstation | int, transition: str, actor, reason: str = "") -> Workstation:
+    """Run ``transition`` on the workstation as ``actor`` (None: the system), under a row lock, and log it.
+
+    Two users clicking at once cannot both win: the second one waits for the lock, then finds the state moved on
+    and gets ``TransitionRefused``. Raises ``PermissionDenied`` when the actor's role or organisation may not run it.
+    """
+    pk = workstation.pk if isinstance(workstation, Workstation) else workstation
+    with transaction.atomic():
+        locked = Workstation.objects.select_for_update().select_related("host_unit").get(pk=pk)
+        method = getattr(locked, transition, None)
+        if method is None or not hasattr(method, "_django_fsm"):
+            raise ValueError(f"unknown transition {transition!r}")
+        if not can_proceed(method, check_conditions=False):
+            raise TransitionRefused(
+                [_("This cannot be done while the workstation is “%(state)s”.") % {"state": State(locked.state).label}]
+            )
+        # Role and organisation first, conditions after, so that the refusal names the right cause.
+        if not method._django_fsm.has_transition_perm(locked, locked.state, actor):
+            raise PermissionDenied(_("You may not do this to this workstation."))
+        problems = locked.blockers(transition)
+        if problems:
+            raise TransitionRefused(problems)
+        meta = transition_meta(transition)
+        if meta.needs_reason and not reason.strip():
+            raise TransitionRefused([_("Please give a reason.")])
+        from_state = locked.state
+        method()
+        locked.save()
+        TransitionLog.objects.create(
+            workstation=locked,
+            transition=transition,
+            from_state=from_state,
+            to_state=locked.state,
+            actor=actor,
+            reason=reason.strip(),
+        )
+    return locked
+
+
+def available_transitions(workstation: Workstation, user) -> list[TransitionInfo]:
+    """The transitions ``user`` could run now (for buttons); the service checks again on submit."""
+    names = [t.name for t in workstation.get_available_user_state_transitions(user)]
+    return [transition_meta(n) for n in names]
