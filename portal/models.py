@@ -146,4 +146,5 @@ class Notification(models.Model):
         return self.subject
 
 
+from portal.audit import AuditChainHead, AuditEvent  # noqa: E402,F401  (registered here so migrations find them)
 from portal.uploads import StoredFile  # noqa: E402,F401  (registered here so migrations find it)
