@@ -144,3 +144,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# Models kept in their own modules (the working-day calendar, official documents), registered with the portal app here.
+from portal.documents.models import DocumentCounter, OfficialDocument  # noqa: E402, F401
+from portal.workdays.models import CalendarDay  # noqa: E402, F401
