@@ -48,5 +48,5 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     started = time.perf_counter()
     html = render_to_string(template_name, context)
     pdf = HTML(string=html, base_url=base_url or "file:///", url_fetcher=_local_fetcher()).write_pdf()
-    logger.info("rendered %s in %.0f ms", template_name, (time.perf_counter() - started) * 1000)
+    logger.debug("rendered %s in %.0f ms", template_name, (time.perf_counter() - started) * 1000)
     return pdf

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import chinese_calendar
+from django.utils import timezone
 
 FIRST_LIBRARY_YEAR = 2004
 LIBRARY = "library"
@@ -17,7 +18,7 @@ STAFF = "staff"
 
 def library_years(until: int | None = None) -> list[int]:
     """The years the installed package knows, from 2004 up to the first year it refuses."""
-    until = until or dt.date.today().year + 3
+    until = until or timezone.localdate().year + 3
     years = []
     for year in range(FIRST_LIBRARY_YEAR, until + 1):
         try:

@@ -1,10 +1,9 @@
 """Staff pages of the working-day calendar: which years are covered, and the form for one year."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.permissions import role_required
@@ -18,7 +17,7 @@ MIN_YEAR, MAX_YEAR = 2004, 2100
 @role_required(Role.CITY_STAFF)
 def calendar_years(request: HttpRequest) -> HttpResponse:
     coverage = year_coverage()
-    this_year = dt.date.today().year
+    this_year = timezone.localdate().year
     years = sorted(set(coverage) | {this_year, this_year + 1})
     rows = [
         {
