@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from portal.workdays.models import CalendarDay
@@ -222,9 +224,6 @@ def year_schedule(year: int) -> tuple[list[HolidayRange], list[MakeupDay]]:
 
 def year_coverage() -> dict[int, dict]:
     """Per year present in the table: number of days, and whether staff entered it."""
-    from django.db.models import Count, Q
-    from django.db.models.functions import ExtractYear
-
     rows = (
         CalendarDay.objects.annotate(year=ExtractYear("date"))
         .values("year")
