@@ -9,7 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.documents.services import sequence_next
@@ -67,17 +67,17 @@ def plaque_layout(spec: dict, name: str) -> dict:
 def render_plaque(plaque: Plaque) -> bytes:
     """The plaque PDF: one page of exactly the specified size."""
     spec = plaque_spec()
-    with translation.override("zh-hans"):
-        return render_pdf(
-            PLAQUE_TEMPLATE,
-            {
-                "plaque": plaque,
-                "spec": spec,
-                "layout": plaque_layout(spec, plaque.name),
-                "date_text": chinese_year_month(plaque.issued_on),
-                "number_label": "编号：",
-            },
-        )
+    return render_pdf(
+        PLAQUE_TEMPLATE,
+        {
+            "plaque": plaque,
+            "spec": spec,
+            "layout": plaque_layout(spec, plaque.name),
+            "date_text": chinese_year_month(plaque.issued_on),
+            "number_label": "编号：",
+        },
+        language="zh-hans",
+    )
 
 
 def plaque_issue(*, workstation: Workstation, actor, issued_on: dt.date | None = None) -> Plaque:

@@ -11,9 +11,8 @@ from django.db import connection, transaction
 
 from portal.documents import rendering
 from portal.documents.models import OfficialDocument
-from portal.documents.rendering import official_date, render_official_document
+from portal.documents.rendering import official_date, render_official_document, uses_harfbuzz_subset
 from portal.documents.services import document_issue, format_document_number
-from portal.pdf import uses_harfbuzz_subset
 from tests.portal.pdf_checks import all_fonts_embedded, page_count, page_size_mm, pdf_fonts, pdf_text
 
 NAMES = ["张明远大众创业指导大师工作室", "刘思琪大众创业指导大师工作室", "欧阳雪大众创业指导大师工作室"]

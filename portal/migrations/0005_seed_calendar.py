@@ -14,6 +14,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0002_calendar_and_documents")]
+    dependencies = [("portal", "0004_calendar_and_documents")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
