@@ -262,5 +262,7 @@ PORTAL_HOME_PANELS = [
 ]
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
+    "portal.workdays.demo.build",
     "workstations.demo.build",
+    "workstations.plaque_demo.build",
 ]
