@@ -144,3 +144,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+from portal.uploads import StoredFile  # noqa: E402,F401  (registered here so migrations find it)

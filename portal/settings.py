@@ -235,6 +235,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING", "propagate": True},
         "axes": {"level": "WARNING", "propagate": True},
+        "weasyprint": {"level": "ERROR", "propagate": True},
+        "fontTools": {"level": "WARNING", "propagate": True},
     },
 }
 

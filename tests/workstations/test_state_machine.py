@@ -173,3 +173,12 @@ def test_recommender_of_another_county_cannot_act(other_clerk, make_ws):
 def test_workstation_name_follows_article_6_5():
     ws = factories.WorkstationFactory(lead_mentor_name="张伟")
     assert ws.name == "张伟大众创业指导大师工作室"
+
+
+def test_the_generated_lifecycle_page_matches_the_code(settings):
+    from pathlib import Path
+
+    from workstations.lifecycle_doc import render
+
+    page = Path(settings.BASE_DIR, "docs", "state-machine.md").read_text(encoding="utf-8")
+    assert page == render(), "run: python manage.py document_lifecycle"
