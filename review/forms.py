@@ -90,9 +90,7 @@ class RecusalForm(forms.Form):
         if review_round.is_draft:
             self.fields["expert"].queryset = review_round.panel.members.order_by("username")
         else:
-            self.fields["expert"].queryset = User.objects.filter(review_seats__round=review_round).order_by(
-                "username"
-            )
+            self.fields["expert"].queryset = User.objects.filter(review_seats__round=review_round).order_by("username")
 
 
 class DeclareForm(forms.Form):

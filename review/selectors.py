@@ -33,9 +33,7 @@ def get_candidate_for(user, round_pk: int, candidate_pk: int) -> tuple[ReviewRou
     """The candidate page: staff and the supervisor, or an expert of the round who is not recused from it."""
     review_round = get_round_for(user, round_pk)
     try:
-        candidate = review_round.candidates.select_related("workstation", "workstation__host_unit").get(
-            pk=candidate_pk
-        )
+        candidate = review_round.candidates.select_related("workstation", "workstation__host_unit").get(pk=candidate_pk)
     except RoundCandidate.DoesNotExist as exc:
         raise Http404(_("Not found, or not yours to see.")) from exc
     if user.role == Role.EXPERT and candidate.recusals.filter(expert=user).exists():
@@ -54,13 +52,9 @@ def candidates_of(review_round: ReviewRound) -> list[RoundCandidate]:
 
 def expert_view_of(user, review_round: ReviewRound, candidates) -> dict[int, str]:
     """For each candidate, what the expert can do: "vote", "voted" or "recused"."""
-    voted = set(
-        Participation.objects.filter(round=review_round, expert=user).values_list("candidate_id", flat=True)
-    )
+    voted = set(Participation.objects.filter(round=review_round, expert=user).values_list("candidate_id", flat=True))
     recused = set(review_round.recusals.filter(expert=user).values_list("candidate_id", flat=True))
-    return {
-        c.pk: "recused" if c.pk in recused else "voted" if c.pk in voted else "vote" for c in candidates
-    }
+    return {c.pk: "recused" if c.pk in recused else "voted" if c.pk in voted else "vote" for c in candidates}
 
 
 def attendance(review_round: ReviewRound) -> dict:

@@ -97,7 +97,7 @@ def round_set_candidates(*, review_round: ReviewRound, workstations, actor) -> R
     require_role(actor, Role.CITY_STAFF)
     locked = _lock(review_round)
     _require_draft(locked)
-    wanted = {ws.pk: ws for ws in workstations}
+    wanted = {ws.pk: ws for ws in Workstation.objects.filter(pk__in=[w.pk for w in workstations]).order_by("pk")}
     problems = []
     busy = set(
         RoundCandidate.objects.filter(

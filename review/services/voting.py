@@ -81,6 +81,7 @@ def ballot_cast(*, candidate: RoundCandidate | int, choice: str, actor) -> str:
 @sensitive_variables("code")
 def receipt_check(*, review_round: ReviewRound, code: str, actor) -> Ballot | None:
     """After the close, an expert of the round finds its ballot by the receipt code: included, and counted as cast."""
+    review_round = ReviewRound.objects.get(pk=review_round.pk)
     if not (actor.has_role(Role.EXPERT) and review_round.experts.filter(expert=actor).exists()):
         raise PermissionDenied(_("Only experts of the round can check a receipt."))
     if not review_round.is_closed:
@@ -96,6 +97,7 @@ def round_recount(*, review_round: ReviewRound, actor) -> RecountResult:
     """The supervisor (or staff) recounts a closed round from the stored ballots and compares with its record."""
     if not (actor is None or actor.has_role(Role.SUPERVISOR, Role.CITY_STAFF)):
         raise PermissionDenied(_("Only the supervisor and city staff can re-count."))
+    review_round = ReviewRound.objects.get(pk=review_round.pk)
     if not review_round.is_closed:
         raise ReviewError(_("Only a closed round can be re-counted."))
     result = recount(review_round)

@@ -93,7 +93,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_expert": user.role == Role.EXPERT,
     }
     if user.role == Role.EXPERT:
-        context["my"] = selectors.expert_view_of(user, review_round, candidates)
+        mine = selectors.expert_view_of(user, review_round, candidates)
+        for candidate in candidates:
+            candidate.my_part = mine[candidate.pk]
         context["declare_form"] = DeclareForm()
     if user.role in (Role.CITY_STAFF, Role.SUPERVISOR) and not review_round.is_draft:
         context["attendance"] = selectors.attendance(review_round)

@@ -11,8 +11,10 @@ from workstations.models import State, Workstation
 
 class ExpertFactory(factories.UserFactory):
     organisation = factory.LazyFunction(
-        lambda: factories.ExpertPoolFactory._meta.model.objects.filter(kind=OrgKind.EXPERT_POOL).first()
-        or factories.ExpertPoolFactory()
+        lambda: (
+            factories.ExpertPoolFactory._meta.model.objects.filter(kind=OrgKind.EXPERT_POOL).first()
+            or factories.ExpertPoolFactory()
+        )
     )
     username = factory.Sequence(lambda n: f"expert{n}")
 
@@ -37,7 +39,9 @@ def draft_round(staff, *, experts: int = 7, candidates: int = 1, experts_list=No
     """A draft round with ``experts`` new experts on its panel and ``candidates`` recommended workstations."""
     experts_list = experts_list or [ExpertProfileFactory().user for _ in range(experts)]
     workstations = workstations or [recommended_workstation(lead=f"候选{i}") for i in range(candidates)]
-    panel = services.panel_create(name="评审专家组", call_reference="平人社〔2026〕1号", members=experts_list, actor=staff)
+    panel = services.panel_create(
+        name="评审专家组", call_reference="平人社〔2026〕1号", members=experts_list, actor=staff
+    )
     rule.setdefault("min_eligible", 1)
     review_round = services.round_create(panel=panel, title="第一轮评审", actor=staff, **rule)
     services.round_set_candidates(review_round=review_round, workstations=workstations, actor=staff)

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def vote_all(candidate, experts, choices):
-    return [services.ballot_cast(candidate=candidate, choice=c, actor=e) for e, c in zip(experts, choices, strict=False)]
+    return [
+        services.ballot_cast(candidate=candidate, choice=c, actor=e) for e, c in zip(experts, choices, strict=False)
+    ]
 
 
 def test_open_moves_candidates_under_review_and_freezes(staff):
@@ -102,7 +104,7 @@ def test_auto_flagged_and_declared_recusals_shrink_the_base(staff, host_unit):
     colleague = ExpertProfileFactory(employer=host_unit).user
     others = [ExpertProfileFactory().user for _ in range(6)]
     ws = recommended_workstation(host_unit=host_unit)
-    review_round, experts, [cand] = draft_round(staff, experts_list=[colleague, *others], workstations=[ws])
+    review_round, _experts, [cand] = draft_round(staff, experts_list=[colleague, *others], workstations=[ws])
     assert Recusal.objects.get(expert=colleague).source == Recusal.Source.AUTO
     services.recusal_declare(review_round=review_round, candidate=cand, reason="曾为其提供咨询", actor=others[0])
     services.round_open(review_round=review_round, actor=staff)
