@@ -91,21 +91,20 @@ class BallotRule:
 
     def describe(self) -> list[str]:
         """The rule in words, as shown on the round page and the results sheet."""
+        quorum = (
+            _("Quorum: at least %(num)d/%(den)d of %(base)s cast a ballot on the candidate.")
+            if self.quorum_comparison == Comparison.AT_LEAST
+            else _("Quorum: more than %(num)d/%(den)d of %(base)s cast a ballot on the candidate.")
+        )
+        passing = (
+            _("Pass: approve votes at least %(num)d/%(den)d of %(base)s.")
+            if self.pass_comparison == Comparison.AT_LEAST
+            else _("Pass: approve votes more than %(num)d/%(den)d of %(base)s.")
+        )
         lines = [
-            _("Quorum: %(cmp)s %(num)d/%(den)d of %(base)s cast a ballot on the candidate.")
-            % {
-                "cmp": _comparison_words(self.quorum_comparison),
-                "num": self.quorum_numerator,
-                "den": self.quorum_denominator,
-                "base": Base(self.quorum_base).label,
-            },
-            _("Pass: approve votes %(cmp)s %(num)d/%(den)d of %(base)s.")
-            % {
-                "cmp": _comparison_words(self.pass_comparison),
-                "num": self.pass_numerator,
-                "den": self.pass_denominator,
-                "base": Base(self.pass_base).label,
-            },
+            quorum
+            % {"num": self.quorum_numerator, "den": self.quorum_denominator, "base": Base(self.quorum_base).label},
+            passing % {"num": self.pass_numerator, "den": self.pass_denominator, "base": Base(self.pass_base).label},
         ]
         if self.pass_base == Base.VOTED:
             lines.append(
@@ -124,10 +123,6 @@ class BallotRule:
             )
         lines.append(_("Recused experts leave the base of the candidate they are recused from."))
         return lines
-
-
-def _comparison_words(comparison: str) -> str:
-    return _("at least") if comparison == Comparison.AT_LEAST else _("more than")
 
 
 def meets(count: int, numerator: int, denominator: int, base: int, comparison: str) -> bool:
