@@ -4,11 +4,12 @@ Lock order, everywhere: the round first (``select_for_update``), then the workst
 ``workstation_transition``). Casting a ballot locks the round too, so a close and a vote never interleave.
 """
 
+import logging
 import secrets
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,8 @@ from review.records import canonical_json, freeze_record, result_record, sha256_
 from review.rules import DECIDED_FAIL, DECIDED_PASS, NEEDS_DECISION, BallotRule
 from workstations.models import State, Workstation
 from workstations.services import workstation_transition
+
+logger = logging.getLogger(__name__)
 
 
 class ReviewError(Exception):
@@ -286,6 +289,7 @@ def round_close(*, review_round: ReviewRound, actor) -> ReviewRound:
         [Ballot(id=uuid.uuid4(), candidate_id=c, choice=choice, receipt_hash=receipt) for c, choice, receipt in rows]
     )
     staged.delete()
+    transaction.on_commit(_vacuum_staging)
     locked.status = ReviewRound.Status.CLOSED
     locked.closed_at = timezone.now()
     locked.closed_by = actor
@@ -316,6 +320,20 @@ def round_close(*, review_round: ReviewRound, actor) -> ReviewRound:
         url=reverse("review:round_oversight", args=[locked.pk]),
     )
     return locked
+
+
+def _vacuum_staging() -> None:
+    """Reclaim the deleted staging rows at once, so that their dead tuples do not linger on disk (ballot-secrecy.md).
+
+    VACUUM cannot run inside a transaction; when the close was itself nested in one, autovacuum does it later.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM review_stagedballot")
+    except DatabaseError:
+        logger.warning("could not vacuum the staging ballot table; autovacuum will")
 
 
 @transaction.atomic
