@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import checks  # noqa: F401  (registers the deploy checks)
+        from portal import checks, signals  # noqa: F401  (registers deploy checks and audit receivers)

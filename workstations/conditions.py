@@ -52,6 +52,16 @@ def _review_decided(decision: str) -> Callable:
     return check_fn
 
 
+def _plaque_handed_over(workstation) -> list[str]:
+    """Art. 6(5): the workstation becomes active when its plaque has been handed over."""
+    plaque = getattr(workstation, "plaque", None)
+    if plaque is None:
+        return [_("No plaque has been made for this workstation.")]
+    if plaque.handed_over_on is None:
+        return [_("Record to whom and when the plaque was handed over.")]
+    return []
+
+
 CHECKS: dict[str, list[Callable]] = {
     "submit": [_application_problems],
     "resubmit": [_application_problems],
@@ -60,6 +70,7 @@ CHECKS: dict[str, list[Callable]] = {
     "pass_review": [_review_decided("pass")],
     "fail_review": [_review_decided("fail")],
     "clear_publicity": [],
+    "issue_plaque": [_plaque_handed_over],
 }
 
 

@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from portal.audit import AuditEvent
 from review.models import StagedBallot
 from review.rules import Choice
 from tests.review.factories import open_round
@@ -114,6 +115,12 @@ def test_nothing_outside_the_ballot_tables_holds_a_choice_or_receipt(
         clean(repr(key) + repr(value), "the cache")
     for message in mail.outbox:
         clean(message.subject + message.body, "an e-mail")
+    # The audit trail records every action but never a vote or a receipt check (not even that one was made).
+    for event in AuditEvent.objects.all():
+        text = repr(event.payload())
+        clean(text, "the audit trail")
+        assert "ballot_cast" not in text and "ballot_confirm" not in text and "receipt" not in text
+    assert AuditEvent.objects.filter(action="http.post").exists()  # the close was audited
 
 
 def test_get_on_the_voting_endpoints_is_refused(client, staff):
