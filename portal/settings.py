@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 # Ballot secrecy (docs/ballot-secrecy.md): requests to these views never reach the audit trail.
-AUDIT_EXCLUDED_URL_NAMES: list[str] = []
+AUDIT_EXCLUDED_URL_NAMES: list[str] = ["review:ballot_confirm", "review:ballot_cast", "review:receipt_check"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -270,10 +270,12 @@ PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Port
 # portal reaches them by these dotted paths only, so that it imports none of the stage apps.
 PORTAL_HOME_PANELS = [
     "workstations.dashboard.home_panels",
+    "review.dashboard.home_panels",
 ]
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
     "portal.workdays.demo.build",
     "workstations.demo.build",
+    "review.demo.build",
     "workstations.plaque_demo.build",
 ]

@@ -12,13 +12,16 @@ from workstations.plaques import Plaque
 from workstations.services import TransitionRefused, workstation_transition
 
 # (transition, from state, to state, the actor fixture allowed to run it). Transitions whose conditions read data of
-# the stage apps (submit, resubmit, recommend) are covered allowed-path in tests/applications.
-TABLE = [
-    ("return_for_revision", State.SUBMITTED, State.RETURNED, "clerk"),
-    ("decline", State.SUBMITTED, State.NOT_RECOMMENDED, "clerk"),
+# the stage apps (submit, resubmit, recommend; start/pass/fail review) are covered allowed-path in tests/applications
+# and tests/review; here only their refusals.
+CONDITIONED = [
     ("start_review", State.RECOMMENDED, State.UNDER_REVIEW, "staff"),
     ("pass_review", State.UNDER_REVIEW, State.REVIEW_PASSED, "staff"),
     ("fail_review", State.UNDER_REVIEW, State.REVIEW_FAILED, "staff"),
+]
+TABLE = [
+    ("return_for_revision", State.SUBMITTED, State.RETURNED, "clerk"),
+    ("decline", State.SUBMITTED, State.NOT_RECOMMENDED, "clerk"),
     ("requeue_review", State.UNDER_REVIEW, State.RECOMMENDED, "staff"),
     ("publish", State.REVIEW_PASSED, State.IN_PUBLICITY, "staff"),
     ("clear_publicity", State.IN_PUBLICITY, State.PUBLICITY_CLEARED, "staff"),
@@ -80,7 +83,7 @@ def test_transition_allowed_for_its_role_and_logged(actors, make_ws, name, sourc
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "target", "allowed"), TABLE)
+@pytest.mark.parametrize(("name", "source", "target", "allowed"), TABLE + CONDITIONED)
 def test_transition_refused_for_every_other_role(actors, make_ws, name, source, target, allowed):
     ws = make_ws(source)
     for role in ROLES:
@@ -93,9 +96,9 @@ def test_transition_refused_for_every_other_role(actors, make_ws, name, source, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "target", "allowed"), TABLE)
+@pytest.mark.parametrize(("name", "source", "target", "allowed"), TABLE + CONDITIONED)
 def test_transition_refused_from_every_other_state(actors, make_ws, name, source, target, allowed):
-    sources = {row[1] for row in TABLE if row[0] == name}
+    sources = {row[1] for row in TABLE + CONDITIONED if row[0] == name}
     for state in State:
         if state in sources:
             continue
