@@ -5,9 +5,10 @@ and removed on exit (Art. 11(4)). Writes are in ``workstations.plaque_services``
 """
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from portal.uploads import private_storage
 
 PLAQUE_SERIES = "plaque"
 
@@ -18,7 +19,7 @@ def format_plaque_number(year: int, seq: int) -> str:
 
 
 def _private_storage():
-    return storages["private"]
+    return private_storage
 
 
 class PlaqueQuerySet(models.QuerySet):

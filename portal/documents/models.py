@@ -1,13 +1,14 @@
 """Per-year counters and the official documents the city bureau issues."""
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.uploads import private_storage
+
 
 def _private_storage():
-    return storages["private"]
+    return private_storage
 
 
 class DocumentCounter(models.Model):
