@@ -251,8 +251,10 @@ PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Port
 # portal reaches them by these dotted paths only, so that it imports none of the stage apps.
 PORTAL_HOME_PANELS = [
     "workstations.dashboard.home_panels",
+    "applications.dashboard.home_panels",
 ]
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
     "workstations.demo.build",
+    "applications.demo.build",
 ]
