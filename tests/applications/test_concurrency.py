@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from applications import services
 from applications.models import Application
@@ -37,7 +37,7 @@ def test_two_recommendations_cannot_exceed_the_quota():
         except TransitionRefused:
             results.append("refused")
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=run, args=(a, c)) for a, c in zip(apps, clerks, strict=True)]
     for t in threads:
