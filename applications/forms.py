@@ -72,9 +72,21 @@ class StaffForm(forms.ModelForm):
         return _clean_phone(self.cleaned_data["phone"])
 
 
-StaffFormSet = forms.inlineformset_factory(
-    Application, StaffMember, form=StaffForm, extra=2, can_delete=True, max_num=50, validate_max=True
-)
+def staff_formset(data, *, instance: Application):
+    """Enough empty rows to reach the five staff of Art. 5(3)1 in one go, and always at least one more."""
+    from applications.eligibility import MIN_STAFF
+
+    existing = instance.staff.count()
+    formset_class = forms.inlineformset_factory(
+        Application,
+        StaffMember,
+        form=StaffForm,
+        extra=max(1, MIN_STAFF - existing),
+        can_delete=True,
+        max_num=50,
+        validate_max=True,
+    )
+    return formset_class(data, instance=instance, prefix="staff")
 
 
 class StatementsForm(forms.ModelForm):

@@ -91,7 +91,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         kwargs["recommenders"] = services.recommender_choices(application.host_unit)
     data = request.POST if request.method == "POST" else None
     if current.form_class is None:
-        form = forms.StaffFormSet(data, instance=application, prefix="staff")
+        form = forms.staff_formset(data, instance=application)
     else:
         form = current.form_class(data, **kwargs)
     if request.method == "POST" and form.is_valid():

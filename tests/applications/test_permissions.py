@@ -14,7 +14,11 @@ from workstations.models import State
 def submitted(host_unit, host_user):
     app = make_application(host_unit=host_unit)
     services.material_add(
-        application=app, mentor=app.lead_mentor, kind="id_card", title="身份证", uploaded=upload("id.png", png_bytes()),
+        application=app,
+        mentor=app.lead_mentor,
+        kind="id_card",
+        title="身份证",
+        uploaded=upload("id.png", png_bytes()),
         actor=host_user,
     )
     services.application_submit(application=app, actor=host_user)
