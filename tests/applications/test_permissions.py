@@ -51,7 +51,7 @@ def test_other_organisations_get_404_for_every_url(client, request, submitted, w
     for url in urls(submitted):
         response = client.get(url)
         assert response.status_code == 404, url
-        assert b"PNG" not in response.content
+        assert b"\x89PNG" not in response.content
 
 
 @pytest.mark.django_db
