@@ -82,8 +82,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
+    "portal.middleware.TwoFactorMiddleware",
+    "portal.middleware.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Ballot secrecy (docs/ballot-secrecy.md): requests to these views never reach the audit trail.
+AUDIT_EXCLUDED_URL_NAMES: list[str] = []
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -148,6 +152,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 SESSION_COOKIE_AGE = int(os.environ.get("PORTAL_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Two-factor login for city staff, experts and supervisors (SPEC §5) is enforced in production; the embedded demo
+# offers it to everyone without forcing it, so that the demo logins work without an authenticator app.
+PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", default=PRODUCTION)
+OTP_TOTP_ISSUER = "平顶山市大众创业指导大师工作室管理平台"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -255,6 +263,8 @@ PORTAL_HOME_PANELS = [
 ]
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
+    "portal.workdays.demo.build",
     "workstations.demo.build",
+    "workstations.plaque_demo.build",
     "applications.demo.build",
 ]

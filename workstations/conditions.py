@@ -32,6 +32,16 @@ def _has_application(workstation) -> list[str]:
     return []
 
 
+def _plaque_handed_over(workstation) -> list[str]:
+    """Art. 6(5): the workstation becomes active when its plaque has been handed over."""
+    plaque = getattr(workstation, "plaque", None)
+    if plaque is None:
+        return [_("No plaque has been made for this workstation.")]
+    if plaque.handed_over_on is None:
+        return [_("Record to whom and when the plaque was handed over.")]
+    return []
+
+
 CHECKS: dict[str, list[Callable]] = {
     "submit": [_call_open, _application_problems],
     "resubmit": [_call_open, _application_problems],
@@ -40,6 +50,7 @@ CHECKS: dict[str, list[Callable]] = {
     "pass_review": [],
     "fail_review": [],
     "clear_publicity": [],
+    "issue_plaque": [_plaque_handed_over],
 }
 
 

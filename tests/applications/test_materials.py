@@ -43,8 +43,8 @@ def test_pdf_and_png_are_stored_privately(client, host_user, app, settings):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("setup.pdf", ELF, "不是PDF、JPEG或PNG文件"),
-        ("report.pdf", HTML, "不是PDF、JPEG或PNG文件"),
+        ("setup.pdf", ELF, "按文件内容检查"),
+        ("report.pdf", HTML, "按文件内容检查"),
         ("photo.png", b"", "空文件"),
     ],
 )

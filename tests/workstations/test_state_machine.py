@@ -1,11 +1,14 @@
 """The lifecycle of SPEC §3, transition by transition: allowed for the right role, refused for every other."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
 from tests import factories
 from workstations.models import State, TransitionLog, Workstation
+from workstations.plaques import Plaque
 from workstations.services import TransitionRefused, workstation_transition
 
 # (transition, from state, to state, the actor fixture allowed to run it). Transitions whose conditions read data of
@@ -40,9 +43,21 @@ def actors(request):
 @pytest.fixture
 def make_ws(host_unit):
     def make(state):
-        return Workstation.objects.create(
+        ws = Workstation.objects.create(
             host_unit=host_unit, recommender=host_unit.county, lead_mentor_name="张伟", state=state
         )
+        if state == State.CERTIFIED:
+            # issue_plaque needs a plaque handed over (Art. 6(5)); tests/workstations/test_plaques.py covers it.
+            Plaque.objects.create(
+                workstation=ws,
+                number=f"T-{ws.pk}",
+                name=ws.name,
+                issued_on=date(2026, 6, 1),
+                issued_by=factories.UserFactory(organisation=factories.CityBureauFactory()),
+                handed_over_to="李主任",
+                handed_over_on=date(2026, 6, 5),
+            )
+        return ws
 
     return make
 
@@ -170,3 +185,12 @@ def test_recommender_of_another_county_cannot_act(other_clerk, make_ws):
 def test_workstation_name_follows_article_6_5():
     ws = factories.WorkstationFactory(lead_mentor_name="张伟")
     assert ws.name == "张伟大众创业指导大师工作室"
+
+
+def test_the_generated_lifecycle_page_matches_the_code(settings):
+    from pathlib import Path
+
+    from workstations.lifecycle_doc import render
+
+    page = Path(settings.BASE_DIR, "docs", "state-machine.md").read_text(encoding="utf-8")
+    assert page == render(), "run: python manage.py document_lifecycle"
