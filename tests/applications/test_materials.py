@@ -31,7 +31,8 @@ def test_pdf_and_png_are_stored_privately(client, host_user, app, settings):
     assert app.materials.count() == 2
     stored = app.materials.get(title="证书").file
     assert stored.content_type == "application/pdf"
-    # Outside every public path (the media and static roots).
+    # In the private storage, outside every public path (the media and static roots).
+    assert stored.file.path.startswith(settings.STORAGES["private"]["OPTIONS"]["location"])
     assert not stored.file.path.startswith((str(settings.MEDIA_ROOT), str(settings.STATIC_ROOT)))
     response = client.get(reverse("applications:material_download", args=[app.pk, app.materials.get(title="证书").pk]))
     assert response["Content-Disposition"].startswith("attachment")
