@@ -271,6 +271,7 @@ PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Port
 PORTAL_HOME_PANELS = [
     "workstations.dashboard.home_panels",
     "review.dashboard.home_panels",
+    "applications.dashboard.home_panels",
 ]
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
@@ -278,4 +279,5 @@ PORTAL_DEMO_BUILDERS = [
     "workstations.demo.build",
     "review.demo.build",
     "workstations.plaque_demo.build",
+    "applications.demo.build",
 ]

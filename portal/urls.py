@@ -20,6 +20,7 @@ urlpatterns = [
     path("workstations/", include("workstations.urls")),
     path("review/", include("review.urls")),
     path("calendar/", include("portal.workdays.urls")),
+    path("applications/", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -18,6 +18,14 @@ def _application_problems(workstation) -> list[str]:
     return list(application.submission_problems())
 
 
+def _call_open(workstation) -> list[str]:
+    """Art. 6(1): applications are accepted (and resubmitted) only while the call is open."""
+    application = getattr(workstation, "application", None)
+    if application is None:
+        return []
+    return list(application.call_problems())
+
+
 def _has_application(workstation) -> list[str]:
     if getattr(workstation, "application", None) is None:
         return [_("No application has been filled in.")]
@@ -63,8 +71,8 @@ def _plaque_handed_over(workstation) -> list[str]:
 
 
 CHECKS: dict[str, list[Callable]] = {
-    "submit": [_application_problems],
-    "resubmit": [_application_problems],
+    "submit": [_call_open, _application_problems],
+    "resubmit": [_call_open, _application_problems],
     "recommend": [_has_application],
     "start_review": [_in_open_round],
     "pass_review": [_review_decided("pass")],

@@ -1,0 +1,8 @@
+"""Calls, people, applications and their materials (Art. 5–7)."""
+
+from applications.models.applications import Application, ApplicationQuerySet
+from applications.models.calls import Call, Quota
+from applications.models.materials import Material
+from applications.models.people import Mentor, StaffMember
+
+__all__ = ["Application", "ApplicationQuerySet", "Call", "Material", "Mentor", "Quota", "StaffMember"]

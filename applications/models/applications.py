@@ -1,0 +1,202 @@
+"""The application (申报) of a host unit in one call: Art. 5 conditions and the Art. 7 report."""
+
+from django.db import models
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from portal.crypto import EncryptedTextField
+from portal.formatting import mask_phone
+from portal.models import Organisation
+from portal.roles import Role
+from workstations.models import State
+
+# States in which the host unit may still change what it filled in (closing the call locks them too).
+EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
+# A recommended candidate uses one quota place whatever happens to it later.
+QUOTA_STATES = frozenset(
+    {
+        State.RECOMMENDED,
+        State.UNDER_REVIEW,
+        State.REVIEW_PASSED,
+        State.REVIEW_FAILED,
+        State.IN_PUBLICITY,
+        State.PUBLICITY_CLEARED,
+        State.NOT_RECOGNISED,
+        State.CERTIFIED,
+        State.ACTIVE,
+        State.RECTIFYING,
+        State.DEREGISTERED,
+        State.REVOKED,
+    }
+)
+
+# Art. 7(2): the five sections of the application report, in the order of the measures.
+REPORT_SECTIONS = [
+    ("report_profile", _("Mentor profiles and main achievements of recent years")),
+    ("report_necessity", _("Necessity of the workstation and existing strengths")),
+    ("report_management", _("Management system and plan targets")),
+    ("report_site", _("Site, equipment and other working conditions provided")),
+    ("report_talent", _("Policies and measures for building the mentor talent team")),
+]
+# Art. 5(3)2–4: the statements of the host unit.
+STATEMENTS = [
+    ("statement_policy_publicity", _("How the unit publicises and implements the laws, regulations and policies")),
+    ("statement_policy_implementation", _("How the unit coordinates the preferential policies for entrepreneurship")),
+    ("statement_talent_system", _("The unit's system to train, evaluate, select, use and motivate mentors")),
+]
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Host unit: its own; recommender: those addressed to it once submitted; city staff and supervisor: all.
+
+        Experts see none here: the review app widens this to the candidates of the panels an expert sits on.
+        """
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        role = user.role
+        if role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN):
+            return self
+        if role == Role.HOST_UNIT:
+            return self.filter(workstation__host_unit_id=user.organisation_id)
+        if role == Role.RECOMMENDER:
+            return self.filter(workstation__recommender_id=user.organisation_id).exclude(workstation__state=State.DRAFT)
+        # Role.EXPERT: extended by the review app (panel membership); nothing by default.
+        return self.none()
+
+    def with_related(self):
+        return self.select_related(
+            "workstation", "workstation__host_unit", "workstation__recommender", "call", "lead_mentor"
+        )
+
+
+class Application(models.Model):
+    workstation = models.OneToOneField(
+        "workstations.Workstation",
+        verbose_name=_("workstation"),
+        on_delete=models.CASCADE,
+        related_name="application",
+    )
+    call = models.ForeignKey(
+        "applications.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
+    )
+    # Step 1: the host unit.
+    unit_profile = models.TextField(_("profile of the host unit"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), blank=True)
+    # Step 2: the team (Art. 5(3)1).
+    lead_mentor = models.ForeignKey(
+        "applications.Mentor",
+        verbose_name=_("lead mentor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_applications",
+    )
+    mentors = models.ManyToManyField(
+        "applications.Mentor", verbose_name=_("mentors"), blank=True, related_name="applications"
+    )
+    # Step 4: statements (Art. 5(3)2–4).
+    statement_policy_publicity = models.TextField(STATEMENTS[0][1], blank=True)
+    statement_policy_implementation = models.TextField(STATEMENTS[1][1], blank=True)
+    statement_talent_system = models.TextField(STATEMENTS[2][1], blank=True)
+    # Step 5: the application report (Art. 7(2)).
+    report_profile = models.TextField(REPORT_SECTIONS[0][1], blank=True)
+    report_necessity = models.TextField(REPORT_SECTIONS[1][1], blank=True)
+    report_management = models.TextField(REPORT_SECTIONS[2][1], blank=True)
+    report_site = models.TextField(REPORT_SECTIONS[3][1], blank=True)
+    report_talent = models.TextField(REPORT_SECTIONS[4][1], blank=True)
+    # Step 6: site and equipment (Art. 5(3)5).
+    site_address = models.CharField(_("site address"), max_length=200, blank=True)
+    site_area = models.DecimalField(_("site area (m²)"), max_digits=8, decimal_places=1, null=True, blank=True)
+    equipment = models.TextField(_("equipment"), blank=True)
+    site_provided = models.BooleanField(
+        _("the host unit provides the site and equipment needed (Art. 5(3)5)"), default=False
+    )
+    # Step 7: where it goes (Art. 6(2)).
+    recommender = models.ForeignKey(
+        Organisation,
+        verbose_name=_("recommender"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="addressed_applications",
+    )
+    # Set by the recommender: 1 is its first choice.
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    recommended_at = models.DateTimeField(_("recommended at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.workstation)
+
+    @property
+    def host_unit(self) -> Organisation:
+        return self.workstation.host_unit
+
+    @property
+    def state(self) -> str:
+        return self.workstation.state
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask_phone(self.contact_phone)
+
+    @property
+    def is_editable(self) -> bool:
+        """The host unit may change it: still a draft or returned, and the call open (closing locks drafts)."""
+        return self.workstation.state in EDITABLE_STATES and self.call.is_open()
+
+    def report_sections(self) -> list[tuple[str, str]]:
+        return [(str(label), getattr(self, name)) for name, label in REPORT_SECTIONS]
+
+    def statements(self) -> list[tuple[str, str]]:
+        return [(str(label), getattr(self, name)) for name, label in STATEMENTS]
+
+    def team_mentors(self) -> list:
+        """The further mentors (not the lead), in name order."""
+        return [m for m in self.mentors.all() if m.pk != self.lead_mentor_id]
+
+    def eligibility(self):
+        from applications.eligibility import evaluate
+
+        return evaluate(self)
+
+    def completeness_problems(self) -> list[str]:
+        """Art. 7: what is still missing from the form, step by step."""
+        problems = []
+        if not (self.address and self.contact_person and self.contact_phone and self.unit_profile):
+            problems.append(_g("Host unit: fill in the profile, address, contact person and contact phone."))
+        if self.lead_mentor_id is None:
+            problems.append(_g("Team: choose the lead mentor."))
+        empty = [str(label) for name, label in REPORT_SECTIONS if not getattr(self, name).strip()]
+        if empty:
+            problems.append(_g("Application report: write the sections %(sections)s.") % {"sections": "、".join(empty)})
+        if self.recommender_id is None:
+            problems.append(_g("Recommender: choose where the application goes."))
+        return problems
+
+    def submission_problems(self) -> list[str]:
+        """Everything that blocks submission: missing parts (Art. 7) and hard conditions not met (Art. 5)."""
+        problems = self.completeness_problems()
+        problems.extend(check.fix for check in self.eligibility() if check.blocks)
+        return problems
+
+    def call_problems(self) -> list[str]:
+        """Art. 6(1): applications are accepted only while the call is open."""
+        if self.call.is_open():
+            return []
+        return [
+            _g("The call “%(call)s” is not open: applications were accepted until %(date)s.")
+            % {"call": self.call.title, "date": self.call.closes_on.isoformat()}
+        ]

@@ -1,0 +1,51 @@
+"""Art. 7(3): scans of ID cards, certificates, awards and honours, per person, stored privately with versions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.uploads import StoredFile
+
+
+class MaterialQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Whoever may see the application may see its materials (the review app widens it for experts)."""
+        from applications.models.applications import Application
+
+        return self.filter(application__in=Application.objects.visible_to(user))
+
+
+class Material(models.Model):
+    class Kind(models.TextChoices):
+        ID_CARD = "id_card", _("ID card")
+        CERTIFICATE = "certificate", _("Qualification certificate")
+        AWARD = "award", _("Award certificate")
+        HONOUR = "honour", _("Honour certificate")
+        OTHER = "other", _("Other supporting material")
+
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="materials"
+    )
+    mentor = models.ForeignKey(
+        "applications.Mentor",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="materials",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    # The current version; replacing a file stores a new StoredFile that points to this one (the old stays).
+    file = models.OneToOneField(StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="material")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MaterialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["application", "mentor__name", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.title

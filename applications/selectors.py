@@ -1,0 +1,106 @@
+"""Reads of the applications app that are more than a ``get`` (lists, counts, the quota board)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from applications.models import Application, Call, Material, Quota
+from applications.models.applications import QUOTA_STATES
+from portal.permissions import get_visible_or_404
+from workstations.models import State
+
+
+def get_application_for(user, pk: int) -> Application:
+    """The application ``pk`` if ``user`` may see it, else 404 (STYLE habit 3)."""
+    return get_visible_or_404(Application.objects.with_related(), user, pk=pk)
+
+
+def get_material_for(user, application: Application, pk: int) -> Material:
+    try:
+        return Material.objects.visible_to(user).select_related("file").get(application=application, pk=pk)
+    except Material.DoesNotExist as exc:
+        raise Http404(_("Not found, or not yours to see.")) from exc
+
+
+def application_list_for(user) -> QuerySet[Application]:
+    return Application.objects.visible_to(user).with_related().order_by("-updated_at", "-id")
+
+
+def application_for_display(application: Application) -> Application:
+    """Load what the read-only view and the PDF show, in a fixed number of queries."""
+    return (
+        Application.objects.with_related()
+        .prefetch_related(
+            "mentors",
+            "staff",
+            Prefetch("materials", queryset=Material.objects.select_related("file", "mentor")),
+        )
+        .get(pk=application.pk)
+    )
+
+
+@dataclass
+class QuotaLine:
+    quota: Quota
+    used: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.quota.places - self.used, 0)
+
+
+def quota_board(call: Call) -> list[QuotaLine]:
+    """Per recommender: places, used (recommended and beyond) and remaining."""
+    used = dict(
+        Application.objects.filter(call=call, workstation__state__in=QUOTA_STATES)
+        .values_list("workstation__recommender_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    quotas = call.quotas.select_related("recommender")
+    return [QuotaLine(q, used.get(q.recommender_id, 0)) for q in quotas]
+
+
+def quota_line_for(call: Call, recommender_id: int) -> QuotaLine | None:
+    return next((line for line in quota_board(call) if line.quota.recommender_id == recommender_id), None)
+
+
+def recommender_queue(call: Call, recommender_id: int) -> dict[str, list[Application]]:
+    """What a recommender works on in a call: waiting, recommended (ranked) and decided or returned."""
+    rows = list(
+        Application.objects.with_related()
+        .filter(call=call, workstation__recommender_id=recommender_id)
+        .exclude(workstation__state=State.DRAFT)
+        .annotate(n_mentors=Count("mentors", distinct=True), n_staff=Count("staff", distinct=True))
+        .order_by("rank", "submitted_at", "id")
+    )
+    return {
+        "waiting": [a for a in rows if a.workstation.state == State.SUBMITTED],
+        "recommended": [a for a in rows if a.workstation.state in QUOTA_STATES],
+        "other": [a for a in rows if a.workstation.state in (State.RETURNED, State.NOT_RECOMMENDED)],
+    }
+
+
+def call_candidates(call: Call, *, recommender_id: int | None = None, state: str = "") -> QuerySet[Application]:
+    qs = Application.objects.with_related().filter(call=call)
+    if recommender_id:
+        qs = qs.filter(workstation__recommender_id=recommender_id)
+    if state:
+        qs = qs.filter(workstation__state=state)
+    return qs.order_by("workstation__recommender__kind", "workstation__recommender__name", "rank", "id")
+
+
+def call_counts(call: Call) -> list[dict]:
+    """Counts of candidates by recommender and state, for the city's view of a call."""
+    states = [State.DRAFT, State.SUBMITTED, State.RETURNED, State.RECOMMENDED, State.NOT_RECOMMENDED]
+    aggregates = {s.value: Count("id", filter=Q(workstation__state=s)) for s in states}
+    aggregates["beyond"] = Count("id", filter=Q(workstation__state__in=QUOTA_STATES - {State.RECOMMENDED}))
+    aggregates["total"] = Count("id")
+    return list(
+        Application.objects.filter(call=call)
+        .values("workstation__recommender_id", "workstation__recommender__name")
+        .annotate(**aggregates)
+        .order_by("workstation__recommender__name")
+    )

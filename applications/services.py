@@ -1,0 +1,316 @@
+"""Every write of the applications app (Art. 5–7 and 6(1)–(2)). Views call these; nothing else writes."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Application, Call, Material, Mentor, Quota
+from applications.models.applications import QUOTA_STATES
+from portal.crypto import blind_index
+from portal.notifications import notify_organisation
+from portal.permissions import require_role
+from portal.roles import OrgKind, Role
+from portal.uploads import store_upload
+from workstations.models import State, Workstation
+from workstations.services import TransitionRefused, workstation_transition
+
+
+class ApplicationLocked(TransitionRefused):
+    """The host unit may not change the application now (submitted, or the call closed)."""
+
+
+# --- calls (Art. 6(1)) --------------------------------------------------------------------------------------------
+
+
+def call_save(*, call: Call, quotas: dict[int, int], actor) -> Call:
+    """Art. 6(1): the city bureau issues a call with its conditions, dates, grant and a quota per recommender."""
+    require_role(actor, Role.CITY_STAFF)
+    with transaction.atomic():
+        if call.pk is None:
+            call.created_by = actor
+        call.full_clean()
+        call.save()
+        for recommender_id, places in quotas.items():
+            if places:
+                Quota.objects.update_or_create(call=call, recommender_id=recommender_id, defaults={"places": places})
+            else:
+                Quota.objects.filter(call=call, recommender_id=recommender_id).delete()
+    return call
+
+
+def call_close(*, call: Call, actor) -> Call:
+    """Close the call early: from now on no application is submitted and drafts are locked."""
+    require_role(actor, Role.CITY_STAFF)
+    Call.objects.filter(pk=call.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+    call.refresh_from_db()
+    return call
+
+
+# --- mentors ------------------------------------------------------------------------------------------------------
+
+
+def mentor_save(*, mentor: Mentor, id_number: str, actor) -> Mentor:
+    """A mentor record of the host unit, reusable in later calls; the ID number is kept encrypted."""
+    require_role(actor, Role.HOST_UNIT)
+    if mentor.pk is None:
+        mentor.host_unit = actor.organisation
+    elif mentor.host_unit_id != actor.organisation_id:
+        raise PermissionDenied(_("This belongs to another organisation."))
+    mentor.set_id_number(id_number)
+    mentor.save()
+    return mentor
+
+
+def mentor_id_taken(*, host_unit, id_number: str, exclude_pk: int | None = None) -> bool:
+    qs = Mentor.objects.filter(host_unit=host_unit, id_number_index=blind_index(id_number.strip().upper()))
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+# --- the application ------------------------------------------------------------------------------------------------
+
+
+def recommender_choices(host_unit):
+    """Art. 6(2): its county bureau, or for a university host unit also the city's universities."""
+    from portal.models import Organisation
+
+    ids = [host_unit.county_id] if host_unit.county_id else []
+    qs = Organisation.objects.filter(pk__in=ids)
+    if host_unit.host_type == host_unit.HostType.UNIVERSITY:
+        qs = Organisation.objects.filter(pk__in=ids) | Organisation.objects.filter(kind=OrgKind.UNIVERSITY)
+    return qs.order_by("kind", "name")
+
+
+def application_start(*, call: Call, actor) -> Application:
+    """A host unit starts an application: the workstation row is born here, as a draft (SPEC §3)."""
+    require_role(actor, Role.HOST_UNIT)
+    if not call.is_open():
+        raise TransitionRefused([_("This call is not open for applications.")])
+    host = actor.organisation
+    with transaction.atomic():
+        workstation = Workstation.objects.create(host_unit=host, recommender=host.county)
+        application = Application.objects.create(
+            workstation=workstation,
+            call=call,
+            recommender=host.county,
+            address=host.address,
+            contact_person=host.contact_person,
+            contact_phone=host.contact_phone,
+        )
+    return application
+
+
+def _check_editable(application: Application, actor) -> None:
+    require_role(actor, Role.HOST_UNIT)
+    if application.workstation.host_unit_id != actor.organisation_id:
+        raise PermissionDenied(_("This belongs to another organisation."))
+    if not application.is_editable:
+        raise ApplicationLocked(
+            [_("This application can no longer be changed: it has been submitted or the call is closed.")]
+        )
+
+
+def _sync_workstation(application: Application) -> None:
+    """The workstation carries the lead mentor's name (Art. 6(5)) and the recommender; its state is not touched."""
+    Workstation.objects.filter(pk=application.workstation_id).update(
+        lead_mentor_name=application.lead_mentor.name if application.lead_mentor_id else "",
+        recommender_id=application.recommender_id,
+        updated_at=timezone.now(),
+    )
+
+
+def application_save_step(*, application: Application, form, actor) -> Application:
+    """Save one step of the guided form (a valid ModelForm bound to ``application``) into the draft."""
+    _check_editable(application, actor)
+    with transaction.atomic():
+        saved = form.save()
+        if application.lead_mentor_id and not application.mentors.filter(pk=application.lead_mentor_id).exists():
+            # The lead is also a mentor of the workstation, so that one list of people holds everybody.
+            application.mentors.add(application.lead_mentor_id)
+        _sync_workstation(saved)
+    return saved
+
+
+def application_save_staff(*, application: Application, formset, actor) -> None:
+    _check_editable(application, actor)
+    with transaction.atomic():
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for order, obj in enumerate(instances):
+            obj.application = application
+            obj.order = order
+            obj.save()
+
+
+def _host_link(application: Application) -> str:
+    return reverse("applications:detail", args=[application.pk])
+
+
+def application_submit(*, application: Application, actor) -> Application:
+    """Art. 6(2): the host unit submits (or resubmits) to its recommender; refused while anything blocks it."""
+    transition = "resubmit" if application.workstation.state == State.RETURNED else "submit"
+    with transaction.atomic():
+        workstation_transition(workstation=application.workstation_id, transition=transition, actor=actor)
+        Application.objects.filter(pk=application.pk).update(submitted_at=timezone.now())
+        application.refresh_from_db()
+        name = application.workstation.name
+        notify_organisation(
+            organisation=application.recommender,
+            subject=_("New application to recommend: %(name)s") % {"name": name},
+            body=_("%(unit)s submitted an application in “%(call)s”.")
+            % {"unit": application.host_unit, "call": application.call},
+            url=_host_link(application),
+        )
+        notify_organisation(
+            organisation=application.host_unit,
+            subject=_("Application submitted: %(name)s") % {"name": name},
+            body=_("It has gone to %(rec)s.") % {"rec": application.recommender},
+            url=_host_link(application),
+        )
+    return application
+
+
+def _decide(application: Application, *, transition: str, actor, reason: str, subject: str) -> Application:
+    with transaction.atomic():
+        workstation_transition(
+            workstation=application.workstation_id, transition=transition, actor=actor, reason=reason
+        )
+        application.refresh_from_db()
+        application.workstation.refresh_from_db()
+        notify_organisation(
+            organisation=application.host_unit,
+            subject=subject % {"name": application.workstation.name},
+            body=reason,
+            url=_host_link(application),
+        )
+    return application
+
+
+def application_return(*, application: Application, actor, reason: str) -> Application:
+    """Art. 6(2): the recommender sends it back for revision, with a reason."""
+    return _decide(
+        application,
+        transition="return_for_revision",
+        actor=actor,
+        reason=reason,
+        subject=_("Application returned for revision: %(name)s"),
+    )
+
+
+def application_decline(*, application: Application, actor, reason: str) -> Application:
+    """Art. 6(2): the recommender does not select it, with a reason."""
+    return _decide(
+        application,
+        transition="decline",
+        actor=actor,
+        reason=reason,
+        subject=_("Application not recommended: %(name)s"),
+    )
+
+
+def quota_used(*, call: Call, recommender_id: int) -> int:
+    return Application.objects.filter(
+        call=call, workstation__recommender_id=recommender_id, workstation__state__in=QUOTA_STATES
+    ).count()
+
+
+def application_recommend(*, application: Application, actor) -> Application:
+    """Art. 6(2): the recommender selects a candidate within its quota; it takes the next rank.
+
+    The quota row is locked first (then the workstation, inside the transition), so two clerks recommending at the
+    same moment are serialised and the second sees the first one's place as used.
+    """
+    with transaction.atomic():
+        quota = (
+            Quota.objects.select_for_update()
+            .filter(call_id=application.call_id, recommender_id=application.workstation.recommender_id)
+            .first()
+        )
+        places = quota.places if quota else 0
+        used = quota_used(call=application.call, recommender_id=application.workstation.recommender_id)
+        if used >= places:
+            raise TransitionRefused(
+                [_("The quota is used up: %(used)d of %(places)d places.") % {"used": used, "places": places}]
+            )
+        workstation_transition(workstation=application.workstation_id, transition="recommend", actor=actor)
+        top = Application.objects.filter(
+            call_id=application.call_id,
+            workstation__recommender_id=application.workstation.recommender_id,
+            workstation__state__in=QUOTA_STATES,
+        ).aggregate(m=Max("rank"))["m"]
+        Application.objects.filter(pk=application.pk).update(rank=(top or 0) + 1, recommended_at=timezone.now())
+        application.refresh_from_db()
+        application.workstation.refresh_from_db()
+        notify_organisation(
+            organisation=application.host_unit,
+            subject=_("Application recommended to the city: %(name)s") % {"name": application.workstation.name},
+            body=_("Recommended by %(rec)s as number %(rank)d.")
+            % {"rec": application.workstation.recommender, "rank": application.rank},
+            url=_host_link(application),
+        )
+    return application
+
+
+def application_move_rank(*, application: Application, up: bool, actor) -> None:
+    """The recommender orders its recommended candidates (1 = first choice) by swapping neighbours."""
+    require_role(actor, Role.RECOMMENDER)
+    if application.workstation.recommender_id != actor.organisation_id:
+        raise PermissionDenied(_("This belongs to another organisation."))
+    with transaction.atomic():
+        list(
+            Quota.objects.select_for_update().filter(call_id=application.call_id, recommender_id=actor.organisation_id)
+        )
+        ranked = list(
+            Application.objects.select_for_update()
+            .filter(
+                call_id=application.call_id,
+                workstation__recommender_id=actor.organisation_id,
+                workstation__state=State.RECOMMENDED,
+                rank__isnull=False,
+            )
+            .order_by("rank", "id")
+        )
+        ids = [a.pk for a in ranked]
+        if application.pk not in ids:
+            raise TransitionRefused([_("Only recommended candidates still on the list can be reordered.")])
+        i = ids.index(application.pk)
+        j = i - 1 if up else i + 1
+        if 0 <= j < len(ranked):
+            ranked[i].rank, ranked[j].rank = ranked[j].rank, ranked[i].rank
+            for app in (ranked[i], ranked[j]):
+                Application.objects.filter(pk=app.pk).update(rank=app.rank)
+
+
+# --- materials (Art. 7(3)) ----------------------------------------------------------------------------------------
+
+
+def material_add(
+    *, application: Application, mentor: Mentor | None, kind: str, title: str, uploaded, actor
+) -> Material:
+    """Store an uploaded scan privately and attach it to the application (and to a person when given)."""
+    _check_editable(application, actor)
+    with transaction.atomic():
+        stored = store_upload(uploaded=uploaded, actor=actor)
+        return Material.objects.create(application=application, mentor=mentor, kind=kind, title=title, file=stored)
+
+
+def material_replace(*, material: Material, uploaded, actor) -> Material:
+    """A new version replaces the current one; the old version stays stored and linked."""
+    _check_editable(material.application, actor)
+    with transaction.atomic():
+        locked = Material.objects.select_for_update().get(pk=material.pk)
+        stored = store_upload(uploaded=uploaded, actor=actor, replaces=locked.file)
+        locked.file = stored
+        locked.save(update_fields=["file", "updated_at"])
+    return locked
+
+
+def material_remove(*, material: Material, actor) -> None:
+    """Detach a material from a draft; its stored versions stay (deleting evidence is never done here)."""
+    _check_editable(material.application, actor)
+    material.delete()

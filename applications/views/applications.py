@@ -1,0 +1,270 @@
+"""Host-unit views: start, the guided steps, mentors, materials, submission, the PDF."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import forms, selectors, services
+from applications.models import Call, Mentor
+from applications.views.steps import STEP_BY_SLUG, STEPS, next_step
+from portal.permissions import get_visible_or_404, role_required
+from portal.roles import Role
+from portal.uploads import file_response
+from workstations.models import State
+from workstations.selectors import timeline_for
+from workstations.services import TransitionRefused, available_transitions
+
+
+def _refused(request, exc: TransitionRefused) -> None:
+    for problem in exc.problems:
+        messages.error(request, problem)
+
+
+def _own_editable(request, pk: int):
+    application = selectors.get_application_for(request.user, pk)
+    if request.user.role != Role.HOST_UNIT:
+        raise PermissionDenied(_("Only the host unit edits its application."))
+    return application
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.application_list_for(request.user)
+    state = request.GET.get("state", "")
+    if state in State.values:
+        qs = qs.filter(workstation__state=state)
+    return render(
+        request,
+        "applications/application_list.html",
+        {"applications": qs[:200], "state": state, "open_calls": Call.objects.open_on()},
+    )
+
+
+@role_required(Role.HOST_UNIT)
+@require_POST
+def application_start(request: HttpRequest, call_pk: int) -> HttpResponse:
+    call = get_visible_or_404(Call.objects.all(), request.user, pk=call_pk)
+    try:
+        application = services.application_start(call=call, actor=request.user)
+    except TransitionRefused as exc:
+        _refused(request, exc)
+        return redirect("applications:call_detail", call.pk)
+    messages.success(request, _("Your application is started. It is saved after every step."))
+    return redirect("applications:step", application.pk, STEPS[0].slug)
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_display(selectors.get_application_for(request.user, pk))
+    user = request.user
+    context = {
+        "application": application,
+        "timeline": timeline_for(application.workstation),
+        "transitions": [t.name for t in available_transitions(application.workstation, user)],
+        "steps": STEPS,
+        "reason_form": forms.ReasonForm(),
+    }
+    if user.role == Role.HOST_UNIT and application.is_editable:
+        context["problems"] = application.submission_problems() + application.call_problems()
+    if user.role == Role.RECOMMENDER:
+        context["quota"] = selectors.quota_line_for(application.call, user.organisation_id)
+    return render(request, "applications/application_detail.html", context)
+
+
+@login_required
+def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    application = _own_editable(request, pk)
+    current = STEP_BY_SLUG.get(step)
+    if current is None:
+        raise Http404(_("No such step."))
+    if not application.is_editable:
+        messages.warning(request, _("This application can no longer be changed."))
+        return redirect("applications:detail", application.pk)
+    kwargs = {"instance": application}
+    if current.slug == "recommender":
+        kwargs["recommenders"] = services.recommender_choices(application.host_unit)
+    data = request.POST if request.method == "POST" else None
+    if current.form_class is None:
+        form = forms.staff_formset(data, instance=application)
+    else:
+        form = current.form_class(data, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if current.form_class is None:
+                services.application_save_staff(application=application, formset=form, actor=request.user)
+            else:
+                services.application_save_step(application=application, form=form, actor=request.user)
+        except TransitionRefused as exc:
+            _refused(request, exc)
+            return redirect("applications:detail", application.pk)
+        messages.success(request, _("Saved: %(step)s.") % {"step": current.title})
+        following = next_step(current.slug)
+        if "stay" in request.POST or following is None:
+            target = (
+                reverse("applications:step", args=[application.pk, current.slug])
+                if "stay" in request.POST
+                else reverse("applications:detail", args=[application.pk])
+            )
+            return redirect(target)
+        return redirect("applications:step", application.pk, following.slug)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST":
+        messages.error(request, _("Please correct the marked fields; nothing you typed has been lost."))
+    return render(
+        request,
+        "applications/application_step.html",
+        {
+            "application": application,
+            "step": current,
+            "steps": STEPS,
+            "form": form,
+            "is_formset": current.form_class is None,
+            "next_step": next_step(current.slug),
+        },
+        status=status,
+    )
+
+
+@role_required(Role.HOST_UNIT)
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own_editable(request, pk)
+    try:
+        services.application_submit(application=application, actor=request.user)
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Submitted to %(rec)s.") % {"rec": application.recommender})
+    return redirect("applications:detail", application.pk)
+
+
+@login_required
+def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from applications.documents import application_form_pdf
+    from portal.pdf import pdf_response
+
+    application = selectors.application_for_display(selectors.get_application_for(request.user, pk))
+    return pdf_response(application_form_pdf(application), f"申报表-{application.workstation.name}.pdf")
+
+
+# --- mentors ------------------------------------------------------------------------------------------------------
+
+
+@role_required(Role.HOST_UNIT)
+def mentor_list(request: HttpRequest) -> HttpResponse:
+    mentors = (
+        Mentor.objects.visible_to(request.user)
+        .annotate(n_applications=Count("applications", distinct=True))
+        .order_by("name")
+    )
+    return render(request, "applications/mentor_list.html", {"mentors": mentors})
+
+
+@role_required(Role.HOST_UNIT)
+def mentor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    mentor = get_visible_or_404(Mentor.objects.all(), request.user, pk=pk) if pk else Mentor()
+    form = forms.MentorForm(request.POST or None, instance=mentor, host_unit=request.user.organisation)
+    back = request.GET.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("applications:mentor_list")
+    if request.method == "POST" and form.is_valid():
+        mentor = form.save(commit=False)
+        services.mentor_save(
+            mentor=mentor,
+            id_number=form.cleaned_data["id_number_input"] or mentor.id_number,
+            actor=request.user,
+        )
+        messages.success(request, _("Mentor %(name)s saved.") % {"name": mentor.name})
+        return redirect(back)
+    return render(request, "applications/mentor_form.html", {"form": form, "mentor": mentor, "back": back})
+
+
+# --- materials (Art. 7(3)) ----------------------------------------------------------------------------------------
+
+
+@login_required
+def material_list(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_display(selectors.get_application_for(request.user, pk))
+    can_edit = request.user.role == Role.HOST_UNIT and application.is_editable
+    form = forms.MaterialForm(application=application)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("Only the host unit adds materials, while the application is open."))
+        form = forms.MaterialForm(request.POST, request.FILES, application=application)
+        if form.is_valid():
+            try:
+                services.material_add(
+                    application=application,
+                    mentor=form.cleaned_data["mentor"],
+                    kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"],
+                    uploaded=form.cleaned_data["upload"],
+                    actor=request.user,
+                )
+            except TransitionRefused as exc:
+                _refused(request, exc)
+            else:
+                messages.success(request, _("Uploaded: %(title)s.") % {"title": form.cleaned_data["title"]})
+            return redirect("applications:materials", application.pk)
+    return render(
+        request,
+        "applications/material_list.html",
+        {
+            "application": application,
+            "form": form,
+            "can_edit": can_edit,
+            "replace_form": forms.ReplaceForm(),
+            "steps": STEPS,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@role_required(Role.HOST_UNIT)
+@require_POST
+def material_replace(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
+    application = _own_editable(request, pk)
+    material = selectors.get_material_for(request.user, application, material_pk)
+    form = forms.ReplaceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.material_replace(material=material, uploaded=form.cleaned_data["upload"], actor=request.user)
+        except TransitionRefused as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("A new version of “%(title)s” is stored.") % {"title": material.title})
+    else:
+        for error in form.errors.get("upload", []):
+            messages.error(request, error)
+    return redirect("applications:materials", application.pk)
+
+
+@role_required(Role.HOST_UNIT)
+@require_POST
+def material_remove(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
+    application = _own_editable(request, pk)
+    material = selectors.get_material_for(request.user, application, material_pk)
+    try:
+        services.material_remove(material=material, actor=request.user)
+    except TransitionRefused as exc:
+        _refused(request, exc)
+    return redirect("applications:materials", application.pk)
+
+
+@login_required
+def material_download(request: HttpRequest, pk: int, material_pk: int, version_pk: int | None = None) -> HttpResponse:
+    """Served only after the user is authorised for the application (a guessed URL is a 404)."""
+    application = selectors.get_application_for(request.user, pk)
+    material = selectors.get_material_for(request.user, application, material_pk)
+    stored = material.file
+    if version_pk is not None:
+        stored = next((v for v in material.file.versions() if v.pk == version_pk), None)
+        if stored is None:
+            raise Http404(_("Not found, or not yours to see."))
+    return file_response(stored)

@@ -1,0 +1,169 @@
+"""Calls (Art. 6(1)), the recommender's desk (Art. 6(2)) and the city's view of all candidates."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import forms, selectors, services
+from applications.models import Call
+from portal.excel import Sheet, new_workbook, workbook_response
+from portal.formatting import format_date
+from portal.models import Organisation
+from portal.permissions import get_visible_or_404, role_required
+from portal.roles import Role
+from workstations.models import State
+from workstations.services import TransitionRefused
+
+
+@login_required
+def call_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "applications/call_list.html", {"calls": Call.objects.visible_to(request.user)})
+
+
+@login_required
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_visible_or_404(Call.objects.all(), request.user, pk=pk)
+    return render(request, "applications/call_detail.html", {"call": call, "board": selectors.quota_board(call)})
+
+
+@role_required(Role.CITY_STAFF)
+def call_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    call = get_visible_or_404(Call.objects.all(), request.user, pk=pk) if pk else Call()
+    form = forms.CallForm(request.POST or None, instance=call)
+    if request.method == "POST" and form.is_valid():
+        call = services.call_save(call=form.save(commit=False), quotas=form.quotas(), actor=request.user)
+        messages.success(request, _("Call saved."))
+        return redirect("applications:call_detail", call.pk)
+    return render(request, "applications/call_form.html", {"form": form, "call": call})
+
+
+@role_required(Role.CITY_STAFF)
+@require_POST
+def call_close(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_visible_or_404(Call.objects.all(), request.user, pk=pk)
+    services.call_close(call=call, actor=request.user)
+    messages.success(request, _("The call is closed; drafts are locked."))
+    return redirect("applications:call_detail", call.pk)
+
+
+@role_required(Role.CITY_STAFF, Role.SUPERVISOR)
+def call_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """SPEC §4 / issue 3(7): every candidate of a call by recommender and state, filterable, with counts."""
+    call = get_visible_or_404(Call.objects.all(), request.user, pk=pk)
+    recommender = request.GET.get("recommender", "")
+    recommender_id = int(recommender) if recommender.isdigit() else None
+    state = request.GET.get("state", "")
+    state = state if state in State.values else ""
+    return render(
+        request,
+        "applications/call_candidates.html",
+        {
+            "call": call,
+            "candidates": selectors.call_candidates(call, recommender_id=recommender_id, state=state),
+            "counts": selectors.call_counts(call),
+            "recommenders": Organisation.objects.recommenders().order_by("kind", "code", "name"),
+            "states": State,
+            "recommender_id": recommender_id,
+            "state": state,
+        },
+    )
+
+
+@role_required(Role.RECOMMENDER)
+def recommender_desk(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_visible_or_404(Call.objects.all(), request.user, pk=pk)
+    queue = selectors.recommender_queue(call, request.user.organisation_id)
+    return render(
+        request,
+        "applications/recommender_desk.html",
+        {"call": call, "queue": queue, "quota": selectors.quota_line_for(call, request.user.organisation_id)},
+    )
+
+
+@role_required(Role.RECOMMENDER)
+@require_POST
+def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return, decline (both with a reason) or recommend within the quota (Art. 6(2))."""
+    application = selectors.get_application_for(request.user, pk)
+    form = forms.ReasonForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    action = request.POST.get("action")
+    try:
+        if action == "recommend":
+            services.application_recommend(application=application, actor=request.user)
+            messages.success(request, _("Recommended as number %(rank)d.") % {"rank": application.rank})
+        elif action == "return":
+            services.application_return(application=application, actor=request.user, reason=reason)
+            messages.success(request, _("Returned to the host unit."))
+        elif action == "decline":
+            services.application_decline(application=application, actor=request.user, reason=reason)
+            messages.success(request, _("Not recommended."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except TransitionRefused as exc:
+        for problem in exc.problems:
+            messages.error(request, problem)
+    return redirect("applications:detail", application.pk)
+
+
+@role_required(Role.RECOMMENDER)
+@require_POST
+def application_move(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.get_application_for(request.user, pk)
+    try:
+        services.application_move_rank(application=application, up=request.POST.get("dir") == "up", actor=request.user)
+    except TransitionRefused as exc:
+        for problem in exc.problems:
+            messages.error(request, problem)
+    return redirect("applications:recommender_desk", application.call_id)
+
+
+@role_required(Role.RECOMMENDER, Role.CITY_STAFF)
+def recommendation_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 推荐汇总表: a recommender's ranked candidates (city staff pass ?recommender=<id>)."""
+    call = get_visible_or_404(Call.objects.all(), request.user, pk=pk)
+    if request.user.role == Role.RECOMMENDER:
+        recommender = request.user.organisation
+    else:
+        recommender_id = request.GET.get("recommender", "")
+        recommender = Organisation.objects.recommenders().filter(pk=int(recommender_id or 0)).first()
+        if recommender is None or not recommender_id.isdigit():
+            raise Http404(_("Choose a recommender."))
+    ranked = selectors.recommender_queue(call, recommender.pk)["recommended"]
+    wb = new_workbook()
+    sheet = Sheet(
+        wb,
+        _("Recommendation sheet"),
+        [
+            _("Rank"),
+            _("Workstation"),
+            _("Host unit"),
+            _("Lead mentor"),
+            _("Mentors"),
+            _("Staff"),
+            _("Eligibility"),
+            _("Recommended on"),
+        ],
+        caption=_("%(rec)s — recommendation sheet — %(call)s") % {"rec": recommender.name, "call": call.title},
+    )
+    for app in ranked:
+        checks = app.eligibility()
+        summary = "；".join(f"{c.label}：{c.status_label}" for c in checks if c.status != "met") or _("All met")
+        sheet.row(
+            [
+                app.rank,
+                app.workstation.name,
+                app.workstation.host_unit.name,
+                app.workstation.lead_mentor_name,
+                app.n_mentors,
+                app.n_staff,
+                summary,
+                format_date(app.recommended_at),
+            ]
+        )
+    sheet.fit()
+    return workbook_response(wb, f"推荐汇总表-{recommender.display_short}-{call.pk}.xlsx")

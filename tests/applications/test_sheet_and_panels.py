@@ -1,0 +1,71 @@
+"""The 推荐汇总表 export, the quota board on the call page and the home-page panels."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from applications import services
+from tests import factories
+from tests.applications.factories import CallFactory, QuotaFactory, make_application
+from workstations.models import State
+
+
+@pytest.fixture
+def call(county):
+    call = CallFactory()
+    QuotaFactory(call=call, recommender=county, places=3)
+    return call
+
+
+@pytest.mark.django_db
+def test_recommendation_sheet_lists_ranked_candidates(client, county, clerk, call):
+    names = ["=HYPERLINK(1)", "李娜"]
+    for name in names:
+        host = factories.HostUnitFactory(county=county)
+        lead = make_application(host_unit=host, call=call, state=State.SUBMITTED).lead_mentor
+        lead.name = name
+        lead.save()
+        app = lead.led_applications.get()
+        app.workstation.lead_mentor_name = name
+        app.workstation.save(update_fields=["lead_mentor_name"])
+        services.application_recommend(application=app, actor=clerk)
+    client.force_login(clerk)
+    response = client.get(reverse("applications:recommendation_sheet", args=[call.pk]))
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert "推荐汇总表" in rows[0][0]
+    assert rows[1][:2] == ("排序", "工作室")
+    assert [r[0] for r in rows[2:]] == [1, 2]
+    assert rows[2][3] == "'=HYPERLINK(1)"  # neutralised, never a formula
+    assert rows[3][3] == "李娜"
+
+
+@pytest.mark.django_db
+def test_call_page_shows_quota_used_and_remaining(client, county, clerk, call, host_user):
+    app = make_application(host_unit=factories.HostUnitFactory(county=county), call=call, state=State.SUBMITTED)
+    services.application_recommend(application=app, actor=clerk)
+    client.force_login(host_user)
+    page = client.get(reverse("applications:call_detail", args=[call.pk])).content.decode()
+    table = page.split('data-testid="quotas"')[1]
+    assert "<td>3</td><td>1</td><td>2</td>" in table
+
+
+@pytest.mark.django_db
+def test_host_unit_home_shows_returned_application(client, host_user, host_unit, call):
+    app = make_application(host_unit=host_unit, call=call, state=State.RETURNED)
+    client.force_login(host_user)
+    page = client.get(reverse("home")).content.decode()
+    assert "被退回的申报" in page
+    assert reverse("applications:detail", args=[app.pk]) in page
+
+
+@pytest.mark.django_db
+def test_recommender_home_shows_waiting_and_quota(client, clerk, host_unit, call):
+    make_application(host_unit=host_unit, call=call, state=State.SUBMITTED)
+    client.force_login(clerk)
+    page = client.get(reverse("home")).content.decode()
+    assert "待遴选推荐" in page
+    assert "名额已用：0 / 3" in page
