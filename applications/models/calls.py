@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from portal.models import Organisation
 from portal.roles import OrgKind
@@ -75,7 +76,7 @@ class Call(models.Model):
             return str(_("Open"))
         if self.closed_at is None and day < self.opens_on:
             return str(_("Not yet open"))
-        return str(_("Closed"))
+        return str(pgettext("call status", "Closed"))
 
 
 class Quota(models.Model):
