@@ -354,3 +354,19 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workstation_id}: {self.from_state} → {self.to_state}"
+
+
+# Outcomes and operation (Art. 10–11) live in their own modules; imported here so that Django registers them.
+from workstations.models_evaluations import (  # noqa: E402,F401
+    Evaluation,
+    EvaluationResult,
+    Rectification,
+)
+from workstations.models_outcomes import (  # noqa: E402,F401
+    ActivityReport,
+    MajorEventReport,
+    MentorChange,
+    ReportEvidence,
+    TrainedPerson,
+    WorkPlan,
+)
