@@ -49,7 +49,7 @@ CERTIFIED_ON = {
 }
 # How diligent each host unit is: the chance that a quarter has its consultation, a year its activities.
 DILIGENCE = {"张伟": 1.0, "李娜": 0.95, "王磊": 0.7, "刘洋": 0.6}
-REJECT_RATE = {"张伟": 0.0, "李娜": 0.05, "王磊": 0.15, "刘洋": 0.2}
+REJECT_RATE = {"张伟": 0.0, "李娜": 0.05, "王磊": 0.15, "刘洋": 0.1}
 TARGET_TOTAL = {Grade.EXCELLENT: 93, Grade.GOOD: 84, Grade.PASS: 68, Grade.FAIL: 52}
 GRADES = {
     2024: {"张伟": Grade.EXCELLENT, "李娜": Grade.GOOD, "王磊": Grade.PASS, "刘洋": Grade.PASS},
