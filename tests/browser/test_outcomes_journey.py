@@ -12,7 +12,9 @@ from workstations.models_outcomes import ActivityKind
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_reports_of_each_type_accepted_turn_the_board_green(login, screenshot, live_server, staff, host_user, host_unit):
+def test_reports_of_each_type_accepted_turn_the_board_green(
+    login, screenshot, live_server, staff, host_user, host_unit
+):
     today = timezone.localdate()
     ws = OperatingWorkstationFactory(
         host_unit=host_unit, recommender=host_unit.county, lead_mentor_name="张伟", certified_on=date(2025, 1, 1)
@@ -61,4 +63,6 @@ def test_reports_of_each_type_accepted_turn_the_board_green(login, screenshot, l
     assert staff_page.get_attribute(cell, "data-status") == "met"
     assert "heat-met" in staff_page.get_attribute(cell, "class")
     for requirement in ("themed", "training"):
-        assert staff_page.get_attribute(f"[data-testid=cell-{ws.pk}-{requirement}-{today.year}]", "data-status") == "met"
+        assert (
+            staff_page.get_attribute(f"[data-testid=cell-{ws.pk}-{requirement}-{today.year}]", "data-status") == "met"
+        )

@@ -41,7 +41,10 @@ def test_quarter_and_year_boundaries():
     ],
 )
 def test_first_partial_quarter_counts_when_recognised_for_half_of_it(certified_on, assessed):
-    assert compliance.quarter_assessed(certified_on, Period(2026, 1) if certified_on.year != 2024 else Period(2024, 1)) is assessed
+    assert (
+        compliance.quarter_assessed(certified_on, Period(2026, 1) if certified_on.year != 2024 else Period(2024, 1))
+        is assessed
+    )
 
 
 @pytest.mark.parametrize(
@@ -84,7 +87,14 @@ def test_reports_on_the_last_day_of_a_quarter_and_on_31_december_count_for_that_
     assert counts[("themed", 2024, 0)] == 1
     assert counts[("themed", 2025, 0)] == 1
     cells = compliance.year_cells(ws.certified_on, counts, 2024, date(2026, 1, 1))
-    assert [c.status for c in cells] == [Status.MET, Status.MISSED, Status.MISSED, Status.MISSED, Status.MISSED, Status.MISSED]
+    assert [c.status for c in cells] == [
+        Status.MET,
+        Status.MISSED,
+        Status.MISSED,
+        Status.MISSED,
+        Status.MISSED,
+        Status.MISSED,
+    ]
 
 
 @pytest.mark.django_db

@@ -110,7 +110,11 @@ def _failed_round(ws, staff):
 def test_a_failed_result_orders_rectification_with_a_90_day_deadline(ws, staff, host_user):
     rect = _failed_round(ws, staff)
     assert Workstation.objects.get(pk=ws.pk).state == State.RECTIFYING
-    assert (rect.status, rect.ordered_on, rect.deadline) == (RectificationStatus.OPEN, TODAY, TODAY + timedelta(days=90))
+    assert (rect.status, rect.ordered_on, rect.deadline) == (
+        RectificationStatus.OPEN,
+        TODAY,
+        TODAY + timedelta(days=90),
+    )
     assert ws.transitions.get().transition == "start_rectification"
     assert Notification.objects.filter(recipient=host_user, url__contains=f"/rectifications/{rect.pk}/").exists()
 
@@ -139,7 +143,9 @@ def test_rectification_fails_and_forced_exit_is_proposed(ws, staff, staff2, host
     assert rect.status == RectificationStatus.FAILED
     assert Workstation.objects.get(pk=ws.pk).state == State.RECTIFYING  # the exit procedure revokes
     assert list(rectifications_failed()) == [rect]
-    assert Notification.objects.filter(recipient=staff2, subject__contains=ws.name, url__contains="rectifications").exists()
+    assert Notification.objects.filter(
+        recipient=staff2, subject__contains=ws.name, url__contains="rectifications"
+    ).exists()
 
 
 def test_missed_deadline_is_recorded_once_by_the_scheduled_check(ws, staff, host_user):

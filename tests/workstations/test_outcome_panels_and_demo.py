@@ -59,3 +59,47 @@ def test_demo_outcomes_has_every_grade_and_is_idempotent():
     assert liu.state == State.RECTIFYING and liu.rectifications.get().is_pending
     assert Workstation.objects.filter(state__in=["active", "rectifying"], certified_on__isnull=True).count() == 0
     assert MajorEventReport.objects.filter(kind="mentor_change").exists()
+
+
+def test_every_outcome_page_renders_for_staff_and_host_on_the_demo_world(client):
+    world = World()
+    portal_demo.build(world)
+    ws_demo.build(world)
+    demo_outcomes.build(world)
+    liu = Workstation.objects.get(lead_mentor_name="刘洋")
+    rect = liu.rectifications.get()
+    report = ActivityReport.objects.filter(workstation=liu).first()
+    event = MajorEventReport.objects.first()
+    evaluation = Evaluation.objects.first()
+    staff_urls = [
+        reverse("workstations:board"),
+        reverse("workstations:board") + "?year=2024&county=" + str(liu.host_unit.county_id),
+        reverse("workstations:report_list"),
+        reverse("workstations:major_event_list") + "?pending=1",
+        reverse("workstations:evaluation_list"),
+        reverse("workstations:evaluation_new"),
+        reverse("workstations:evaluation", args=[evaluation.pk]),
+        reverse("workstations:rectification_list"),
+        reverse("workstations:rectification", args=[rect.pk]),
+        reverse("workstations:major_event", args=[event.pk]),
+        reverse("workstations:report", args=[report.pk]),
+        reverse("workstations:outcomes", args=[liu.pk]),
+        reverse("workstations:detail", args=[liu.pk]),
+        reverse("home"),
+    ]
+    client.force_login(world.users["staff"])
+    for url in staff_urls:
+        assert client.get(url).status_code == 200, url
+    client.force_login(world.users["host4"])
+    for url in [
+        reverse("home"),
+        reverse("workstations:outcomes", args=[liu.pk]),
+        reverse("workstations:rectification", args=[rect.pk]),
+        reverse("workstations:report", args=[report.pk]),
+        reverse("workstations:report_new", args=[liu.pk]) + "?kind=training",
+        reverse("workstations:plan_new", args=[liu.pk]),
+        reverse("workstations:major_event_new", args=[liu.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "style=" not in response.content.decode(), url

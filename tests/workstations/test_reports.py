@@ -68,7 +68,10 @@ def test_training_report_names_the_people_trained(client, ws, host_user):
     client.force_login(host_user)
     _post_report(client, ws, kind="training", trainees="李明 鹰城创业孵化基地\n王芳，平顶山学院\n\n李明 重复")
     report = ActivityReport.objects.get()
-    assert [(t.name, t.workplace) for t in report.trainees.all()] == [("李明", "鹰城创业孵化基地"), ("王芳", "平顶山学院")]
+    assert [(t.name, t.workplace) for t in report.trainees.all()] == [
+        ("李明", "鹰城创业孵化基地"),
+        ("王芳", "平顶山学院"),
+    ]
 
 
 def test_future_dates_and_dates_before_recognition_are_refused(client, ws, host_user):
@@ -132,6 +135,9 @@ def test_plan_is_versioned_and_its_absence_is_overdue(client, ws, host_user):
     }
     client.post(reverse("workstations:plan_new", args=[ws.pk]), fields)
     client.post(reverse("workstations:plan_new", args=[ws.pk]), {**fields, "direction": "方向二"})
-    assert list(WorkPlan.objects.order_by("version").values_list("version", "direction")) == [(1, "方向一"), (2, "方向二")]
+    assert list(WorkPlan.objects.order_by("version").values_list("version", "direction")) == [
+        (1, "方向一"),
+        (2, "方向二"),
+    ]
     page = client.get(reverse("workstations:outcomes", args=[ws.pk])).content.decode()
     assert "方向二" in page and "方向一" in page  # the current version and the earlier one in the history
