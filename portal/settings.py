@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -223,6 +224,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-unsent-notifications": {"task": "portal.tasks.sweep_unsent_notifications", "schedule": 300.0},
+    # Art. 10 reminders and Art. 11(4)2 rectification deadlines, every morning (Asia/Shanghai).
+    "workstations-outcome-reminders": {
+        "task": "workstations.tasks.send_outcome_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "workstations-rectification-deadlines": {
+        "task": "workstations.tasks.check_rectification_deadlines",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -264,6 +274,9 @@ PLAQUE_SPEC = {"width_mm": 600, "height_mm": 400, "issuer": "平顶山市人力�
 ISSUING_AUTHORITY = "平顶山市人力资源和社会保障局"
 DOCUMENT_NUMBER_PREFIX = "平人社"
 
+# Art. 11(1): the term of a recognised workstation, ended by the end-of-term evaluation (期满评估).
+WORKSTATION_TERM_YEARS = int(os.environ.get("WORKSTATION_TERM_YEARS", "3"))
+
 PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Portal")
 
 # Each stage app contributes "what waits for you" panels to the role-aware home page and a step of the demo world;
@@ -272,6 +285,7 @@ PORTAL_HOME_PANELS = [
     "workstations.dashboard.home_panels",
     "review.dashboard.home_panels",
     "applications.dashboard.home_panels",
+    "workstations.dashboard_outcomes.home_panels",
 ]
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
@@ -280,4 +294,5 @@ PORTAL_DEMO_BUILDERS = [
     "review.demo.build",
     "workstations.plaque_demo.build",
     "applications.demo.build",
+    "workstations.demo_outcomes.build",
 ]

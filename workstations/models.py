@@ -358,4 +358,18 @@ class TransitionLog(models.Model):
 
 
 # Kept in its own module (Art. 6(5)); imported here so that Django registers it with this app.
+# Outcomes and operation (Art. 10–11) live in their own modules; imported here so that Django registers them.
+from workstations.models_evaluations import (  # noqa: E402,F401
+    Evaluation,
+    EvaluationResult,
+    Rectification,
+)
+from workstations.models_outcomes import (  # noqa: E402,F401
+    ActivityReport,
+    MajorEventReport,
+    MentorChange,
+    ReportEvidence,
+    TrainedPerson,
+    WorkPlan,
+)
 from workstations.plaques import Plaque  # noqa: E402, F401

@@ -1,9 +1,32 @@
 from django.urls import path
 
-from workstations import views
+from workstations import views, views_evaluations, views_outcomes
 
 app_name = "workstations"
 urlpatterns = [
     path("", views.workstation_list, name="list"),
     path("<int:pk>/", views.workstation_detail, name="detail"),
+    # Outcomes and operation (Art. 10–11): plans, reports, compliance, evaluations, rectification, major events.
+    path("board/", views_outcomes.board, name="board"),
+    path("<int:pk>/outcomes/", views_outcomes.outcomes, name="outcomes"),
+    path("<int:pk>/plan/new/", views_outcomes.plan_new, name="plan_new"),
+    path("<int:pk>/reports/new/", views_outcomes.report_new, name="report_new"),
+    path("<int:pk>/events/new/", views_outcomes.major_event_new, name="major_event_new"),
+    path("reports/", views_outcomes.report_list, name="report_list"),
+    path("reports/<int:pk>/", views_outcomes.report_detail, name="report"),
+    path("reports/<int:pk>/accept/", views_outcomes.report_accept, name="report_accept"),
+    path("reports/<int:pk>/reject/", views_outcomes.report_reject, name="report_reject"),
+    path("reports/<int:pk>/evidence/<int:evidence_pk>/", views_outcomes.report_evidence, name="report_evidence"),
+    path("events/", views_outcomes.major_event_list, name="major_event_list"),
+    path("events/<int:pk>/", views_outcomes.major_event_detail, name="major_event"),
+    path("events/<int:pk>/evidence/", views_outcomes.major_event_evidence, name="major_event_evidence"),
+    path("evaluations/", views_evaluations.evaluation_list, name="evaluation_list"),
+    path("evaluations/new/", views_evaluations.evaluation_new, name="evaluation_new"),
+    path("evaluations/<int:pk>/", views_evaluations.evaluation_detail, name="evaluation"),
+    path("evaluations/<int:pk>/export/", views_evaluations.evaluation_export, name="evaluation_export"),
+    path("evaluations/<int:pk>/close/", views_evaluations.evaluation_close, name="evaluation_close"),
+    path("evaluations/results/<int:pk>/", views_evaluations.result_score, name="result_score"),
+    path("rectifications/", views_evaluations.rectification_list, name="rectification_list"),
+    path("rectifications/<int:pk>/", views_evaluations.rectification_detail, name="rectification"),
+    path("rectifications/<int:pk>/file/", views_evaluations.rectification_file, name="rectification_file"),
 ]

@@ -1,0 +1,192 @@
+"""Art. 11(1), 11(3), 11(4)2: evaluation → rectification → re-evaluation, both outcomes, and the missed deadline."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from portal.models import Notification
+from tests.workstations.factories import OperatingWorkstationFactory, accepted
+from workstations.models import State, Workstation
+from workstations.models_evaluations import EvaluationKind, Grade, Rectification, RectificationStatus
+from workstations.models_outcomes import ActivityKind
+from workstations.selectors_outcomes import rectifications_failed
+from workstations.services_evaluations import (
+    evaluation_close,
+    evaluation_open,
+    rectification_deadlines_check,
+    rectification_decide,
+    rectification_report,
+    result_score,
+    term_ends_on,
+)
+from workstations.services_outcomes import OutcomeRefused
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2025, 1, 20)
+
+
+@pytest.fixture
+def ws(host_unit):
+    ws = OperatingWorkstationFactory(host_unit=host_unit, recommender=host_unit.county, certified_on=date(2024, 1, 1))
+    for q in (2, 5, 8, 11):
+        accepted(ws, ActivityKind.CONSULTATION, date(2024, q, 10))
+    accepted(ws, ActivityKind.THEMED, date(2024, 6, 1))
+    accepted(ws, ActivityKind.THEMED, date(2024, 12, 31))
+    accepted(ws, ActivityKind.TRAINING, date(2024, 7, 1), trainees=["李明"])  # one of two
+    return ws
+
+
+def _score(result, staff, points, **kwargs):
+    return result_score(
+        result=result,
+        actor=staff,
+        staff_scores={"plan": points[0], "support": points[1], "results": points[2]},
+        today=TODAY,
+        **kwargs,
+    )
+
+
+def test_opening_fills_in_compliance_and_scoring_grades(ws, staff, host_user):
+    evaluation = evaluation_open(year=2024, kind=EvaluationKind.ANNUAL, actor=staff, today=TODAY)
+    result = evaluation.results.get()
+    # 4 of 4 quarters, 1 of 1 year themed, 0 of 1 year training (one person trained, two needed).
+    assert result.scores == {"consultation": "15.0", "themed": "15.0", "training": "0.0"}
+    assert result.compliance["training"] == {"met": 0, "of": 1}
+    assert Notification.objects.filter(recipient=host_user, dedup_key=f"evaluation-open:{evaluation.pk}").exists()
+
+    scored = _score(result, staff, [Decimal(15), Decimal(20), Decimal(20)])
+    assert (scored.total, scored.grade) == (Decimal("85.0"), Grade.GOOD)
+    with pytest.raises(OutcomeRefused):
+        _score(result, staff, [Decimal(15), Decimal(20), Decimal(20)], award_recommended=True)
+    with pytest.raises(OutcomeRefused):
+        _score(result, staff, [Decimal(16), Decimal(20), Decimal(20)])  # above the item's 15 points
+
+
+def test_excellent_result_records_an_award_in_lieu_of_subsidy(ws, staff):
+    accepted(ws, ActivityKind.TRAINING, date(2024, 8, 1), trainees=["王芳"])
+    evaluation = evaluation_open(year=2024, kind=EvaluationKind.ANNUAL, actor=staff, today=TODAY)
+    scored = _score(
+        evaluation.results.get(),
+        staff,
+        [Decimal(14), Decimal(18), Decimal(18)],
+        award_recommended=True,
+        award_amount=Decimal("20000.00"),
+    )
+    assert (scored.total, scored.grade, scored.award_recommended, scored.award_amount) == (
+        Decimal("95.0"),
+        Grade.EXCELLENT,
+        True,
+        Decimal("20000.00"),
+    )
+
+
+def test_results_export_to_excel(client, ws, staff):
+    evaluation = evaluation_open(year=2024, kind=EvaluationKind.ANNUAL, actor=staff, today=TODAY)
+    _score(evaluation.results.get(), staff, [Decimal(10), Decimal(10), Decimal(5)], remarks="=HYPERLINK()")
+    client.force_login(staff)
+    response = client.get(reverse("workstations:evaluation_export", args=[evaluation.pk]))
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == evaluation.title
+    assert rows[2][0] == ws.name
+    assert rows[2][-5] == 55  # total
+    assert rows[2][-1] == "'=HYPERLINK()"  # formula neutralised
+
+
+def _failed_round(ws, staff):
+    evaluation = evaluation_open(year=2024, kind=EvaluationKind.ANNUAL, actor=staff, today=TODAY)
+    with pytest.raises(OutcomeRefused):
+        evaluation_close(evaluation=evaluation, actor=staff, today=TODAY)  # not scored yet
+    _score(evaluation.results.get(), staff, [Decimal(5), Decimal(5), Decimal(5)], remarks="骨干培养不足")
+    evaluation_close(evaluation=evaluation, actor=staff, today=TODAY)
+    return Rectification.objects.get(workstation=ws)
+
+
+def test_a_failed_result_orders_rectification_with_a_90_day_deadline(ws, staff, host_user):
+    rect = _failed_round(ws, staff)
+    assert Workstation.objects.get(pk=ws.pk).state == State.RECTIFYING
+    assert (rect.status, rect.ordered_on, rect.deadline) == (
+        RectificationStatus.OPEN,
+        TODAY,
+        TODAY + timedelta(days=90),
+    )
+    assert ws.transitions.get().transition == "start_rectification"
+    assert Notification.objects.filter(recipient=host_user, url__contains=f"/rectifications/{rect.pk}/").exists()
+
+
+def test_rectification_passes_back_to_active(ws, staff, host_user):
+    rect = _failed_round(ws, staff)
+    with pytest.raises(OutcomeRefused):
+        rectification_decide(rectification=rect, actor=staff, passed=True)  # no report filed yet
+    rectification_report(rectification=rect, actor=host_user, text="已补充骨干培养。", today=TODAY + timedelta(days=30))
+    rectification_decide(rectification=rect, actor=staff, passed=True, reason="整改到位")
+    rect.refresh_from_db()
+    assert rect.status == RectificationStatus.PASSED
+    assert Workstation.objects.get(pk=ws.pk).state == State.ACTIVE
+    assert not rectifications_failed().exists()
+
+
+def test_rectification_fails_and_forced_exit_is_proposed(ws, staff, staff2, host_user, other_host_user):
+    rect = _failed_round(ws, staff)
+    with pytest.raises(PermissionDenied):
+        rectification_report(rectification=rect, actor=other_host_user, text="x", today=TODAY)
+    rectification_report(rectification=rect, actor=host_user, text="部分整改。", today=TODAY + timedelta(days=10))
+    with pytest.raises(OutcomeRefused):
+        rectification_decide(rectification=rect, actor=staff, passed=False, reason="")
+    rectification_decide(rectification=rect, actor=staff, passed=False, reason="仍未达标")
+    rect.refresh_from_db()
+    assert rect.status == RectificationStatus.FAILED
+    assert Workstation.objects.get(pk=ws.pk).state == State.RECTIFYING  # the exit procedure revokes
+    assert list(rectifications_failed()) == [rect]
+    assert Notification.objects.filter(
+        recipient=staff2, subject__contains=ws.name, url__contains="rectifications"
+    ).exists()
+
+
+def test_missed_deadline_is_recorded_once_by_the_scheduled_check(ws, staff, host_user):
+    rect = _failed_round(ws, staff)
+    warned = rectification_deadlines_check(today=rect.deadline - timedelta(days=10))
+    again = rectification_deadlines_check(today=rect.deadline - timedelta(days=9))
+    assert (warned["warned"], again["warned"]) == (1, 0)
+    assert rectification_deadlines_check(today=rect.deadline)["missed"] == 0  # the deadline day itself is in time
+    first = rectification_deadlines_check(today=rect.deadline + timedelta(days=1))
+    second = rectification_deadlines_check(today=rect.deadline + timedelta(days=2))
+    assert (first["missed"], second["missed"]) == (1, 0)
+    rect.refresh_from_db()
+    assert rect.status == RectificationStatus.MISSED
+    assert list(rectifications_failed()) == [rect]
+    assert Notification.objects.filter(recipient=staff, dedup_key=f"rect-missed:{rect.pk}").count() == 1
+    with pytest.raises(OutcomeRefused):
+        rectification_report(rectification=rect, actor=host_user, text="迟交", today=rect.deadline + timedelta(days=3))
+
+
+def test_end_of_term_evaluation_takes_those_whose_term_ends_that_year(staff):
+    ending = OperatingWorkstationFactory(certified_on=date(2023, 3, 10))
+    OperatingWorkstationFactory(certified_on=date(2024, 5, 15))
+    assert term_ends_on(date(2023, 3, 10)) == date(2026, 3, 9)
+    assert term_ends_on(date(2024, 2, 29)) == date(2027, 2, 28)
+    evaluation = evaluation_open(year=2026, kind=EvaluationKind.END_OF_TERM, actor=staff, today=date(2026, 11, 1))
+    assert [r.workstation for r in evaluation.results.all()] == [ending]
+    # The whole term is scored: 2023 to 2026, quarters with no consultation at all.
+    assert evaluation.results.get().compliance["consultation"]["met"] == 0
+    assert evaluation.results.get().compliance["consultation"]["of"] > 8
+
+
+def test_evaluation_pages_are_for_city_staff(client, ws, staff, host_user):
+    evaluation = evaluation_open(year=2024, kind=EvaluationKind.ANNUAL, actor=staff, today=TODAY)
+    client.force_login(host_user)
+    assert client.get(reverse("workstations:evaluation", args=[evaluation.pk])).status_code == 403
+    client.force_login(staff)
+    page = client.get(reverse("workstations:evaluation", args=[evaluation.pk]))
+    assert ws.name in page.content.decode()
+    response = client.post(
+        reverse("workstations:result_score", args=[evaluation.results.get().pk]),
+        {"score_plan": "99", "score_support": "10", "score_results": "10"},
+    )
+    assert response.status_code == 200  # 99 is above the item's points: the form comes back with what was typed
+    assert 'value="99"' in response.content.decode()

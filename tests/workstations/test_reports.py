@@ -1,0 +1,143 @@
+"""Art. 10 activity reports and the Art. 11(2) plan: filed by the host unit, decided by city staff, private."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import Notification
+from tests.workstations.factories import PNG, OperatingWorkstationFactory
+from workstations.models import State
+from workstations.models_outcomes import ActivityReport, ReportStatus, WorkPlan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ws(host_unit):
+    return OperatingWorkstationFactory(host_unit=host_unit, recommender=host_unit.county, certified_on=date(2024, 1, 1))
+
+
+def _post_report(client, ws, **overrides):
+    data = {
+        "kind": "consultation",
+        "title": "创业政策咨询会",
+        "held_on": (timezone.localdate() - timedelta(days=3)).isoformat(),
+        "place": "新华区创业服务中心",
+        "participant_count": "40",
+        "participants": "返乡创业人员",
+        "description": "解读创业担保贷款政策。",
+        "setting": "",
+        "trainees": "",
+    }
+    data.update(overrides)
+    return client.post(reverse("workstations:report_new", args=[ws.pk]), data)
+
+
+def test_host_files_a_report_with_evidence_and_staff_accepts_it(client, ws, host_user, staff):
+    client.force_login(host_user)
+    evidence = SimpleUploadedFile("签到表.png", PNG, content_type="image/png")
+    response = _post_report(client, ws, evidence=[evidence])
+    report = ActivityReport.objects.get()
+    assert response.status_code == 302
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.evidence.count() == 1
+    download = client.get(reverse("workstations:report_evidence", args=[report.pk, report.evidence.get().pk]))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+
+    client.force_login(staff)
+    assert "创业政策咨询会" in client.get(reverse("workstations:report_list")).content.decode()
+    client.post(reverse("workstations:report_accept", args=[report.pk]))
+    report.refresh_from_db()
+    assert (report.status, report.decided_by) == (ReportStatus.ACCEPTED, staff)
+
+
+def test_themed_report_needs_its_setting_and_keeps_what_was_typed(client, ws, host_user):
+    client.force_login(host_user)
+    response = _post_report(client, ws, kind="themed", title="进校园活动")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "请选择主题活动的开展场所" in html or "Choose where the themed activity took place" in html
+    assert "进校园活动" in html
+    assert not ActivityReport.objects.exists()
+
+
+def test_training_report_names_the_people_trained(client, ws, host_user):
+    client.force_login(host_user)
+    _post_report(client, ws, kind="training", trainees="李明 鹰城创业孵化基地\n王芳，平顶山学院\n\n李明 重复")
+    report = ActivityReport.objects.get()
+    assert [(t.name, t.workplace) for t in report.trainees.all()] == [
+        ("李明", "鹰城创业孵化基地"),
+        ("王芳", "平顶山学院"),
+    ]
+
+
+def test_future_dates_and_dates_before_recognition_are_refused(client, ws, host_user):
+    client.force_login(host_user)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    assert _post_report(client, ws, held_on=tomorrow).status_code == 200
+    assert _post_report(client, ws, held_on="2023-12-31").status_code == 200
+    assert not ActivityReport.objects.exists()
+
+
+def test_rejection_needs_a_reason_and_tells_the_host_unit(client, ws, host_user, staff):
+    client.force_login(host_user)
+    _post_report(client, ws)
+    report = ActivityReport.objects.get()
+    client.force_login(staff)
+    assert client.post(reverse("workstations:report_reject", args=[report.pk]), {"reason": ""}).status_code == 400
+    client.post(reverse("workstations:report_reject", args=[report.pk]), {"reason": "缺少签到表"})
+    report.refresh_from_db()
+    assert (report.status, report.reject_reason) == (ReportStatus.REJECTED, "缺少签到表")
+    assert Notification.objects.filter(recipient=host_user, body="缺少签到表").exists()
+    # A decided report cannot be decided again.
+    client.post(reverse("workstations:report_accept", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.REJECTED
+
+
+def test_another_host_unit_sees_and_files_nothing(client, ws, host_user, other_host_user, clerk):
+    client.force_login(host_user)
+    _post_report(client, ws)
+    report = ActivityReport.objects.get()
+    for intruder in (other_host_user, clerk):
+        client.force_login(intruder)
+        assert client.get(reverse("workstations:report", args=[report.pk])).status_code == 404
+    client.force_login(other_host_user)
+    assert _post_report(client, ws).status_code == 404
+    assert client.get(reverse("workstations:outcomes", args=[ws.pk])).status_code == 404
+    assert client.post(reverse("workstations:report_accept", args=[report.pk])).status_code == 403
+    assert ActivityReport.objects.count() == 1
+
+
+def test_only_operating_workstations_file_reports(client, host_unit, host_user):
+    ws = OperatingWorkstationFactory(host_unit=host_unit, state=State.CERTIFIED)
+    client.force_login(host_user)
+    response = _post_report(client, ws)
+    assert response.status_code == 200
+    assert not ActivityReport.objects.exists()
+
+
+def test_plan_is_versioned_and_its_absence_is_overdue(client, ws, host_user):
+    client.force_login(host_user)
+    page = client.get(reverse("workstations:outcomes", args=[ws.pk])).content.decode()
+    assert "逾期" in page or "Overdue" in page  # certified 2024-01-01, due 90 days later
+    fields = {
+        "direction": "方向一",
+        "focus": "重点",
+        "scale": "规模",
+        "targets_year1": "一",
+        "targets_year2": "二",
+        "targets_year3": "三",
+        "measures": "",
+    }
+    client.post(reverse("workstations:plan_new", args=[ws.pk]), fields)
+    client.post(reverse("workstations:plan_new", args=[ws.pk]), {**fields, "direction": "方向二"})
+    assert list(WorkPlan.objects.order_by("version").values_list("version", "direction")) == [
+        (1, "方向一"),
+        (2, "方向二"),
+    ]
+    page = client.get(reverse("workstations:outcomes", args=[ws.pk])).content.decode()
+    assert "方向二" in page and "方向一" in page  # the current version and the earlier one in the history

@@ -1,0 +1,19 @@
+"""Scheduled jobs of the workstations app (registered in ``CELERY_BEAT_SCHEDULE``). Each is idempotent: reminders
+carry a ``dedup_key`` and the deadline check changes only rows still open, under a lock."""
+
+from celery import shared_task
+
+from workstations.reminders import outcome_reminders_send
+from workstations.services_evaluations import rectification_deadlines_check
+
+
+@shared_task
+def send_outcome_reminders() -> dict[str, int]:
+    """Art. 10: warn host units before a period ends, and staff of misses."""
+    return outcome_reminders_send()
+
+
+@shared_task
+def check_rectification_deadlines() -> dict[str, int]:
+    """Art. 11(4)2: warn before the rectification deadline; mark missed deadlines (forced exit proposed)."""
+    return rectification_deadlines_check()
