@@ -245,14 +245,19 @@ PLAQUE_SPEC = {"width_mm": 600, "height_mm": 400, "issuer": "平顶山市人力�
 ISSUING_AUTHORITY = "平顶山市人力资源和社会保障局"
 DOCUMENT_NUMBER_PREFIX = "平人社"
 
+# Art. 8: the one-time city grant when the call does not name an amount (comparable schemes: 50,000–100,000 yuan).
+SUBSIDY_DEFAULT_CITY_GRANT = os.environ.get("SUBSIDY_DEFAULT_CITY_GRANT", "50000.00")
+
 PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Portal")
 
 # Each stage app contributes "what waits for you" panels to the role-aware home page and a step of the demo world;
 # portal reaches them by these dotted paths only, so that it imports none of the stage apps.
 PORTAL_HOME_PANELS = [
     "workstations.dashboard.home_panels",
+    "subsidies.dashboard.home_panels",
 ]
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
     "workstations.demo.build",
+    "subsidies.demo.build",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("workstations/", include("workstations.urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("admin/", admin.site.urls),
 ]
 
