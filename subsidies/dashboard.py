@@ -31,12 +31,15 @@ def _host_unit(user) -> list[Panel]:
         ws = ledger.workstation
         items.append(
             (
-                _("%(ws)s: balance %(balance)s") % {"ws": ws.name, "balance": format_yuan(totals[ledger.pk].total.balance)},
+                _("%(ws)s: balance %(balance)s")
+                % {"ws": ws.name, "balance": format_yuan(totals[ledger.pk].total.balance)},
                 reverse("subsidies:ledger", args=[ws.pk]),
             )
         )
         items.append((_("Record an expenditure"), reverse("subsidies:record", args=[ws.pk, Kind.EXPENDITURE])))
-    return [Panel(title=_("Subsidy ledgers"), count=len(ledgers), url=reverse("subsidies:ledgers"), items=items, order=40)]
+    return [
+        Panel(title=_("Subsidy ledgers"), count=len(ledgers), url=reverse("subsidies:ledgers"), items=items, order=40)
+    ]
 
 
 def _county(user) -> list[Panel]:

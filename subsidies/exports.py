@@ -12,7 +12,9 @@ from subsidies.models import Category, Source
 
 
 def _totals_sheet(wb, title: str, caption: str, totals) -> None:
-    sheet = Sheet(wb, title, [_("Funding source"), _("Received"), _("Spent"), _("Refunded"), _("Balance")], caption=caption)
+    sheet = Sheet(
+        wb, title, [_("Funding source"), _("Received"), _("Spent"), _("Refunded"), _("Balance")], caption=caption
+    )
     for source in Source:
         t = totals.by_source[source.value]
         sheet.row([str(source.label), t.received, t.spent, t.refunded, t.balance])
@@ -94,7 +96,7 @@ def overview_workbook(counties, grand, ledger_rows):
 
 
 def audit_workbook(audit, rows):
-    """``rows``: (assignment, totals, findings counts by verdict) for each ledger in the audit."""
+    """``rows``: (assignment, totals, findings counts by verdict, badges) for each ledger in the audit."""
     wb = new_workbook()
     caption = audit.title
     if audit.seed is not None:
@@ -121,7 +123,7 @@ def audit_workbook(audit, rows):
         caption=caption,
     )
     grand = [Decimal("0.00")] * 4
-    for assignment, totals, counts in rows:
+    for assignment, totals, counts, _badges in rows:
         ws = assignment.ledger.workstation
         t = totals.total
         values = [t.received, t.spent, t.refunded, t.balance]

@@ -110,9 +110,7 @@ class SampleForm(forms.Form):
 class AssignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     firm = forms.ModelChoiceField(label=_("Audit firm"), queryset=Organisation.objects.none())
-    ledgers = forms.ModelMultipleChoiceField(
-        label=_("Ledgers"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+    ledgers = forms.ModelMultipleChoiceField(label=_("Ledgers"), queryset=None, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, ledgers, **kwargs):
         super().__init__(*args, **kwargs)

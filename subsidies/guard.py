@@ -55,8 +55,7 @@ def sqlite_sql() -> list[str]:
     sql = []
     for table in TABLES:
         sql.append(
-            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
         )
         sql.append(
             f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} WHEN subsidies_append_only() "
@@ -82,9 +81,9 @@ def install(schema_editor) -> None:
     else:
         raise NotImplementedError(f"append-only triggers are not written for {vendor}")
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def uninstall(schema_editor) -> None:
     for statement in drop_sql(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)

@@ -77,7 +77,9 @@ def ledger_totals(ledger: Ledger | None) -> Totals:
     if ledger is None:
         return totals
     for row in _grouped(Entry.objects.filter(ledger=ledger)):
-        totals.add(source=row["source"], base_kind=row["base_kind"], category=row["category"], signed=_money(row["total"]))
+        totals.add(
+            source=row["source"], base_kind=row["base_kind"], category=row["category"], signed=_money(row["total"])
+        )
     return totals
 
 
@@ -171,7 +173,7 @@ def overview_by_county(ledgers: QuerySet[Ledger]) -> tuple[list[CountyRow], Tota
 
 
 def entries_awaiting_review() -> QuerySet[Entry]:
-    """"Other" expenditures flagged when recorded, not yet reviewed by city staff, and not reversed."""
+    """ "Other" expenditures flagged when recorded, not yet reviewed by city staff, and not reversed."""
     return (
         Entry.objects.filter(needs_review=True, review__isnull=True, reversed_by__isnull=True)
         .select_related("ledger__workstation__host_unit", "recorded_by")

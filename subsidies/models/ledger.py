@@ -67,8 +67,7 @@ def ledger_scope(user, *, ws: str, ledger: str) -> Q | None:
     if role == Role.RECOMMENDER and user.organisation.kind == OrgKind.COUNTY_BUREAU:
         # Workstation.county: the recommender when it is a county bureau, otherwise the host unit's county.
         return Q(**{f"{ws}recommender_id": org_id}) | (
-            Q(**{f"{ws}host_unit__county_id": org_id})
-            & ~Q(**{f"{ws}recommender__kind": OrgKind.COUNTY_BUREAU})
+            Q(**{f"{ws}host_unit__county_id": org_id}) & ~Q(**{f"{ws}recommender__kind": OrgKind.COUNTY_BUREAU})
         )
     if role == Role.AUDITOR:
         return Q(**{f"{ledger}assignments__audit__firm_id": org_id})

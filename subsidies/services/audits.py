@@ -106,7 +106,7 @@ def may_inspect(user, assignment: AuditAssignment) -> bool:
 
 def _locked_open_assignment(assignment, actor) -> AuditAssignment:
     pk = assignment.pk if isinstance(assignment, AuditAssignment) else assignment
-    locked = AuditAssignment.objects.select_for_update().select_related("audit").get(pk=pk)
+    locked = AuditAssignment.objects.select_for_update(of=("self",)).select_related("audit").get(pk=pk)
     if not may_inspect(actor, locked):
         raise PermissionDenied(_("This ledger is not assigned to you."))
     if locked.is_concluded:

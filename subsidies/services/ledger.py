@@ -80,7 +80,11 @@ def _clean_amount(amount) -> Decimal:
 def _lock(workstation: Workstation | int) -> tuple[Workstation, Ledger]:
     """Lock the workstation, then its ledger (always in this order), creating the ledger on first use."""
     pk = workstation.pk if isinstance(workstation, Workstation) else workstation
-    locked_ws = Workstation.objects.select_for_update().select_related("host_unit__county", "recommender").get(pk=pk)
+    locked_ws = (
+        Workstation.objects.select_for_update(of=("self",))
+        .select_related("host_unit__county", "recommender")
+        .get(pk=pk)
+    )
     ledger, _created = Ledger.objects.get_or_create(workstation=locked_ws)
     ledger = Ledger.objects.select_for_update().get(pk=ledger.pk)
     ledger.workstation = locked_ws
@@ -157,10 +161,7 @@ def entry_record(
         refusal = recording_refusal(actor, workstation, kind)
         if refusal:
             raise PermissionDenied(refusal)
-        if (
-            kind == Kind.CITY_GRANT
-            and ledger.entries.filter(kind=Kind.CITY_GRANT, reversed_by__isnull=True).exists()
-        ):
+        if kind == Kind.CITY_GRANT and ledger.entries.filter(kind=Kind.CITY_GRANT, reversed_by__isnull=True).exists():
             raise LedgerRefused(_("The one-time city grant has already been recorded for this workstation."))
         sign = 1 if kind in INFLOW_KINDS else -1
         if sign < 0:

@@ -11,7 +11,7 @@ from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from subsidies import exports, selectors
 from subsidies.forms import AssignForm, ConclusionForm, FindingForm, SampleForm
-from subsidies.models import Audit, AuditAssignment, Ledger
+from subsidies.models import Audit, AuditAssignment, Finding, Ledger
 from subsidies.services import (
     LedgerRefused,
     assignment_conclude,
@@ -71,7 +71,12 @@ def _audit_rows(audit: Audit):
         ).prefetch_related("findings")
     )
     totals = selectors.totals_by_ledger(Ledger.objects.filter(assignments__audit=audit))
-    return [(a, totals[a.ledger_id], Counter(f.verdict for f in a.findings.all())) for a in assignments]
+    rows = []
+    for a in assignments:
+        counts = dict(Counter(f.verdict for f in a.findings.all()))
+        badges = [(v.value, v.label, counts[v.value]) for v in Finding.Verdict if v.value in counts]
+        rows.append((a, totals[a.ledger_id], counts, badges))
+    return rows
 
 
 @role_required(*AUDIT_ROLES)

@@ -170,7 +170,9 @@ def test_the_ledger_page_has_a_chart_without_inline_styles(client, funded, host_
     assert "style=" not in html and "<script>" not in html
 
 
-def test_list_and_overview_query_counts_do_not_grow_with_ledgers(client, host_unit, staff, django_assert_max_num_queries):
+def test_list_and_overview_query_counts_do_not_grow_with_ledgers(
+    client, host_unit, staff, django_assert_max_num_queries
+):
     from tests.subsidies.factories import grant
 
     for _ in range(6):
