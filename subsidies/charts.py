@@ -43,7 +43,7 @@ def spending_chart(series: list[tuple]) -> Chart | None:
     top = max([max(spent, running) for _month, spent, running in series] + [Decimal("1")])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w // len(series)
-    bar_w = max(4, int(step * 0.6))
+    bar_w = min(48, max(4, int(step * 0.6)))
 
     def y_of(value: Decimal) -> int:
         return TOP + plot_h - int(plot_h * max(value, Decimal(0)) / top)

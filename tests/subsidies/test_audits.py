@@ -163,3 +163,14 @@ def test_the_misuse_badge_shows_to_staff_only(funded, host_user, staff, auditor,
     assert "挪用" not in template.render(Context({"ws": funded, "user": host_user}))
     client.force_login(staff)
     assert "挪用" in client.get(reverse("subsidies:ledger", args=[funded.pk])).content.decode()
+
+
+def test_the_workstation_page_shows_misuse_to_staff(funded, host_user, staff, auditor, client):
+    expense = spend(funded, host_user, "800.00")
+    audit = audit_assign(title="审计", firm=auditor.organisation, ledgers=[funded.ledger], actor=staff)
+    finding_record(assignment=audit.assignments.get(), entry=expense, verdict="misuse", note="挪用", actor=auditor)
+    url = reverse("workstations:detail", args=[funded.pk])
+    client.force_login(staff)
+    assert "违规使用" in client.get(url).content.decode()
+    client.force_login(host_user)
+    assert "挪用" not in client.get(url).content.decode()
