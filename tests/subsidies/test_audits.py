@@ -174,3 +174,17 @@ def test_the_workstation_page_shows_misuse_to_staff(funded, host_user, staff, au
     assert "违规使用" in client.get(url).content.decode()
     client.force_login(host_user)
     assert "挪用" not in client.get(url).content.decode()
+
+
+def test_assigning_a_firm_through_the_page(funded, staff, auditor, client):
+    client.force_login(staff)
+    url = reverse("subsidies:audit_assign")
+    assert funded.name in client.get(url).content.decode()
+    response = client.post(url, {"title": "委托审计", "firm": auditor.organisation.pk, "ledgers": [funded.ledger.pk]})
+    assert response.status_code == 302
+    audit = Audit.objects.get()
+    assert audit.method == "third_party" and list(audit.assignments.values_list("ledger", flat=True)) == [
+        funded.ledger.pk
+    ]
+    client.force_login(auditor)
+    assert funded.name in client.get(reverse("subsidies:audits")).content.decode()
