@@ -4,11 +4,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from portal.formatting import CENT
-from subsidies.models import Category, Entry, EntryReview, Finding, Kind, Ledger, Source
+from subsidies.models import Category, Entry, Finding, Kind, Ledger, Source
 from subsidies.models.ledger import INFLOW_KINDS
 
 ZERO = Decimal("0.00")
@@ -181,10 +181,6 @@ def entries_awaiting_review() -> QuerySet[Entry]:
     )
 
 
-def reviews_exist(entry: Entry) -> bool:
-    return EntryReview.objects.filter(entry=entry).exists()
-
-
 def misuse_findings_for(workstation) -> QuerySet[Finding]:
     """Misuse findings on the workstation's ledger (Art. 11(4)2: misuse of funds is a ground for forced exit)."""
     return (
@@ -196,10 +192,6 @@ def misuse_findings_for(workstation) -> QuerySet[Finding]:
 
 def findings_by_entry(assignment) -> dict[int, Finding]:
     return {f.entry_id: f for f in assignment.findings.all()}
-
-
-def open_assignments(queryset) -> QuerySet:
-    return queryset.filter(Q(concluded_at__isnull=True)).select_related("audit", "ledger__workstation")
 
 
 def ledger_workstations_for(user) -> QuerySet:
