@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from portal.models import Organisation, User
 from portal.roles import OrgKind
 
-DEMO_PASSWORD = "Pds@2026demo"  # noqa: S105 (printed for the demo world only)
+DEMO_PASSWORD = "Pds@2026demo"  # noqa: S105  # nosec B105
 
 # Pingdingshan's county-level divisions with administrative codes (shared/reference/domain-facts.md), and the
 # pinyin used for their clerks' logins.

@@ -146,4 +146,9 @@ class Notification(models.Model):
         return self.subject
 
 
+from portal.audit import AuditChainHead, AuditEvent  # noqa: E402,F401  (registered here so migrations find them)
+
+# Models kept in their own modules (the working-day calendar, official documents), registered with the portal app here.
+from portal.documents.models import DocumentCounter, OfficialDocument  # noqa: E402, F401
 from portal.uploads import StoredFile  # noqa: E402,F401  (registered here so migrations find it)
+from portal.workdays.models import CalendarDay  # noqa: E402, F401

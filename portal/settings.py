@@ -82,8 +82,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
+    "portal.middleware.TwoFactorMiddleware",
+    "portal.middleware.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Ballot secrecy (docs/ballot-secrecy.md): requests to these views never reach the audit trail.
+AUDIT_EXCLUDED_URL_NAMES: list[str] = ["review:ballot_confirm", "review:ballot_cast", "review:receipt_check"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -148,6 +152,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 SESSION_COOKIE_AGE = int(os.environ.get("PORTAL_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Two-factor login for city staff, experts and supervisors (SPEC §5) is enforced in production; the embedded demo
+# offers it to everyone without forcing it, so that the demo logins work without an authenticator app.
+PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", default=PRODUCTION)
+OTP_TOTP_ISSUER = "平顶山市大众创业指导大师工作室管理平台"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -187,7 +195,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -204,10 +212,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "max_retries": 1}
-CELERY_BEAT_SCHEDULE: dict = {}
+# Broker timeouts: with Redis down a request waits about a second, then the outbox keeps the work for later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 1,
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-unsent-notifications": {"task": "portal.tasks.sweep_unsent_notifications", "schedule": 300.0},
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@rsj.pds.example")
 
 # Production security (``manage.py check --deploy`` is clean with these).
@@ -254,10 +273,14 @@ PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Port
 # portal reaches them by these dotted paths only, so that it imports none of the stage apps.
 PORTAL_HOME_PANELS = [
     "workstations.dashboard.home_panels",
+    "review.dashboard.home_panels",
     "subsidies.dashboard.home_panels",
 ]
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
+    "portal.workdays.demo.build",
     "workstations.demo.build",
+    "review.demo.build",
+    "workstations.plaque_demo.build",
     "subsidies.demo.build",
 ]

@@ -8,8 +8,10 @@ from django.db import transaction
 from portal.models import Notification
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
-def send_notification_emails(self, notification_ids: list[int]) -> int:
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Mail each notification once. A row is marked in the same transaction that holds its lock while mailing, so a
+    worker killed mid-task leaves it unmarked for the redelivered message, and a second run skips what is done."""
     sent = 0
     for pk in notification_ids:
         with transaction.atomic():

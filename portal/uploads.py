@@ -15,16 +15,35 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.http import FileResponse
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
+class _PrivateStorage(LazyObject):
+    """``storages["private"]``, looked up on first use and again after the STORAGES setting changes (tests)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        private_storage._wrapped = empty
+
+
 def _private_storage():
-    return storages["private"]
+    return private_storage
 
 
 def _upload_to(instance, filename: str) -> str:

@@ -50,3 +50,19 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """The supervisor (and city staff) read the trail and verify its hash chain (Art. 6(3) oversight; SPEC §5)."""
+    from portal.audit import AuditEvent, verify_chain
+    from portal.permissions import require_role
+    from portal.roles import Role
+
+    require_role(request.user, Role.SUPERVISOR, Role.CITY_STAFF, Role.ADMIN)
+    report = verify_chain() if request.GET.get("verify") else None
+    events = AuditEvent.objects.select_related("actor").order_by("-seq")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    return render(request, "portal/audit_trail.html", {"events": events[:200], "report": report, "action": action})

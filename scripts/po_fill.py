@@ -39,7 +39,6 @@ def main() -> int:
         return m.group(0)
 
     text = BLOCK.sub(fill, text)
-    text = text.replace("#, fuzzy\n", "")
     path.write_text(text, encoding="utf-8")
     print(f"{count} entries filled in {path}")
     return 0

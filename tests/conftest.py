@@ -75,3 +75,35 @@ def other_host_user(db):
 @pytest.fixture
 def other_clerk(db):
     return factories.UserFactory(organisation=factories.CountyFactory(), username="otherclerk")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_append_only_triggers():
+    """Transactional tests end with ``flush``. PostgreSQL flushes with TRUNCATE, which row triggers do not see; SQLite
+    flushes with DELETE, which the append-only triggers (portal/dbtriggers.py) rightly refuse. For SQLite only, the
+    flush between tests drops those triggers and puts them back afterwards."""
+    from django.core.management.commands import flush
+    from django.db import connections
+
+    original = flush.Command.handle
+
+    def handle(self, **options):
+        connection = connections[options.get("database", "default")]
+        if connection.vendor != "sqlite":
+            return original(self, **options)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type='trigger' AND name LIKE '%append_only%'")
+            saved = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE '%append_only%'")
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP TRIGGER "{name}"')
+        try:
+            return original(self, **options)
+        finally:
+            with connection.cursor() as cursor:
+                for sql in saved:
+                    cursor.execute(sql)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original

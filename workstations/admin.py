@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from workstations.models import TransitionLog, Workstation
+from workstations.plaques import Plaque
 
 
 class TransitionLogInline(admin.TabularInline):
@@ -20,3 +21,20 @@ class WorkstationAdmin(admin.ModelAdmin):
     search_fields = ["lead_mentor_name", "host_unit__name"]
     readonly_fields = ["state"]
     inlines = [TransitionLogInline]
+
+
+@admin.register(Plaque)
+class PlaqueAdmin(admin.ModelAdmin):
+    """Read-only: plaques are made, handed over and removed through the services (Art. 6(5), 11(4))."""
+
+    list_display = ["number", "name", "issued_on", "handed_over_to", "handed_over_on", "removed_on"]
+    search_fields = ["number", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -24,14 +24,53 @@ def _has_application(workstation) -> list[str]:
     return []
 
 
+def _latest_candidacy(workstation):
+    candidacies = getattr(workstation, "review_candidacies", None)
+    if candidacies is None or workstation.pk is None:
+        return None
+    return candidacies.select_related("round").order_by("-pk").first()
+
+
+def _in_open_round(workstation) -> list[str]:
+    """Art. 6(3): review starts only by opening a ballot round that includes the candidate (review.services)."""
+    latest = _latest_candidacy(workstation)
+    if latest is None or not latest.in_open_round:
+        return [_("Review starts when a review round that includes this candidate is opened.")]
+    return []
+
+
+def _review_decided(decision: str) -> Callable:
+    """Art. 6(3): only the tally of a closed round passes or fails a candidate."""
+
+    def check_fn(workstation) -> list[str]:
+        latest = _latest_candidacy(workstation)
+        if latest is None or latest.review_decision != decision:
+            return [_("Only the tally of a closed review round decides this candidate.")]
+        return []
+
+    check_fn.__name__ = f"review_decided_{decision}"
+    return check_fn
+
+
+def _plaque_handed_over(workstation) -> list[str]:
+    """Art. 6(5): the workstation becomes active when its plaque has been handed over."""
+    plaque = getattr(workstation, "plaque", None)
+    if plaque is None:
+        return [_("No plaque has been made for this workstation.")]
+    if plaque.handed_over_on is None:
+        return [_("Record to whom and when the plaque was handed over.")]
+    return []
+
+
 CHECKS: dict[str, list[Callable]] = {
     "submit": [_application_problems],
     "resubmit": [_application_problems],
     "recommend": [_has_application],
-    "start_review": [],
-    "pass_review": [],
-    "fail_review": [],
+    "start_review": [_in_open_round],
+    "pass_review": [_review_decided("pass")],
+    "fail_review": [_review_decided("fail")],
     "clear_publicity": [],
+    "issue_plaque": [_plaque_handed_over],
 }
 
 

@@ -285,6 +285,7 @@ class Workstation(FSMModelMixin, models.Model):
         source=State.CERTIFIED,
         target=State.ACTIVE,
         permission=_city_staff,
+        conditions=[conditions.check("issue_plaque")],
         custom={"label": _("Issue plaque"), "article": "6(5)"},
     )
     def issue_plaque(self):
@@ -354,3 +355,7 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workstation_id}: {self.from_state} → {self.to_state}"
+
+
+# Kept in its own module (Art. 6(5)); imported here so that Django registers it with this app.
+from workstations.plaques import Plaque  # noqa: E402, F401

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from portal.audit import audit_record
 from workstations.models import State, TransitionLog, Workstation
 
 
@@ -76,6 +77,13 @@ def workstation_transition(*, workstation: Workstation | int, transition: str, a
             to_state=locked.state,
             actor=actor,
             reason=reason.strip(),
+        )
+        audit_record(
+            actor=actor,
+            action=f"workstation.{transition}",
+            obj=locked,
+            before={"state": from_state},
+            after={"state": locked.state, "reason": reason.strip()},
         )
     return locked
 

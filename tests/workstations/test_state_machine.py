@@ -1,21 +1,27 @@
 """The lifecycle of SPEC §3, transition by transition: allowed for the right role, refused for every other."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
 from tests import factories
 from workstations.models import State, TransitionLog, Workstation
+from workstations.plaques import Plaque
 from workstations.services import TransitionRefused, workstation_transition
 
 # (transition, from state, to state, the actor fixture allowed to run it). Transitions whose conditions read data of
-# the stage apps (submit, resubmit, recommend) are covered allowed-path in tests/applications.
-TABLE = [
-    ("return_for_revision", State.SUBMITTED, State.RETURNED, "clerk"),
-    ("decline", State.SUBMITTED, State.NOT_RECOMMENDED, "clerk"),
+# the stage apps (submit, resubmit, recommend; start/pass/fail review) are covered allowed-path in tests/applications
+# and tests/review; here only their refusals.
+CONDITIONED = [
     ("start_review", State.RECOMMENDED, State.UNDER_REVIEW, "staff"),
     ("pass_review", State.UNDER_REVIEW, State.REVIEW_PASSED, "staff"),
     ("fail_review", State.UNDER_REVIEW, State.REVIEW_FAILED, "staff"),
+]
+TABLE = [
+    ("return_for_revision", State.SUBMITTED, State.RETURNED, "clerk"),
+    ("decline", State.SUBMITTED, State.NOT_RECOMMENDED, "clerk"),
     ("requeue_review", State.UNDER_REVIEW, State.RECOMMENDED, "staff"),
     ("publish", State.REVIEW_PASSED, State.IN_PUBLICITY, "staff"),
     ("clear_publicity", State.IN_PUBLICITY, State.PUBLICITY_CLEARED, "staff"),
@@ -40,9 +46,21 @@ def actors(request):
 @pytest.fixture
 def make_ws(host_unit):
     def make(state):
-        return Workstation.objects.create(
+        ws = Workstation.objects.create(
             host_unit=host_unit, recommender=host_unit.county, lead_mentor_name="张伟", state=state
         )
+        if state == State.CERTIFIED:
+            # issue_plaque needs a plaque handed over (Art. 6(5)); tests/workstations/test_plaques.py covers it.
+            Plaque.objects.create(
+                workstation=ws,
+                number=f"T-{ws.pk}",
+                name=ws.name,
+                issued_on=date(2026, 6, 1),
+                issued_by=factories.UserFactory(organisation=factories.CityBureauFactory()),
+                handed_over_to="李主任",
+                handed_over_on=date(2026, 6, 5),
+            )
+        return ws
 
     return make
 
@@ -65,7 +83,7 @@ def test_transition_allowed_for_its_role_and_logged(actors, make_ws, name, sourc
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "target", "allowed"), TABLE)
+@pytest.mark.parametrize(("name", "source", "target", "allowed"), TABLE + CONDITIONED)
 def test_transition_refused_for_every_other_role(actors, make_ws, name, source, target, allowed):
     ws = make_ws(source)
     for role in ROLES:
@@ -78,9 +96,9 @@ def test_transition_refused_for_every_other_role(actors, make_ws, name, source, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "target", "allowed"), TABLE)
+@pytest.mark.parametrize(("name", "source", "target", "allowed"), TABLE + CONDITIONED)
 def test_transition_refused_from_every_other_state(actors, make_ws, name, source, target, allowed):
-    sources = {row[1] for row in TABLE if row[0] == name}
+    sources = {row[1] for row in TABLE + CONDITIONED if row[0] == name}
     for state in State:
         if state in sources:
             continue
@@ -170,3 +188,12 @@ def test_recommender_of_another_county_cannot_act(other_clerk, make_ws):
 def test_workstation_name_follows_article_6_5():
     ws = factories.WorkstationFactory(lead_mentor_name="张伟")
     assert ws.name == "张伟大众创业指导大师工作室"
+
+
+def test_the_generated_lifecycle_page_matches_the_code(settings):
+    from pathlib import Path
+
+    from workstations.lifecycle_doc import render
+
+    page = Path(settings.BASE_DIR, "docs", "state-machine.md").read_text(encoding="utf-8")
+    assert page == render(), "run: python manage.py document_lifecycle"

@@ -1,0 +1,58 @@
+"""A Redis cache that degrades to "no cache" when Redis is unreachable, so that pages keep working (issue 10)."""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class ResilientRedisCache(RedisCache):
+    """Every read is a miss and every write is dropped while Redis is down; nothing raises to the page."""
+
+    def _safe(self, method: str, default, *args, **kwargs):
+        try:
+            return getattr(super(), method)(*args, **kwargs)
+        except UNAVAILABLE as exc:
+            logger.warning("cache unavailable (%s): %s skipped", type(exc).__name__, method)
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._safe("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._safe("get_many", {}, keys, version)
+
+    def set(self, key, value, timeout=None, version=None):
+        return self._safe("set", None, key, value, timeout, version)
+
+    def add(self, key, value, timeout=None, version=None):
+        return self._safe("add", False, key, value, timeout, version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._safe("set_many", list(data), data, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._safe("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._safe("delete_many", None, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except UNAVAILABLE:
+            logger.warning("cache unavailable: incr skipped")
+            raise ValueError("cache unavailable") from None
+
+    def touch(self, key, timeout=None, version=None):
+        return self._safe("touch", False, key, timeout, version)
+
+    def has_key(self, key, version=None):
+        return self._safe("has_key", False, key, version)
+
+    def clear(self):
+        return self._safe("clear", None)

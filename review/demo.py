@@ -1,0 +1,150 @@
+"""Demo data of the review stage: the expert pool's profiles, one panel, a closed round with its published tally
+(the demo workstations in ``review_passed`` and ``review_failed``) and an open round (the one ``under_review``).
+
+The workstations' states and timelines were laid down by ``workstations.demo``; here the rounds that explain them
+are laid down to match, through the same record builders as the services. Idempotent: a round whose title exists
+is left as it is.
+"""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.demo import World
+from review.models import (
+    Ballot,
+    ExpertProfile,
+    Panel,
+    Participation,
+    Recusal,
+    ReviewRound,
+    RoundCandidate,
+    RoundEvent,
+    RoundExpert,
+    StagedBallot,
+)
+from review.records import canonical_json, freeze_record, result_record, sha256_hex
+from review.services.voting import new_receipt_code, receipt_hash
+
+# (login, field, title, employer key in world.orgs)
+PROFILES = [
+    ("expert1", "创业培训与指导", "教授", "河南城建学院"),
+    ("expert2", "人力资源管理", "高级经济师", "平顶山学院"),
+    ("expert3", "企业管理", "副教授", "平顶山职业技术学院"),
+    ("expert4", "财务与审计", "高级会计师", "auditor"),
+    ("expert5", "人力资源服务业", "高级人力资源管理师", "host9"),  # works for 周强's host unit: auto-flagged
+    ("expert6", "电子商务", "高级工程师", "河南质量工程职业学院"),
+    ("expert7", "心理咨询与职业指导", "二级心理咨询师", "平顶山工业职业技术学院"),
+]
+CLOSED_TITLE = "2026年度第一批专家评审"
+OPEN_TITLE = "2026年度第二批专家评审"
+# Closed round: lead mentor → choices of expert1..expert7.
+CLOSED_VOTES = {
+    "黄磊": ["approve"] * 6 + ["disapprove"],
+    "胡斌": ["approve", "disapprove", "approve", "disapprove", "abstain", "approve", "disapprove"],
+}
+OPEN_VOTES = {"周强": {"expert3": "approve", "expert4": "approve"}}
+
+
+def build(world: World) -> None:
+    with transaction.atomic():
+        experts = [world.users[login] for login, *_rest in PROFILES]
+        for login, field, title, employer in PROFILES:
+            ExpertProfile.objects.update_or_create(
+                user=world.users[login],
+                defaults={"field": field, "title": title, "employer": world.orgs[employer], "active": True},
+            )
+        panel, _created = Panel.objects.get_or_create(
+            name="2026年度大众创业指导大师工作室评审专家组",
+            defaults={
+                "call_title": "2026年度平顶山市大众创业指导大师工作室认定工作",
+                "call_reference": "平人社办〔2026〕8号",
+                "created_by": world.users["staff"],
+            },
+        )
+        panel.members.set(experts)
+        workstations = world.data["workstations"]
+        if not ReviewRound.objects.filter(title=CLOSED_TITLE).exists():
+            _closed_round(world, panel, experts, workstations)
+        if not ReviewRound.objects.filter(title=OPEN_TITLE).exists():
+            _open_round(world, panel, experts, workstations)
+        world.data["review_rounds"] = {
+            "closed": ReviewRound.objects.get(title=CLOSED_TITLE),
+            "open": ReviewRound.objects.get(title=OPEN_TITLE),
+        }
+
+
+def _prepare(world, panel, experts, title, leads, opened_days_ago) -> tuple[ReviewRound, dict]:
+    staff = world.users["staff"]
+    review_round = ReviewRound.objects.create(panel=panel, title=title, created_by=staff)
+    RoundEvent.objects.create(round=review_round, kind=RoundEvent.Kind.CREATED, actor=staff, detail=title)
+    candidates = {}
+    for lead in leads:
+        ws = world.data["workstations"][lead]
+        candidates[lead] = RoundCandidate.objects.create(round=review_round, workstation=ws)
+        for expert in experts:
+            if expert.expert_profile.employer_id == ws.host_unit_id:
+                Recusal.objects.create(
+                    round=review_round,
+                    candidate=candidates[lead],
+                    expert=expert,
+                    source=Recusal.Source.AUTO,
+                    reason="专家所在单位为候选工作室的申报单位。",
+                )
+    RoundExpert.objects.bulk_create([RoundExpert(round=review_round, expert=e) for e in experts])
+    review_round.status = ReviewRound.Status.OPEN
+    review_round.opened_at = timezone.now() - timedelta(days=opened_days_ago)
+    review_round.opened_by = staff
+    review_round.freeze_record = canonical_json(freeze_record(review_round))
+    review_round.freeze_hash = sha256_hex(review_round.freeze_record)
+    review_round.save()
+    RoundEvent.objects.create(
+        round=review_round, kind=RoundEvent.Kind.OPENED, actor=staff, detail=review_round.freeze_hash
+    )
+    return review_round, candidates
+
+
+def _closed_round(world, panel, experts, workstations) -> None:
+    staff = world.users["staff"]
+    review_round, candidates = _prepare(world, panel, experts, CLOSED_TITLE, list(CLOSED_VOTES), 20)
+    rows = []
+    for lead, choices in CLOSED_VOTES.items():
+        cand = candidates[lead]
+        for expert, choice in zip(experts, choices, strict=True):
+            Participation.objects.create(round=review_round, candidate=cand, expert=expert)
+            rows.append((cand.pk, choice, receipt_hash(review_round.pk, new_receipt_code())))
+    secrets.SystemRandom().shuffle(rows)
+    Ballot.objects.bulk_create(
+        [Ballot(id=uuid.uuid4(), candidate_id=c, choice=ch, receipt_hash=h) for c, ch, h in rows]
+    )
+    review_round.status = ReviewRound.Status.CLOSED
+    review_round.closed_at = timezone.now() - timedelta(days=18)
+    review_round.closed_by = staff
+    record, counts, outcomes = result_record(review_round, rows)
+    review_round.result_record = canonical_json(record)
+    review_round.result_hash = sha256_hex(review_round.result_record)
+    review_round.save()
+    for cand in candidates.values():
+        c = counts[cand.pk]
+        cand.panel_size, cand.eligible = c.panel, c.eligible
+        cand.approve, cand.disapprove, cand.abstain = c.approve, c.disapprove, c.abstain
+        cand.outcome = outcomes[cand.pk]
+        cand.save()
+    RoundEvent.objects.create(
+        round=review_round, kind=RoundEvent.Kind.CLOSED, actor=staff, detail=review_round.result_hash
+    )
+
+
+def _open_round(world, panel, experts, workstations) -> None:
+    review_round, candidates = _prepare(world, panel, experts, OPEN_TITLE, list(OPEN_VOTES), 1)
+    by_login = {e.username: e for e in experts}
+    for lead, votes in OPEN_VOTES.items():
+        cand = candidates[lead]
+        for login, choice in votes.items():
+            Participation.objects.create(round=review_round, candidate=cand, expert=by_login[login])
+            StagedBallot.objects.create(
+                candidate=cand, choice=choice, receipt_hash=receipt_hash(review_round.pk, new_receipt_code())
+            )

@@ -1,0 +1,16 @@
+from review.models.ballots import Ballot, Participation, StagedBallot
+from review.models.panels import ExpertProfile, Panel
+from review.models.rounds import Recusal, ReviewRound, RoundCandidate, RoundEvent, RoundExpert
+
+__all__ = [
+    "Ballot",
+    "ExpertProfile",
+    "Panel",
+    "Participation",
+    "Recusal",
+    "ReviewRound",
+    "RoundCandidate",
+    "RoundEvent",
+    "RoundExpert",
+    "StagedBallot",
+]

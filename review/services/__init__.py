@@ -1,0 +1,34 @@
+"""Every write of the review stage. Views call these; nothing else changes review data."""
+
+from review.services.panels import expert_profile_save, panel_create, panel_set_members
+from review.services.rounds import (
+    ReviewError,
+    candidate_requeue,
+    recusal_declare,
+    recusal_record,
+    round_close,
+    round_create,
+    round_open,
+    round_set_candidates,
+    round_update_rule,
+)
+from review.services.voting import AlreadyVoted, ballot_cast, receipt_check, round_recount
+
+__all__ = [
+    "AlreadyVoted",
+    "ReviewError",
+    "ballot_cast",
+    "candidate_requeue",
+    "expert_profile_save",
+    "panel_create",
+    "panel_set_members",
+    "receipt_check",
+    "recusal_declare",
+    "recusal_record",
+    "round_close",
+    "round_create",
+    "round_open",
+    "round_recount",
+    "round_set_candidates",
+    "round_update_rule",
+]

@@ -1,0 +1,53 @@
+"""The expert pool and panels (Art. 6(3): the city bureau sets up the review panel)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.permissions import require_role
+from portal.roles import Role
+from review.models import ExpertProfile, Panel
+
+
+def _require_staff(actor) -> None:
+    require_role(actor, Role.CITY_STAFF)
+
+
+def expert_profile_save(
+    *, user, field: str, title: str = "", employer=None, employer_text: str = "", active=True, actor
+):
+    """Create or update an expert's profile (field of expertise and employer, for conflicts of interest)."""
+    _require_staff(actor)
+    if user.role != Role.EXPERT:
+        raise PermissionDenied(_("Only members of the expert pool can have an expert profile."))
+    profile, _created = ExpertProfile.objects.update_or_create(
+        user=user,
+        defaults={
+            "field": field,
+            "title": title,
+            "employer": employer,
+            "employer_text": employer_text,
+            "active": active,
+        },
+    )
+    return profile
+
+
+@transaction.atomic
+def panel_create(*, name: str, call_title: str = "", call_reference: str = "", members=(), actor) -> Panel:
+    """Art. 6(3): the city bureau forms a panel of experts for a call."""
+    _require_staff(actor)
+    panel = Panel.objects.create(name=name, call_title=call_title, call_reference=call_reference, created_by=actor)
+    panel_set_members(panel=panel, members=members, actor=actor)
+    return panel
+
+
+@transaction.atomic
+def panel_set_members(*, panel: Panel, members, actor) -> Panel:
+    """Set the panel's experts. Rounds already open keep the experts they were frozen with."""
+    _require_staff(actor)
+    members = list(members)
+    if any(m.role != Role.EXPERT for m in members):
+        raise PermissionDenied(_("Only members of the expert pool can sit on a panel."))
+    panel.members.set(members)
+    return panel

@@ -1,0 +1,111 @@
+"""Casting, checking and re-counting secret ballots (Art. 6(3) 无记名票决; docs/ballot-secrecy.md).
+
+Nothing here logs, caches, messages or raises anything that carries a choice or a receipt code; the functions that
+hold them are marked ``sensitive_variables`` so that Django's error reports leave them out.
+"""
+
+import base64
+import hashlib
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from portal.roles import Role
+from review.models import Ballot, Participation, ReviewRound, RoundCandidate, RoundEvent, StagedBallot
+from review.records import RecountResult, recount
+from review.rules import Choice
+from review.services.rounds import ReviewError
+
+
+class AlreadyVoted(ReviewError):
+    def __init__(self):
+        super().__init__(_("You have already cast your ballot on this candidate; a cast ballot cannot be changed."))
+
+
+def new_receipt_code() -> str:
+    """80 random bits as four groups of base32 letters and digits, e.g. ``K7QD-3MZA-PXW2-HN4F``."""
+    raw = base64.b32encode(secrets.token_bytes(10)).decode("ascii")
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def normalise_receipt_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+@sensitive_variables("code")
+def receipt_hash(round_id: int, code: str) -> str:
+    text = f"review-receipt:{round_id}:{normalise_receipt_code(code)}"
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+@sensitive_variables("choice", "code")
+def ballot_cast(*, candidate: RoundCandidate | int, choice: str, actor) -> str:
+    """Art. 6(3): the expert casts one secret ballot on a candidate; returns the receipt code, shown once.
+
+    The round is locked first, so that the ballot and the participation are written together in one transaction
+    and a close cannot slip in between. No proxy (the actor is the logged-in expert), no late voting, no second
+    ballot: the second of two simultaneous requests waits for the lock and then finds the participation.
+    """
+    if not actor.has_role(Role.EXPERT):
+        raise PermissionDenied(_("Only experts of the round vote."))
+    candidate_id = candidate.pk if isinstance(candidate, RoundCandidate) else candidate
+    if choice not in Choice.values:
+        raise ReviewError(_("Please choose approve, disapprove or abstain."))
+    with transaction.atomic():
+        round_id = RoundCandidate.objects.values_list("round_id", flat=True).get(pk=candidate_id)
+        locked = ReviewRound.objects.select_for_update().get(pk=round_id)
+        cand = RoundCandidate.objects.get(pk=candidate_id)
+        if not locked.experts.filter(expert=actor).exists():
+            raise PermissionDenied(_("You are not an expert of this round."))
+        if cand.recusals.filter(expert=actor).exists():
+            raise PermissionDenied(_("You are recused from this candidate."))
+        if not locked.is_open:
+            raise ReviewError(_("Voting in this round is not open."))
+        if cand.voided:
+            raise ReviewError(_("The vote on this candidate has been voided; a new round will decide it."))
+        if Participation.objects.filter(candidate=cand, expert=actor).exists():
+            raise AlreadyVoted()
+        code = new_receipt_code()
+        try:
+            with transaction.atomic():
+                Participation.objects.create(round=locked, candidate=cand, expert=actor)
+                StagedBallot.objects.create(candidate=cand, choice=choice, receipt_hash=receipt_hash(locked.pk, code))
+        except IntegrityError:
+            raise AlreadyVoted() from None
+    return code
+
+
+@sensitive_variables("code")
+def receipt_check(*, review_round: ReviewRound, code: str, actor) -> Ballot | None:
+    """After the close, an expert of the round finds its ballot by the receipt code: included, and counted as cast."""
+    review_round = ReviewRound.objects.get(pk=review_round.pk)
+    if not (actor.has_role(Role.EXPERT) and review_round.experts.filter(expert=actor).exists()):
+        raise PermissionDenied(_("Only experts of the round can check a receipt."))
+    if not review_round.is_closed:
+        raise ReviewError(_("Receipts can be checked once the round is closed."))
+    return (
+        Ballot.objects.select_related("candidate__workstation")
+        .filter(candidate__round=review_round, receipt_hash=receipt_hash(review_round.pk, code))
+        .first()
+    )
+
+
+def round_recount(*, review_round: ReviewRound, actor) -> RecountResult:
+    """The supervisor (or staff) recounts a closed round from the stored ballots and compares with its record."""
+    if not (actor is None or actor.has_role(Role.SUPERVISOR, Role.CITY_STAFF)):
+        raise PermissionDenied(_("Only the supervisor and city staff can re-count."))
+    review_round = ReviewRound.objects.get(pk=review_round.pk)
+    if not review_round.is_closed:
+        raise ReviewError(_("Only a closed round can be re-counted."))
+    result = recount(review_round)
+    RoundEvent.objects.create(
+        round=review_round,
+        kind=RoundEvent.Kind.RECOUNT,
+        actor=actor,
+        detail=(_("matches the record") if result.matches else _("DOES NOT match the record"))
+        + f" ({result.recomputed_hash})",
+    )
+    return result

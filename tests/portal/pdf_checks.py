@@ -1,0 +1,42 @@
+"""Helpers for asserting on rendered PDFs: extracted text, embedded fonts, glyph coverage."""
+
+import io
+
+from pypdf import PdfReader
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    """Base names of every font used, without the subset tag (``ABCDEF+``)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            names.add(str(font["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
+def all_fonts_embedded(data: bytes) -> bool:
+    """Every font is embedded (a missing CJK font would fall back to an unembedded or non-CJK one)."""
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for ref in page["/Resources"].get_object().get("/Font", {}).values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target["/FontDescriptor"].get_object()
+            if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                return False
+    return True
+
+
+def page_size_mm(data: bytes) -> tuple[float, float]:
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    return round(float(box.width) * 25.4 / 72, 1), round(float(box.height) * 25.4 / 72, 1)
+
+
+def page_count(data: bytes) -> int:
+    return len(PdfReader(io.BytesIO(data)).pages)

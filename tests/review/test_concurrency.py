@@ -1,0 +1,75 @@
+"""Ballots under concurrency, on PostgreSQL (SPEC §4; STYLE habit 6)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from review import services
+from review.models import Ballot, Participation, StagedBallot
+from tests.review.factories import open_round
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks)")
+
+
+def run_together(*calls):
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(i, fn):
+        try:
+            barrier.wait()
+            results[i] = ("ok", fn())
+        except Exception as exc:
+            results[i] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_same_expert_same_ballot_from_two_connections(staff):
+    _review_round, experts, [cand] = open_round(staff, experts=3)
+    expert = experts[0]
+    results = run_together(
+        lambda: services.ballot_cast(candidate=cand.pk, choice="approve", actor=expert),
+        lambda: services.ballot_cast(candidate=cand.pk, choice="approve", actor=expert),
+    )
+    kinds = sorted(kind for kind, _ in results)
+    assert kinds == ["error", "ok"]
+    error = next(value for kind, value in results if kind == "error")
+    assert isinstance(error, services.AlreadyVoted)
+    assert "已" in str(error) or "already" in str(error)
+    assert Participation.objects.count() == 1
+    assert StagedBallot.objects.count() == 1
+
+
+def test_voting_racing_the_close(staff):
+    review_round, experts, [a, b] = open_round(staff, experts=8, candidates=2)
+    calls = [
+        (lambda e=e, c=c: services.ballot_cast(candidate=c.pk, choice="approve", actor=e))
+        for e in experts
+        for c in (a, b)
+    ]
+    calls.insert(len(calls) // 2, lambda: services.round_close(review_round=review_round, actor=staff))
+    results = run_together(*calls)
+    errors = [value for kind, value in results if kind == "error"]
+    assert all(isinstance(e, services.ReviewError) for e in errors), errors
+    assert StagedBallot.objects.count() == 0
+    assert Ballot.objects.count() == Participation.objects.count()
+    assert Ballot.objects.count() == len(results) - 1 - len(errors)
+    # Every ballot of the round was written by the one closing transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(DISTINCT xmin::text) FROM review_ballot")
+        assert cursor.fetchone()[0] <= 1

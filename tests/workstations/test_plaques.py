@@ -1,0 +1,101 @@
+"""Art. 6(5): the uniform plaque — name by the one naming rule, number, PDF of the set size, handover → active."""
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import WorkstationFactory
+from tests.portal.pdf_checks import all_fonts_embedded, page_count, page_size_mm, pdf_fonts, pdf_text
+from workstations.models import State, TransitionLog
+from workstations.plaque_services import chinese_year_month, plaque_hand_over, plaque_issue, plaque_remove
+from workstations.services import TransitionRefused
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def certified(host_unit):
+    return WorkstationFactory(host_unit=host_unit, lead_mentor_name="欧阳明远", state=State.CERTIFIED)
+
+
+def test_plaque_pdf_carries_name_number_and_issuer(certified, staff, settings):
+    settings.PLAQUE_SPEC = {"width_mm": 600, "height_mm": 400, "issuer": "平顶山市人力资源和社会保障局"}
+    plaque = plaque_issue(workstation=certified, actor=staff, issued_on=dt.date(2026, 6, 1))
+    assert plaque.number == "平创导2026-001"
+    assert plaque.name == "欧阳明远大众创业指导大师工作室" == certified.name
+    data = plaque.pdf.read()
+    text = pdf_text(data)
+    for expected in [plaque.name, plaque.number, "平顶山市人力资源和社会保障局", "二〇二六年六月"]:
+        assert expected in text, expected
+    assert page_count(data) == 1
+    assert page_size_mm(data) == (600.0, 400.0)
+    assert all(name.startswith("Noto-") for name in pdf_fonts(data))
+    assert all_fonts_embedded(data)
+    certified.refresh_from_db()
+    assert certified.plaque_number == plaque.number
+    assert certified.state == State.CERTIFIED  # made, not yet handed over
+
+
+def test_every_plaque_follows_the_spec_in_settings(certified, staff, settings):
+    settings.PLAQUE_SPEC = {"width_mm": 900, "height_mm": 600, "issuer": "平顶山市人力资源和社会保障局"}
+    plaque = plaque_issue(workstation=certified, actor=staff)
+    assert page_size_mm(plaque.pdf.read()) == (900.0, 600.0)
+
+
+def test_plaque_numbers_run_per_year_and_issue_is_idempotent(host_unit, staff):
+    first = WorkstationFactory(host_unit=host_unit, state=State.CERTIFIED)
+    second = WorkstationFactory(host_unit=host_unit, state=State.CERTIFIED)
+    a = plaque_issue(workstation=first, actor=staff, issued_on=dt.date(2026, 6, 1))
+    b = plaque_issue(workstation=second, actor=staff, issued_on=dt.date(2026, 6, 1))
+    assert (a.number, b.number) == ("平创导2026-001", "平创导2026-002")
+    assert plaque_issue(workstation=first, actor=staff).pk == a.pk
+
+
+def test_no_plaque_before_certification(host_unit, staff):
+    candidate = WorkstationFactory(host_unit=host_unit, state=State.PUBLICITY_CLEARED)
+    with pytest.raises(TransitionRefused):
+        plaque_issue(workstation=candidate, actor=staff)
+
+
+def test_handover_makes_the_workstation_active_with_a_log(certified, staff):
+    plaque = plaque_issue(workstation=certified, actor=staff)
+    plaque_hand_over(plaque=plaque, handed_over_to="李主任", handed_over_on=dt.date(2026, 6, 5), actor=staff)
+    certified.refresh_from_db()
+    assert certified.state == State.ACTIVE
+    log = TransitionLog.objects.get(workstation=certified, transition="issue_plaque")
+    assert log.actor == staff and plaque.number in log.reason and "李主任" in log.reason
+    with pytest.raises(TransitionRefused):
+        plaque_hand_over(plaque=plaque, handed_over_to="王", handed_over_on=dt.date(2026, 6, 6), actor=staff)
+
+
+def test_handover_needs_a_recipient_and_city_staff(certified, staff, host_user):
+    plaque = plaque_issue(workstation=certified, actor=staff)
+    with pytest.raises(TransitionRefused):
+        plaque_hand_over(plaque=plaque, handed_over_to=" ", handed_over_on=dt.date(2026, 6, 5), actor=staff)
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        plaque_hand_over(plaque=plaque, handed_over_to="李主任", handed_over_on=dt.date(2026, 6, 5), actor=host_user)
+    plaque.refresh_from_db()
+    assert not plaque.is_handed_over  # the refused handover left nothing behind
+    certified.refresh_from_db()
+    assert certified.state == State.CERTIFIED
+
+
+def test_the_state_machine_refuses_activation_without_a_handed_over_plaque(certified, staff):
+    from workstations.services import workstation_transition
+
+    with pytest.raises(TransitionRefused):
+        workstation_transition(workstation=certified, transition="issue_plaque", actor=staff)
+
+
+def test_removal_is_recorded_once(certified, staff):
+    plaque = plaque_issue(workstation=certified, actor=staff)
+    plaque_remove(plaque=plaque, removed_on=dt.date(2027, 3, 1), reason="自然退出", actor=staff)
+    again = plaque_remove(plaque=plaque, removed_on=dt.date(2027, 4, 1), reason="x", actor=staff)
+    assert again.removed_on == dt.date(2027, 3, 1) and again.removal_reason == "自然退出"
+
+
+def test_engraved_date_uses_chinese_numerals():
+    assert chinese_year_month(dt.date(2026, 12, 1)) == "二〇二六年十二月"
+    assert chinese_year_month(dt.date(2030, 1, 9)) == "二〇三〇年一月"

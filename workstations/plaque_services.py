@@ -1,0 +1,136 @@
+"""Art. 6(5) and 11(4): making, handing over and removing a workstation's plaque.
+
+Every plaque is made to one specification (``settings.PLAQUE_SPEC``: size in millimetres, issuer, colours); the
+name on it comes from ``workstations.naming.workstation_name`` and nowhere else.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.documents.services import sequence_next
+from portal.pdf import render_pdf
+from workstations.models import State, Workstation
+from workstations.naming import workstation_name
+from workstations.plaques import PLAQUE_SERIES, Plaque, format_plaque_number
+from workstations.services import TransitionRefused, workstation_transition
+
+PLAQUE_TEMPLATE = "workstations/plaque.html"
+SPEC_DEFAULTS = {
+    "width_mm": 600,
+    "height_mm": 400,
+    "issuer": "",
+    "text_colour": "#b3000c",
+    "border_colour": "#b3000c",
+    "background": "#ffffff",
+}
+_CN_DIGITS = "〇一二三四五六七八九"
+_CN_MONTHS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+
+
+def plaque_spec() -> dict:
+    spec = {**SPEC_DEFAULTS, **getattr(settings, "PLAQUE_SPEC", {})}
+    spec["issuer"] = spec["issuer"] or settings.ISSUING_AUTHORITY
+    return spec
+
+
+def chinese_year_month(day: dt.date) -> str:
+    """二〇二六年五月, as dates are engraved on plaques."""
+    year = "".join(_CN_DIGITS[int(c)] for c in str(day.year))
+    return f"{year}年{_CN_MONTHS[day.month - 1]}月"
+
+
+def plaque_layout(spec: dict, name: str) -> dict:
+    """Font sizes in millimetres that fit the name on one line of the plaque, whatever its size."""
+    width, height = float(spec["width_mm"]), float(spec["height_mm"])
+    margin = round(min(width, height) * 0.08, 1)
+    usable = width - 2 * margin
+    name_mm = round(min(usable / (len(name) + 1), height * 0.16), 1)
+    issuer_mm = round(min(usable / (len(spec["issuer"]) + 6), height * 0.075), 1)
+    return {
+        "margin_mm": margin,
+        "border_mm": round(min(width, height) * 0.02, 1),
+        "name_mm": name_mm,
+        "issuer_mm": issuer_mm,
+        "date_mm": round(issuer_mm * 0.8, 1),
+        "number_mm": round(max(issuer_mm * 0.4, 3), 1),
+        "gap_mm": round(height * 0.09, 1),
+        "small_gap_mm": round(height * 0.025, 1),
+        "number_bottom_mm": round(margin * 0.6, 1),
+    }
+
+
+def render_plaque(plaque: Plaque) -> bytes:
+    """The plaque PDF: one page of exactly the specified size."""
+    spec = plaque_spec()
+    return render_pdf(
+        PLAQUE_TEMPLATE,
+        {
+            "plaque": plaque,
+            "spec": spec,
+            "layout": plaque_layout(spec, plaque.name),
+            "date_text": chinese_year_month(plaque.issued_on),
+            "number_label": "编号：",
+        },
+        language="zh-hans",
+    )
+
+
+def plaque_issue(*, workstation: Workstation, actor, issued_on: dt.date | None = None) -> Plaque:
+    """Art. 6(5): number and render the plaque of a certified workstation (once; a second call returns it)."""
+    issued_on = issued_on or timezone.localdate()
+    with transaction.atomic():
+        locked = Workstation.objects.select_for_update().get(pk=workstation.pk)
+        existing = Plaque.objects.filter(workstation=locked).first()
+        if existing is not None:
+            return existing
+        if locked.state != State.CERTIFIED:
+            raise TransitionRefused([_("A plaque is made only for a certified workstation.")])
+        seq = sequence_next(series=PLAQUE_SERIES, year=issued_on.year)
+        plaque = Plaque.objects.create(
+            workstation=locked,
+            number=format_plaque_number(issued_on.year, seq),
+            name=workstation_name(locked.lead_mentor_name),
+            issued_on=issued_on,
+            issued_by=actor,
+        )
+        plaque.pdf.save(f"{plaque.number}.pdf", ContentFile(render_plaque(plaque)))
+        Workstation.objects.filter(pk=locked.pk).update(plaque_number=plaque.number)
+    return plaque
+
+
+def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, actor) -> Plaque:
+    """Art. 6(5) 授牌: record who received the plaque and when; the workstation becomes ``active``."""
+    if not handed_over_to.strip():
+        raise TransitionRefused([_("Say who received the plaque.")])
+    with transaction.atomic():
+        locked = Plaque.objects.select_for_update().get(pk=plaque.pk)
+        if locked.is_handed_over:
+            raise TransitionRefused([_("This plaque has already been handed over.")])
+        locked.handed_over_to = handed_over_to.strip()
+        locked.handed_over_on = handed_over_on
+        locked.handed_over_by = actor
+        locked.save(update_fields=["handed_over_to", "handed_over_on", "handed_over_by"])
+        workstation_transition(
+            workstation=locked.workstation_id,
+            transition="issue_plaque",
+            actor=actor,
+            reason=_("Plaque %(number)s handed over to %(person)s.")
+            % {"number": locked.number, "person": locked.handed_over_to},
+        )
+    return locked
+
+
+def plaque_remove(*, plaque: Plaque, removed_on: dt.date, reason: str, actor) -> Plaque:
+    """Art. 11(4) 摘牌: record the plaque's removal on deregistration or revocation (idempotent)."""
+    with transaction.atomic():
+        locked = Plaque.objects.select_for_update().get(pk=plaque.pk)
+        if locked.is_removed:
+            return locked
+        locked.removed_on, locked.removed_by, locked.removal_reason = removed_on, actor, reason.strip()
+        locked.save(update_fields=["removed_on", "removed_by", "removal_reason"])
+    return locked
