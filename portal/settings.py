@@ -276,6 +276,8 @@ DOCUMENT_NUMBER_PREFIX = "平人社"
 
 # Art. 11(1): the term of a recognised workstation, ended by the end-of-term evaluation (期满评估).
 WORKSTATION_TERM_YEARS = int(os.environ.get("WORKSTATION_TERM_YEARS", "3"))
+# Art. 8: the one-time city grant when the call does not name an amount (comparable schemes: 50,000–100,000 yuan).
+SUBSIDY_DEFAULT_CITY_GRANT = os.environ.get("SUBSIDY_DEFAULT_CITY_GRANT", "50000.00")
 
 PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Portal")
 
@@ -286,6 +288,7 @@ PORTAL_HOME_PANELS = [
     "review.dashboard.home_panels",
     "applications.dashboard.home_panels",
     "workstations.dashboard_outcomes.home_panels",
+    "subsidies.dashboard.home_panels",
 ]
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
@@ -295,4 +298,5 @@ PORTAL_DEMO_BUILDERS = [
     "workstations.plaque_demo.build",
     "applications.demo.build",
     "workstations.demo_outcomes.build",
+    "subsidies.demo.build",
 ]

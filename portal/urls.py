@@ -21,6 +21,7 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("calendar/", include("portal.workdays.urls")),
     path("applications/", include("applications.urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,156 @@
+"""Sample inspections and third-party audits (Art. 9); findings can start a forced exit (Art. 11(4)2)."""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import Organisation
+from portal.notifications import notify_organisation
+from portal.roles import OrgKind, Role
+from subsidies.models import Audit, AuditAssignment, Entry, Finding, Ledger
+from subsidies.models.audits import draw_sample
+from subsidies.services.ledger import LedgerRefused
+from workstations.models import OPERATING_STATES
+
+
+def _require_staff(actor) -> None:
+    if not actor.has_role(Role.CITY_STAFF):
+        raise PermissionDenied(_("Only city bureau staff organise audits."))
+
+
+def _check_firm(firm) -> None:
+    if firm is not None and firm.kind != OrgKind.AUDIT_FIRM:
+        raise LedgerRefused(_("Choose an audit firm."))
+
+
+def sample_population() -> list[int]:
+    """The ledgers a sample is drawn from: those of operating workstations, by primary key."""
+    return list(
+        Ledger.objects.filter(workstation__state__in=OPERATING_STATES).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def audit_draw_sample(*, title: str, sample_size: int, actor, seed: int | None = None, firm=None) -> Audit:
+    """Art. 9 "抽检": draw ``sample_size`` ledgers at random, recording the seed and the population drawn from.
+
+    Anyone can re-draw the sample from the recorded seed (``manage.py redraw_audit_sample``, and the audit page).
+    With ``firm`` the sampled ledgers are assigned to that audit firm; without, city staff inspect them.
+    """
+    _require_staff(actor)
+    _check_firm(firm)
+    if not title.strip():
+        raise LedgerRefused(_("Please give the audit a title."))
+    if sample_size < 1:
+        raise LedgerRefused(_("The sample needs at least one workstation."))
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    with transaction.atomic():
+        population = sample_population()
+        if not population:
+            raise LedgerRefused(_("No operating workstation has a ledger to draw from."))
+        drawn = draw_sample(population, sample_size, seed)
+        audit = Audit.objects.create(
+            title=title.strip(),
+            method=Audit.Method.SAMPLE,
+            firm=firm,
+            seed=seed,
+            sample_size=sample_size,
+            population=population,
+            drawn=drawn,
+            created_by=actor,
+        )
+        AuditAssignment.objects.bulk_create([AuditAssignment(audit=audit, ledger_id=pk) for pk in drawn])
+        _announce_to_firm(audit)
+    return audit
+
+
+def audit_assign(*, title: str, firm, ledgers, actor) -> Audit:
+    """Art. 9 "委托第三方专业机构": assign chosen ledgers to an audit firm, which then sees only those."""
+    _require_staff(actor)
+    if firm is None:
+        raise LedgerRefused(_("Choose an audit firm."))
+    _check_firm(firm)
+    ledger_ids = sorted({ledger.pk if isinstance(ledger, Ledger) else int(ledger) for ledger in ledgers})
+    if not ledger_ids:
+        raise LedgerRefused(_("Choose at least one ledger."))
+    if not title.strip():
+        raise LedgerRefused(_("Please give the audit a title."))
+    with transaction.atomic():
+        audit = Audit.objects.create(
+            title=title.strip(), method=Audit.Method.THIRD_PARTY, firm=firm, drawn=ledger_ids, created_by=actor
+        )
+        AuditAssignment.objects.bulk_create([AuditAssignment(audit=audit, ledger_id=pk) for pk in ledger_ids])
+        _announce_to_firm(audit)
+    return audit
+
+
+def _announce_to_firm(audit: Audit) -> None:
+    if audit.firm is not None:
+        notify_organisation(
+            organisation=audit.firm,
+            subject=_("Ledgers assigned to you for audit: %(title)s") % {"title": audit.title},
+            url=reverse("subsidies:audit", args=[audit.pk]),
+        )
+
+
+def may_inspect(user, assignment: AuditAssignment) -> bool:
+    """The audit firm of the audit records findings; when the audit has no firm, city staff do."""
+    if assignment.audit.firm_id is not None:
+        return user.has_role(Role.AUDITOR) and user.organisation_id == assignment.audit.firm_id
+    return user.has_role(Role.CITY_STAFF)
+
+
+def _locked_open_assignment(assignment, actor) -> AuditAssignment:
+    pk = assignment.pk if isinstance(assignment, AuditAssignment) else assignment
+    locked = AuditAssignment.objects.select_for_update(of=("self",)).select_related("audit").get(pk=pk)
+    if not may_inspect(actor, locked):
+        raise PermissionDenied(_("This ledger is not assigned to you."))
+    if locked.is_concluded:
+        raise LedgerRefused(_("This audit has been concluded; its findings are final."))
+    return locked
+
+
+def finding_record(*, assignment, entry: Entry | int, verdict: str, note: str, actor) -> Finding:
+    """Record (or, until the conclusion, change) the finding on one entry: fine, question or misuse."""
+    if verdict not in Finding.Verdict.values:
+        raise LedgerRefused(_("Choose a verdict."))
+    note = (note or "").strip()
+    if verdict != Finding.Verdict.FINE and not note:
+        raise LedgerRefused(_("Explain a question or misuse finding."))
+    with transaction.atomic():
+        locked = _locked_open_assignment(assignment, actor)
+        entry_pk = entry.pk if isinstance(entry, Entry) else entry
+        if not Entry.objects.filter(pk=entry_pk, ledger_id=locked.ledger_id).exists():
+            raise LedgerRefused(_("This entry is not in the audited ledger."))
+        finding, _created = Finding.objects.update_or_create(
+            assignment=locked,
+            entry_id=entry_pk,
+            defaults={"verdict": verdict, "note": note, "recorded_by": actor},
+        )
+        if verdict == Finding.Verdict.MISUSE:
+            ws = locked.ledger.workstation
+            for city in Organisation.objects.filter(kind=OrgKind.CITY_BUREAU):
+                notify_organisation(
+                    organisation=city,
+                    subject=_("Misuse of subsidy funds found at %(ws)s") % {"ws": ws.name},
+                    url=reverse("subsidies:ledger", args=[ws.pk]),
+                )
+    return finding
+
+
+def assignment_conclude(*, assignment, conclusion: str, actor) -> AuditAssignment:
+    """The inspector's conclusion on one ledger; afterwards its findings are final."""
+    conclusion = (conclusion or "").strip()
+    if not conclusion:
+        raise LedgerRefused(_("Please write the conclusion."))
+    with transaction.atomic():
+        locked = _locked_open_assignment(assignment, actor)
+        locked.conclusion = conclusion
+        locked.concluded_by = actor
+        locked.concluded_at = timezone.now()
+        locked.save(update_fields=["conclusion", "concluded_by", "concluded_at"])
+    return locked

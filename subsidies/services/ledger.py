@@ -1,0 +1,260 @@
+"""Recording ledger entries (Art. 8, 9, 11(3)). Who records what, and the rule that no source goes below zero."""
+
+from datetime import date as date_type
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.formatting import CENT, format_yuan
+from portal.models import Organisation
+from portal.notifications import notify_organisation
+from portal.roles import OrgKind, Role
+from portal.uploads import store_upload
+from subsidies.models import Category, Entry, EntryReceipt, EntryReview, Kind, Ledger, Source
+from subsidies.models.ledger import GRANT_SOURCE, INFLOW_KINDS
+from subsidies.selectors import balance_of
+from workstations.models import OPERATING_STATES, RECOGNISED_STATES, State, Workstation
+
+
+class LedgerRefused(Exception):
+    """An entry that may not be recorded; the message says why, in the user's language."""
+
+
+def _city_bureaus():
+    return Organisation.objects.filter(kind=OrgKind.CITY_BUREAU)
+
+
+def recording_refusal(user, workstation: Workstation, kind: str) -> str | None:
+    """Why ``user`` may not record an entry of ``kind`` for ``workstation`` (None: they may).
+
+    Art. 8: the city bureau records its one-time grant (and, Art. 11(3), awards in lieu of subsidy, and claw-backs);
+    the county bureau its matching grant; the host unit its expenditures. Nobody records for another organisation.
+    """
+    if kind in (Kind.CITY_GRANT, Kind.AWARD, Kind.CLAWBACK):
+        if not user.has_role(Role.CITY_STAFF):
+            return _("Only city bureau staff record this.")
+    elif kind == Kind.COUNTY_GRANT:
+        county = workstation.county
+        if not user.has_role(Role.RECOMMENDER) or county is None or user.organisation_id != county.pk:
+            return _("Only the county bureau of this workstation records its matching grant.")
+    elif kind == Kind.EXPENDITURE:
+        if not user.has_role(Role.HOST_UNIT) or user.organisation_id != workstation.host_unit_id:
+            return _("Only the workstation's host unit records its expenditures.")
+    else:
+        return _("Unknown kind of entry.")
+    allowed_states = RECOGNISED_STATES if kind == Kind.CITY_GRANT else OPERATING_STATES
+    if workstation.state not in allowed_states:
+        return _("The ledger of a workstation that is “%(state)s” accepts no such entry.") % {
+            "state": State(workstation.state).label
+        }
+    return None
+
+
+def default_city_grant(workstation: Workstation) -> Decimal:
+    """The call's one-time grant amount (Art. 6(1)) when the application app provides it, else the default.
+
+    Read duck-typed through ``workstation.application.call.grant_amount`` so that this app imports no other stage.
+    """
+    call = getattr(getattr(workstation, "application", None), "call", None)
+    amount = getattr(call, "grant_amount", None)
+    return Decimal(amount) if amount else Decimal(settings.SUBSIDY_DEFAULT_CITY_GRANT)
+
+
+def _clean_amount(amount) -> Decimal:
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError) as exc:
+        raise LedgerRefused(_("The amount is not a number.")) from exc
+    if value <= 0:
+        raise LedgerRefused(_("The amount must be more than zero; the kind of entry gives its direction."))
+    if value != value.quantize(CENT):
+        raise LedgerRefused(_("Amounts are in yuan with at most two decimal places (fen)."))
+    return value.quantize(CENT)
+
+
+def _lock(workstation: Workstation | int) -> tuple[Workstation, Ledger]:
+    """Lock the workstation, then its ledger (always in this order), creating the ledger on first use."""
+    pk = workstation.pk if isinstance(workstation, Workstation) else workstation
+    locked_ws = (
+        Workstation.objects.select_for_update(of=("self",))
+        .select_related("host_unit__county", "recommender")
+        .get(pk=pk)
+    )
+    ledger, _created = Ledger.objects.get_or_create(workstation=locked_ws)
+    ledger = Ledger.objects.select_for_update().get(pk=ledger.pk)
+    ledger.workstation = locked_ws
+    return locked_ws, ledger
+
+
+def _refuse_overdraft(ledger: Ledger, source: str, amount: Decimal) -> None:
+    """SPEC §4: nothing may take a funding source below zero. Called with the ledger row locked."""
+    balance = balance_of(ledger, source)
+    if amount > balance:
+        raise LedgerRefused(
+            _(
+                "This would take the %(source)s below zero: its balance is %(balance)s and this entry is %(amount)s. "
+                "Nothing was recorded."
+            )
+            % {"source": Source(source).label, "balance": format_yuan(balance), "amount": format_yuan(amount)}
+        )
+
+
+def _attach(entry: Entry, receipts, actor) -> None:
+    for uploaded in receipts or ():
+        EntryReceipt.objects.create(entry=entry, file=store_upload(uploaded=uploaded, actor=actor))
+
+
+def _ledger_url(workstation) -> str:
+    return reverse("subsidies:ledger", args=[workstation.pk])
+
+
+def entry_record(
+    *,
+    workstation: Workstation | int,
+    kind: str,
+    amount,
+    date: date_type,
+    description: str,
+    actor,
+    source: str = "",
+    category: str = "",
+    explanation: str = "",
+    reference: str = "",
+    receipts=(),
+) -> Entry:
+    """Record one entry (grant, award, expenditure or claw-back) under the ledger lock.
+
+    Art. 8: grants from the city and the county; Art. 11(3): award in lieu of subsidy (``reference`` names the
+    evaluation result it rests on); expenditures for equipment, talent training, skills exchange, or "other" with an
+    explanation (flagged for review); Art. 9: claw-backs by the city bureau. Raises ``PermissionDenied`` when the
+    actor may not record this kind for this workstation, ``LedgerRefused`` when the entry breaks a rule.
+    """
+    amount = _clean_amount(amount)
+    description = (description or "").strip()
+    if not description:
+        raise LedgerRefused(_("Please describe the entry."))
+    if date > timezone.localdate():
+        raise LedgerRefused(_("The date may not be in the future."))
+    if kind in GRANT_SOURCE:
+        source, category = GRANT_SOURCE[kind], ""
+    elif source not in Source.values:
+        raise LedgerRefused(_("Choose the funding source."))
+    needs_review = False
+    if kind == Kind.EXPENDITURE:
+        if category not in Category.values:
+            raise LedgerRefused(_("Choose what the money was spent on."))
+        if not receipts:
+            raise LedgerRefused(_("An expenditure needs at least one receipt."))
+        if category == Category.OTHER:
+            if not explanation.strip():
+                raise LedgerRefused(_("An “other” expenditure needs an explanation."))
+            needs_review = True
+    elif kind == Kind.CLAWBACK:
+        category = ""
+    with transaction.atomic():
+        workstation, ledger = _lock(workstation)
+        refusal = recording_refusal(actor, workstation, kind)
+        if refusal:
+            raise PermissionDenied(refusal)
+        if kind == Kind.CITY_GRANT and ledger.entries.filter(kind=Kind.CITY_GRANT, reversed_by__isnull=True).exists():
+            raise LedgerRefused(_("The one-time city grant has already been recorded for this workstation."))
+        sign = 1 if kind in INFLOW_KINDS else -1
+        if sign < 0:
+            _refuse_overdraft(ledger, source, amount)
+        entry = Entry.objects.create(
+            ledger=ledger,
+            kind=kind,
+            source=source,
+            category=category,
+            amount=amount,
+            sign=sign,
+            date=date,
+            description=description,
+            explanation=explanation.strip(),
+            reference=reference.strip(),
+            needs_review=needs_review,
+            recorded_by=actor,
+        )
+        _attach(entry, receipts, actor)
+        _announce(entry, workstation)
+    return entry
+
+
+def _announce(entry: Entry, workstation: Workstation) -> None:
+    url = _ledger_url(workstation)
+    values = {"kind": entry.get_kind_display(), "amount": format_yuan(entry.amount), "ws": workstation.name}
+    if entry.kind in INFLOW_KINDS or entry.kind == Kind.CLAWBACK:
+        notify_organisation(
+            organisation=workstation.host_unit,
+            subject=_("%(kind)s of %(amount)s recorded for %(ws)s") % values,
+            url=url,
+        )
+    if entry.needs_review:
+        for city in _city_bureaus():
+            notify_organisation(
+                organisation=city,
+                subject=_("An “other” expenditure of %(amount)s by %(ws)s awaits review") % values,
+                url=url,
+            )
+
+
+def entry_reverse(*, entry: Entry | int, reason: str, actor) -> Entry:
+    """Correct a mistake with a reversing entry that points to the original (SPEC §4: never edit, never delete).
+
+    Whoever may record the original's kind may reverse it. The reversal runs the other way for the same amount and
+    source, so it restores the balance; it may not itself take a source below zero.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise LedgerRefused(_("Please give the reason for the reversal."))
+    pk = entry.pk if isinstance(entry, Entry) else entry
+    ws_id = Entry.objects.values_list("ledger__workstation_id", flat=True).get(pk=pk)
+    with transaction.atomic():
+        workstation, ledger = _lock(ws_id)
+        original = Entry.objects.select_related("reversed_by").get(pk=pk)
+        if original.kind == Kind.REVERSAL:
+            raise LedgerRefused(_("A reversal cannot itself be reversed; record a new entry instead."))
+        if hasattr(original, "reversed_by"):
+            raise LedgerRefused(_("This entry has already been reversed."))
+        refusal = recording_refusal(actor, workstation, original.kind)
+        if refusal:
+            raise PermissionDenied(refusal)
+        sign = -original.sign
+        if sign < 0:
+            _refuse_overdraft(ledger, original.source, original.amount)
+        reversal = Entry.objects.create(
+            ledger=ledger,
+            kind=Kind.REVERSAL,
+            source=original.source,
+            category=original.category,
+            amount=original.amount,
+            sign=sign,
+            date=timezone.localdate(),
+            description=reason,
+            reverses=original,
+            recorded_by=actor,
+        )
+    return reversal
+
+
+def entry_review(*, entry: Entry | int, outcome: str, note: str, actor) -> EntryReview:
+    """City staff review an "other" expenditure flagged when it was recorded (SPEC §4)."""
+    if not actor.has_role(Role.CITY_STAFF):
+        raise PermissionDenied(_("Only city bureau staff review expenditures."))
+    if outcome not in EntryReview.Outcome.values:
+        raise LedgerRefused(_("Choose an outcome."))
+    if outcome == EntryReview.Outcome.QUESTIONED and not (note or "").strip():
+        raise LedgerRefused(_("Say what is questioned."))
+    pk = entry.pk if isinstance(entry, Entry) else entry
+    with transaction.atomic():
+        locked = Entry.objects.select_for_update().get(pk=pk)
+        if not locked.needs_review:
+            raise LedgerRefused(_("This entry is not flagged for review."))
+        if EntryReview.objects.filter(entry=locked).exists():
+            raise LedgerRefused(_("This entry has already been reviewed."))
+        return EntryReview.objects.create(entry=locked, outcome=outcome, note=(note or "").strip(), reviewed_by=actor)

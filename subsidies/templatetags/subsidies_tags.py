@@ -1,0 +1,16 @@
+"""``{% load subsidies_tags %}{% misuse_findings_badge workstation %}`` for the workstation page (staff only)."""
+
+from django import template
+
+from portal.roles import Role
+from subsidies.selectors import misuse_findings_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("subsidies/_findings_badge.html", takes_context=True)
+def misuse_findings_badge(context, workstation):
+    user = context.get("user")
+    if user is None or not user.has_role(Role.CITY_STAFF, Role.ADMIN):
+        return {"findings": []}
+    return {"findings": list(misuse_findings_for(workstation))}
