@@ -23,7 +23,7 @@ def test_host_unit_sees_what_is_due_and_staff_see_their_queues(client, host_unit
     accepted(ws, ActivityKind.CONSULTATION, date(2024, 2, 1), status=ReportStatus.SUBMITTED)
     client.force_login(host_user)
     panels = client.get(reverse("home")).context["panels"]
-    due = next(p for p in panels if p.order == 5)
+    due = next(p for p in panels if p.title == "待完成事项")
     labels = " ".join(label for label, _url in due.items)
     assert due.count >= 2 and ws.name in labels
     client.force_login(staff)
