@@ -229,6 +229,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "workstations.tasks.send_outcome_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "workstations-no-lead-mentor": {
+        "task": "workstations.tasks.detect_missing_lead_mentors",
+        "schedule": crontab(hour=7, minute=45),
+    },
     "workstations-rectification-deadlines": {
         "task": "workstations.tasks.check_rectification_deadlines",
         "schedule": crontab(hour=7, minute=30),

@@ -70,6 +70,18 @@ def _plaque_handed_over(workstation) -> list[str]:
     return []
 
 
+def _confirmed_exit(kind: str) -> Callable:
+    """Art. 11(4): a deregistration or revocation follows a confirmed exit case with its numbered document."""
+
+    def check_fn(workstation) -> list[str]:
+        if workstation.exit_cases.filter(kind=kind, status="confirmed", document__isnull=False).exists():
+            return []
+        return [_("A confirmed exit decision with its document is needed first.")]
+
+    check_fn.__name__ = f"confirmed_{kind}_exit"
+    return check_fn
+
+
 CHECKS: dict[str, list[Callable]] = {
     "submit": [_call_open, _application_problems],
     "resubmit": [_call_open, _application_problems],
@@ -79,6 +91,8 @@ CHECKS: dict[str, list[Callable]] = {
     "fail_review": [_review_decided("fail")],
     "clear_publicity": [],
     "issue_plaque": [_plaque_handed_over],
+    "deregister": [_confirmed_exit("natural")],
+    "revoke": [_confirmed_exit("forced")],
 }
 
 

@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
+from portal.documents.services import document_issue
 from tests import factories
+from workstations.exits import ExitCase
 from workstations.models import State, TransitionLog, Workstation
 from workstations.plaques import Plaque
 from workstations.services import TransitionRefused, workstation_transition
@@ -60,6 +62,23 @@ def make_ws(host_unit):
                 handed_over_to="李主任",
                 handed_over_on=date(2026, 6, 5),
             )
+        if state in (State.ACTIVE, State.RECTIFYING):
+            # deregister / revoke follow a confirmed exit decision (Art. 11(4)); tests/workstations/test_exits.py
+            # covers how a case gets there.
+            staff_user = factories.UserFactory(organisation=factories.CityBureauFactory())
+            for kind, doc_kind in [("natural", "deregistration"), ("forced", "revocation")]:
+                document = document_issue(
+                    kind=doc_kind, title="决定", addressees="有关单位", body={}, actor=staff_user, render=False
+                )
+                ExitCase.objects.create(
+                    workstation=ws,
+                    kind=kind,
+                    ground="misconduct" if kind == "forced" else "own_request",
+                    facts="事实",
+                    status="confirmed",
+                    proposed_by=staff_user,
+                    document=document,
+                )
         return ws
 
     return make
