@@ -213,7 +213,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "max_retries": 1}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_IMPORTS = ["review.publicity.tasks"]
+CELERY_BEAT_SCHEDULE: dict = {
+    # Art. 6(4): windows close at 24:00 Asia/Shanghai; hourly runs clear them soon after and retry waiting ones.
+    "close-publicity-windows": {"task": "review.publicity.tasks.close_publicity_windows", "schedule": 3600.0},
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@rsj.pds.example")
@@ -259,10 +263,12 @@ PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Port
 # portal reaches them by these dotted paths only, so that it imports none of the stage apps.
 PORTAL_HOME_PANELS = [
     "workstations.dashboard.home_panels",
+    "review.publicity.dashboard.home_panels",
 ]
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
     "portal.workdays.demo.build",
     "workstations.demo.build",
     "workstations.plaque_demo.build",
+    "review.publicity.demo.build",
 ]

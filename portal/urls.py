@@ -19,6 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("workstations/", include("workstations.urls")),
     path("calendar/", include("portal.workdays.urls")),
+    path("publicity/", include("review.publicity.urls")),
+    path("public/", include("review.publicity.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -34,6 +34,17 @@ def _plaque_handed_over(workstation) -> list[str]:
     return []
 
 
+def _publicity_passed(workstation) -> list[str]:
+    """Art. 6(4): the five working days are over and no objection against the candidate is undecided."""
+    entries = getattr(workstation, "publicity_entries", None)
+    entry = None
+    if entries is not None:
+        entry = entries.select_related("publicity_list").order_by("-publicity_list__published_at", "-id").first()
+    if entry is None:
+        return [_("This candidate has not been on a published publicity list.")]
+    return list(entry.clearance_problems())
+
+
 CHECKS: dict[str, list[Callable]] = {
     "submit": [_application_problems],
     "resubmit": [_application_problems],
@@ -41,7 +52,7 @@ CHECKS: dict[str, list[Callable]] = {
     "start_review": [],
     "pass_review": [],
     "fail_review": [],
-    "clear_publicity": [],
+    "clear_publicity": [_publicity_passed],
     "issue_plaque": [_plaque_handed_over],
 }
 
