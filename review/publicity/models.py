@@ -107,19 +107,21 @@ class PublicityEntry(models.Model):
 
     def clearance_problems(self, now=None) -> list[str]:
         """Art. 6(4): why this candidate cannot leave publicity as cleared yet (empty when it can)."""
-        from django.utils.translation import gettext as _g
+        from django.utils.translation import gettext
 
         from portal.formatting import format_date
 
         problems = []
         if self.publicity_list.is_open(now):
             problems.append(
-                _g("The publicity window runs until the end of %(date)s.")
+                gettext("The publicity window runs until the end of %(date)s.")
                 % {"date": format_date(self.publicity_list.last_day)}
             )
         count = self.unresolved_objections().count()
         if count:
-            problems.append(_g("%(count)d objection(s) against this candidate are not yet decided.") % {"count": count})
+            problems.append(
+                gettext("%(count)d objection(s) against this candidate are not yet decided.") % {"count": count}
+            )
         return problems
 
 
