@@ -64,6 +64,8 @@ def test_public_list_states_the_period_and_the_countdown(client, open_list):
     body = client.get(reverse("publicity_public:list_detail", args=[open_list.pk])).content.decode()
     first, last = open_list.first_day, open_list.last_day
     period = f"公示期为{first.year}年{first.month}月{first.day}日至"
+    if last.year == first.year:
+        period += f"{last.month}月{last.day}日"
     assert period in body and "（5个工作日）" in body
     assert "匿名反映不予受理" in body
     assert "工作日" in body and "24:00" in body
