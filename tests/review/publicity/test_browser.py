@@ -13,7 +13,9 @@ from workstations.models import State
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_objection_filed_tracked_and_dismissed(anon_page, login, screenshot, live_server, staff, host_unit, monkeypatch):
+def test_objection_filed_tracked_and_dismissed(
+    anon_page, login, screenshot, live_server, staff, host_unit, monkeypatch
+):
     monkeypatch.setattr(publicity_forms, "MIN_FILL_SECONDS", 1)
     candidate = WorkstationFactory(host_unit=host_unit, lead_mentor_name="赵敏", state=State.REVIEW_PASSED)
     publicity_list = publicity_publish(
