@@ -276,3 +276,13 @@ def test_plaque_made_and_handed_over_makes_the_workstation_active(client, staff,
     client.logout()
     directory = client.get(reverse("publicity_public:directory")).content.decode()
     assert "张伟大众创业指导大师工作室" in directory and plaque.number in directory
+
+
+def test_host_unit_finds_its_plaque_pdf_on_the_workstation_page(client, staff, host_user, host_unit):
+    ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.CERTIFIED)
+    from workstations.plaque_services import plaque_issue
+
+    plaque = plaque_issue(workstation=ws, actor=staff)
+    client.force_login(host_user)
+    page = client.get(reverse("workstations:detail", args=[ws.pk])).content.decode()
+    assert reverse("publicity:plaque_pdf", args=[plaque.pk]) in page
