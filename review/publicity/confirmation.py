@@ -51,7 +51,7 @@ def confirmation_issue(
     issued_on = issued_on or timezone.localdate()
     with transaction.atomic():
         locked = list(
-            Workstation.objects.select_for_update()
+            Workstation.objects.select_for_update(of=("self",))
             .select_related("host_unit", "host_unit__county", "recommender")
             .filter(pk__in=[w.pk for w in workstations])
             .order_by("pk")

@@ -123,10 +123,13 @@ def objection_file(
     now: dt.datetime | None = None,
 ) -> FiledObjection:
     """Art. 6(4): anyone may object, in real name, during the window; after it the objection is refused."""
-    now = now or timezone.now()
     with transaction.atomic():
-        publicity_list = PublicityList.objects.select_for_update().get(pk=entry.publicity_list_id)
-        if not publicity_list.is_open(now):
+        # The candidate's row first, as the closing job locks it: an objection and the clearing serialise, so a
+        # candidate is never cleared while an objection filed in time is still being written.
+        candidate = Workstation.objects.select_for_update().get(pk=entry.workstation_id)
+        publicity_list = PublicityList.objects.get(pk=entry.publicity_list_id)
+        now = now or timezone.now()
+        if not publicity_list.is_open(now) or candidate.state != State.IN_PUBLICITY:
             raise ObjectionRefused(
                 _("The publicity period of this list ended on %(date)s; objections are no longer accepted.")
                 % {"date": publicity_list.last_day.isoformat()}
