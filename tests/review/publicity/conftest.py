@@ -7,7 +7,6 @@ from django.utils import timezone
 from portal.workdays.models import CalendarDay
 from review.publicity.forms import form_started_token
 from review.publicity.services import publicity_publish
-from tests.browser.conftest import anon_page, browser, login, screenshot  # noqa: F401  (Playwright fixtures)
 from tests.factories import WorkstationFactory
 from workstations.models import State
 

@@ -3,8 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
+from portal.workdays.models import CalendarDay
 from review.publicity import forms as publicity_forms
 from review.publicity.services import publicity_publish
 from tests.factories import WorkstationFactory
@@ -17,6 +19,11 @@ def test_objection_filed_tracked_and_dismissed(
     anon_page, login, screenshot, live_server, staff, host_unit, monkeypatch
 ):
     monkeypatch.setattr(publicity_forms, "MIN_FILL_SECONDS", 1)
+    cache.clear()
+    today = timezone.localdate()
+    for offset in range(-5, 20):  # the seeded calendar ends with 2026; keep the test meaningful after that
+        day = today + dt.timedelta(days=offset)
+        CalendarDay.objects.get_or_create(date=day, defaults={"is_working_day": day.weekday() < 5})
     candidate = WorkstationFactory(host_unit=host_unit, lead_mentor_name="赵敏", state=State.REVIEW_PASSED)
     publicity_list = publicity_publish(
         workstations=[candidate],
