@@ -252,8 +252,6 @@ def exit_reject(*, case: ExitCase, actor, note: str) -> ExitCase:
     return locked
 
 
-
-
 # Art. 11(4)1: a year or more without a qualified mentor; staff are warned ahead of it.
 NO_MENTOR_WARN_DAYS = 300
 NO_MENTOR_EXIT_DAYS = 365
