@@ -80,7 +80,7 @@ def test_own_request_deregisters_with_a_document_and_removes_the_plaque(ws, host
 @pytest.mark.parametrize("ground", [ExitGround.LEGAL_PERSON_LOST, ExitGround.NO_QUALIFIED_MENTOR])
 def test_staff_natural_exits_need_a_second_member_of_staff(ws, staff, staff2, ground):
     case = exit_propose(workstation=ws, ground=ground, facts="经核实。", actor=staff)
-    with pytest.raises(ExitRefused, match="提议人不能确认|cannot confirm"):
+    with pytest.raises(ExitRefused, match="提议人不能确认"):
         exit_confirm(case=case, actor=staff)
     exit_confirm(case=case, actor=staff2)
     assert Workstation.objects.get(pk=ws.pk).state == State.DEREGISTERED
