@@ -294,9 +294,9 @@ PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
     "portal.workdays.demo.build",
     "workstations.demo.build",
+    "applications.demo.build",
     "review.demo.build",
     "workstations.plaque_demo.build",
-    "applications.demo.build",
     "workstations.demo_outcomes.build",
     "subsidies.demo.build",
 ]
