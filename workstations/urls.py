@@ -6,6 +6,7 @@ app_name = "workstations"
 urlpatterns = [
     path("", views.workstation_list, name="list"),
     path("<int:pk>/", views.workstation_detail, name="detail"),
+    path("<int:pk>/plaque.pdf", views.plaque_pdf, name="plaque_pdf"),
     # Outcomes and operation (Art. 10–11): plans, reports, compliance, evaluations, rectification, major events.
     path("board/", views_outcomes.board, name="board"),
     path("<int:pk>/outcomes/", views_outcomes.outcomes, name="outcomes"),
