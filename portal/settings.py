@@ -222,12 +222,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_IMPORTS = ["review.publicity.tasks"]
 CELERY_BEAT_SCHEDULE: dict = {
+    # Art. 6(4): windows close at 24:00 Asia/Shanghai; hourly runs clear them soon after and retry waiting ones.
+    "close-publicity-windows": {"task": "review.publicity.tasks.close_publicity_windows", "schedule": 3600.0},
     "sweep-unsent-notifications": {"task": "portal.tasks.sweep_unsent_notifications", "schedule": 300.0},
     # Art. 10 reminders and Art. 11(4)2 rectification deadlines, every morning (Asia/Shanghai).
     "workstations-outcome-reminders": {
         "task": "workstations.tasks.send_outcome_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "workstations-no-lead-mentor": {
+        "task": "workstations.tasks.detect_missing_lead_mentors",
+        "schedule": crontab(hour=7, minute=45),
     },
     "workstations-rectification-deadlines": {
         "task": "workstations.tasks.check_rectification_deadlines",
@@ -266,6 +273,8 @@ LOGGING = {
         "axes": {"level": "WARNING", "propagate": True},
         "weasyprint": {"level": "ERROR", "propagate": True},
         "fontTools": {"level": "WARNING", "propagate": True},
+        "celery.app.trace": {"level": "WARNING", "propagate": True},
+        "kombu": {"level": "ERROR", "propagate": True},
     },
 }
 
@@ -286,6 +295,7 @@ PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Port
 PORTAL_HOME_PANELS = [
     "workstations.dashboard.home_panels",
     "review.dashboard.home_panels",
+    "review.publicity.dashboard.home_panels",
     "applications.dashboard.home_panels",
     "workstations.dashboard_outcomes.home_panels",
     "subsidies.dashboard.home_panels",
@@ -297,6 +307,8 @@ PORTAL_DEMO_BUILDERS = [
     "applications.demo.build",
     "review.demo.build",
     "workstations.plaque_demo.build",
+    "review.publicity.demo.build",
     "workstations.demo_outcomes.build",
     "subsidies.demo.build",
+    "workstations.demo_exits.build",
 ]

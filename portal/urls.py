@@ -22,6 +22,8 @@ urlpatterns = [
     path("calendar/", include("portal.workdays.urls")),
     path("applications/", include("applications.urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("publicity/", include("review.publicity.urls")),
+    path("public/", include("review.publicity.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

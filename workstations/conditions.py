@@ -70,6 +70,29 @@ def _plaque_handed_over(workstation) -> list[str]:
     return []
 
 
+def _confirmed_exit(kind: str) -> Callable:
+    """Art. 11(4): a deregistration or revocation follows a confirmed exit case with its numbered document."""
+
+    def check_fn(workstation) -> list[str]:
+        if workstation.exit_cases.filter(kind=kind, status="confirmed", document__isnull=False).exists():
+            return []
+        return [_("A confirmed exit decision with its document is needed first.")]
+
+    check_fn.__name__ = f"confirmed_{kind}_exit"
+    return check_fn
+
+
+def _publicity_passed(workstation) -> list[str]:
+    """Art. 6(4): the five working days are over and no objection against the candidate is undecided."""
+    entries = getattr(workstation, "publicity_entries", None)
+    entry = None
+    if entries is not None:
+        entry = entries.select_related("publicity_list").order_by("-publicity_list__published_at", "-id").first()
+    if entry is None:
+        return [_("This candidate has not been on a published publicity list.")]
+    return list(entry.clearance_problems())
+
+
 CHECKS: dict[str, list[Callable]] = {
     "submit": [_call_open, _application_problems],
     "resubmit": [_call_open, _application_problems],
@@ -77,8 +100,10 @@ CHECKS: dict[str, list[Callable]] = {
     "start_review": [_in_open_round],
     "pass_review": [_review_decided("pass")],
     "fail_review": [_review_decided("fail")],
-    "clear_publicity": [],
+    "clear_publicity": [_publicity_passed],
     "issue_plaque": [_plaque_handed_over],
+    "deregister": [_confirmed_exit("natural")],
+    "revoke": [_confirmed_exit("forced")],
 }
 
 

@@ -317,6 +317,7 @@ class Workstation(FSMModelMixin, models.Model):
         source=[State.ACTIVE, State.RECTIFYING],
         target=State.DEREGISTERED,
         permission=_city_staff,
+        conditions=[conditions.check("deregister")],
         custom={"label": _("Deregister (natural exit)"), "article": "11(4)1", "needs_reason": True},
     )
     def deregister(self):
@@ -327,6 +328,7 @@ class Workstation(FSMModelMixin, models.Model):
         source=[State.ACTIVE, State.RECTIFYING],
         target=State.REVOKED,
         permission=_city_staff,
+        conditions=[conditions.check("revoke")],
         custom={"label": _("Revoke (forced exit)"), "article": "11(4)2", "needs_reason": True},
     )
     def revoke(self):
@@ -359,6 +361,7 @@ class TransitionLog(models.Model):
 
 # Kept in its own module (Art. 6(5)); imported here so that Django registers it with this app.
 # Outcomes and operation (Art. 10–11) live in their own modules; imported here so that Django registers them.
+from workstations.exits import ExitCase  # noqa: E402,F401  (Art. 11(4) exits)
 from workstations.models_evaluations import (  # noqa: E402,F401
     Evaluation,
     EvaluationResult,

@@ -17,3 +17,11 @@ def send_outcome_reminders() -> dict[str, int]:
 def check_rectification_deadlines() -> dict[str, int]:
     """Art. 11(4)2: warn before the rectification deadline; mark missed deadlines (forced exit proposed)."""
     return rectification_deadlines_check()
+
+
+@shared_task
+def detect_missing_lead_mentors() -> dict[str, int]:
+    """Art. 11(4)1, daily: flag workstations a year or more without a qualified lead mentor (warn at 300 days)."""
+    from workstations.exit_services import detect_missing_lead_mentors as detect
+
+    return detect()

@@ -1,12 +1,11 @@
 from django.urls import path
 
-from workstations import views, views_evaluations, views_outcomes
+from workstations import views, views_evaluations, views_exits, views_outcomes
 
 app_name = "workstations"
 urlpatterns = [
     path("", views.workstation_list, name="list"),
     path("<int:pk>/", views.workstation_detail, name="detail"),
-    path("<int:pk>/plaque.pdf", views.plaque_pdf, name="plaque_pdf"),
     # Outcomes and operation (Art. 10–11): plans, reports, compliance, evaluations, rectification, major events.
     path("board/", views_outcomes.board, name="board"),
     path("<int:pk>/outcomes/", views_outcomes.outcomes, name="outcomes"),
@@ -30,4 +29,14 @@ urlpatterns = [
     path("rectifications/", views_evaluations.rectification_list, name="rectification_list"),
     path("rectifications/<int:pk>/", views_evaluations.rectification_detail, name="rectification"),
     path("rectifications/<int:pk>/file/", views_evaluations.rectification_file, name="rectification_file"),
+    # Exit (Art. 11(4)).
+    path("exits/", views_exits.exit_list, name="exit_list"),
+    path("exits/<int:pk>/", views_exits.exit_detail, name="exit_detail"),
+    path("exits/<int:pk>/statement/", views_exits.exit_statement_view, name="exit_statement"),
+    path("exits/<int:pk>/confirm/", views_exits.exit_confirm_view, name="exit_confirm"),
+    path("exits/<int:pk>/reject/", views_exits.exit_reject_view, name="exit_reject"),
+    path("exits/<int:pk>/document/", views_exits.exit_document, name="exit_document"),
+    path("exits/<int:pk>/evidence/<int:file_pk>/", views_exits.exit_evidence, name="exit_evidence"),
+    path("<int:pk>/exit/request/", views_exits.exit_request_view, name="exit_request"),
+    path("<int:pk>/exit/propose/", views_exits.exit_propose_view, name="exit_propose"),
 ]

@@ -1,12 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from portal.permissions import get_visible_or_404
 from workstations.models import State, Workstation
-from workstations.plaques import Plaque
 from workstations.selectors import related_records, state_counts_for, timeline_for, workstation_list_for
 from workstations.services import available_transitions
 
@@ -46,15 +44,4 @@ def workstation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": available_transitions(workstation, request.user),
             "related": related_records(workstation, request.user),
         },
-    )
-
-
-@login_required
-def plaque_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """Art. 6(5): the plaque PDF of workstation ``pk``, for whoever may see the workstation (else 404)."""
-    plaque = get_visible_or_404(Plaque.objects.select_related("workstation"), request.user, workstation_id=pk)
-    if not plaque.pdf:
-        raise Http404(_("The plaque has no PDF yet."))
-    return FileResponse(
-        plaque.pdf.open("rb"), content_type="application/pdf", filename=f"{plaque.number}.pdf", as_attachment=False
     )

@@ -14,3 +14,10 @@ __all__ = [
     "RoundExpert",
     "StagedBallot",
 ]
+from review.publicity.models import (  # noqa: F401  (kept in review/publicity/, registered with the review app here)
+    ConfirmationEntry,
+    Objection,
+    ObjectionEvidence,
+    PublicityEntry,
+    PublicityList,
+)

@@ -14,3 +14,11 @@ def misuse_findings_badge(context, workstation):
     if user is None or not user.has_role(Role.CITY_STAFF, Role.ADMIN):
         return {"findings": []}
     return {"findings": list(misuse_findings_for(workstation))}
+
+
+@register.inclusion_tag("subsidies/_totals.html")
+def ledger_balances(workstation):
+    """Open balances per funding source, e.g. on an exit case for the claw-back (Art. 11(4), 13)."""
+    from subsidies.selectors import ledger_totals
+
+    return {"totals": ledger_totals(getattr(workstation, "ledger", None))}

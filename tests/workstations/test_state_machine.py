@@ -1,12 +1,14 @@
 """The lifecycle of SPEC §3, transition by transition: allowed for the right role, refused for every other."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
+from portal.documents.services import document_issue
 from tests import factories
+from workstations.exits import ExitCase
 from workstations.models import State, TransitionLog, Workstation
 from workstations.plaques import Plaque
 from workstations.services import TransitionRefused, workstation_transition
@@ -59,6 +61,48 @@ def make_ws(host_unit):
                 issued_by=factories.UserFactory(organisation=factories.CityBureauFactory()),
                 handed_over_to="李主任",
                 handed_over_on=date(2026, 6, 5),
+            )
+        if state in (State.ACTIVE, State.RECTIFYING):
+            # deregister / revoke follow a confirmed exit decision (Art. 11(4)); tests/workstations/test_exits.py
+            # covers how a case gets there.
+            staff_user = factories.UserFactory(organisation=factories.CityBureauFactory())
+            for kind, doc_kind in [("natural", "deregistration"), ("forced", "revocation")]:
+                document = document_issue(
+                    kind=doc_kind, title="决定", addressees="有关单位", body={}, actor=staff_user, render=False
+                )
+                ExitCase.objects.create(
+                    workstation=ws,
+                    kind=kind,
+                    ground="misconduct" if kind == "forced" else "own_request",
+                    facts="事实",
+                    status="confirmed",
+                    proposed_by=staff_user,
+                    document=document,
+                )
+        if state == State.IN_PUBLICITY:
+            # clear_publicity needs a publicity list whose window has ended (Art. 6(4)); a bare workstation is
+            # refused with a reason (tests/review/publicity/test_services.py covers the window and objections).
+            from review.publicity.models import PublicityEntry, PublicityList
+
+            publicity_list = PublicityList.objects.create(
+                title="公示",
+                intro="现予以公示。",
+                contact_office="就业促进科",
+                contact_phone="0375-2660000",
+                issuer="平顶山市人力资源和社会保障局",
+                published_at=datetime(2026, 5, 8, 1, tzinfo=UTC),
+                first_day=date(2026, 5, 11),
+                last_day=date(2026, 5, 15),
+                closes_at=datetime(2026, 5, 15, 16, tzinfo=UTC),
+                published_by=factories.UserFactory(organisation=factories.CityBureauFactory()),
+            )
+            PublicityEntry.objects.create(
+                publicity_list=publicity_list,
+                workstation=ws,
+                position=1,
+                workstation_name=ws.name,
+                host_unit_name=host_unit.name,
+                lead_mentor_name=ws.lead_mentor_name,
             )
         return ws
 

@@ -19,7 +19,7 @@ def link_calls(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("applications", "0001_initial"),
-        ("review", "0001_initial"),
+        ("review", "0002_publicity"),
     ]
 
     operations = [

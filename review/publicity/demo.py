@@ -1,0 +1,200 @@
+"""Demo builder step (Art. 6(4)–(5)): past and open publicity lists, objections, confirmation documents.
+
+The demo workstations already stand in their states (``workstations.demo``); this step lays down the publicity and
+confirmation records that brought them there, directly, without running transitions again. Idempotent: lists and
+documents are found by title and left alone when they exist.
+"""
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from portal.documents.models import OfficialDocument
+from portal.documents.services import document_issue
+from portal.workdays.services import CalendarNotCovered, publicity_window
+from review.publicity.confirmation import confirmation_body
+from review.publicity.forms import DEFAULT_INTRO
+from review.publicity.models import ConfirmationEntry, Objection, PublicityEntry, PublicityList, tracking_hash
+
+TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+CONTACT = {"contact_office": "市人力资源和社会保障局就业促进科", "contact_phone": "0375-2660000"}
+
+PAST_2025 = {
+    "title": "2025年度平顶山市大众创业指导大师工作室拟认定名单公示",
+    "published": dt.datetime(2025, 5, 20, 9, 0, tzinfo=TZ),
+    "leads": ["张伟", "李娜", "王磊", "刘洋", "何军", "林峰", "郭敏"],
+    "document_title": "关于认定2025年度平顶山市大众创业指导大师工作室的通知",
+    "document_on": dt.date(2025, 6, 6),
+    "document_leads": ["张伟", "李娜", "王磊", "刘洋", "何军", "林峰"],
+}
+PAST_2026 = {
+    "title": "2026年度第一批平顶山市大众创业指导大师工作室拟认定名单公示",
+    "published": dt.datetime(2026, 9, 15, 9, 0, tzinfo=TZ),
+    "leads": ["陈静", "杨帆"],
+    "document_title": "关于认定2026年度第一批平顶山市大众创业指导大师工作室的通知",
+    "document_on": dt.date(2026, 10, 16),
+    "document_leads": ["陈静"],
+}
+OPEN_TITLE = "2026年度第二批平顶山市大众创业指导大师工作室拟认定名单公示"
+
+# (tracking code, lead, status, name, phone, facts, investigation, reason). Tracking codes are printed by seed_demo.
+OBJECTIONS = [
+    (
+        "DEMO-2025-0001",
+        "王磊",
+        Objection.Status.DISMISSED,
+        "李明",
+        "13803751234",
+        "反映该工作室申报材料中所列的年度创业培训人次与实际开展情况不符，培训记录可能存在重复统计。",
+        "调取了2024年培训签到表和结业证书发放记录，逐一核对学员名单，未发现重复统计。",
+        "经核查，该工作室2024年培训记录、签到表与结业名单一致，反映的问题不属实，不影响认定。",
+    ),
+    (
+        "DEMO-2025-0002",
+        "郭敏",
+        Objection.Status.UPHELD,
+        "周红",
+        "13937561234",
+        "反映该工作室领衔导师申报材料中的市级表彰证书并非本人所获，与实际不符。",
+        "向发证单位函询，确认该证书获得者为他人。",
+        "经核实，申报材料中的获奖证书与实际不符，反映问题属实，不予认定。",
+    ),
+    (
+        "DEMO-2026-0003",
+        "赵敏",
+        Objection.Status.RECEIVED,
+        "陈刚",
+        "15937501234",
+        "反映该工作室所在孵化基地的场地已于今年转租他用，工作室实际没有固定办公场所。",
+        "",
+        "",
+    ),
+]
+
+
+def _make_list(world, *, title, published, leads, outcome_for) -> PublicityList | None:
+    existing = PublicityList.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    try:
+        window = publicity_window(published)
+    except CalendarNotCovered:
+        return None
+    staff = world.users["staff"]
+    publicity_list = PublicityList.objects.create(
+        title=title,
+        intro=DEFAULT_INTRO,
+        contact_address="平顶山市新华区",
+        issuer=settings.ISSUING_AUTHORITY,
+        published_at=published,
+        first_day=window.first_day,
+        last_day=window.last_day,
+        closes_at=window.closes_at,
+        published_by=staff,
+        closed_at=window.closes_at if window.closes_at <= timezone.now() else None,
+        **CONTACT,
+    )
+    for position, lead in enumerate(leads, start=1):
+        ws = world.data["workstations"][lead]
+        county = ws.county
+        PublicityEntry.objects.create(
+            publicity_list=publicity_list,
+            workstation=ws,
+            position=position,
+            workstation_name=ws.name,
+            host_unit_name=ws.host_unit.name,
+            county_name=county.display_short if county else "",
+            lead_mentor_name=ws.lead_mentor_name,
+            outcome=outcome_for(lead),
+        )
+    return publicity_list
+
+
+def _outcome(lead: str) -> str:
+    if lead == "郭敏":
+        return PublicityEntry.Outcome.NOT_RECOGNISED
+    if lead == "赵敏":
+        return PublicityEntry.Outcome.PENDING
+    return PublicityEntry.Outcome.CLEARED
+
+
+def _make_document(world, *, title, issued_on, leads) -> None:
+    if OfficialDocument.objects.filter(title=title).exists():
+        return
+    workstations = [world.data["workstations"][lead] for lead in leads]
+    with transaction.atomic():
+        document = document_issue(
+            kind=OfficialDocument.Kind.CONFIRMATION,
+            title=title,
+            addressees="各县（市、区）人力资源和社会保障局，市域内各高校，各有关单位",
+            body=confirmation_body(workstations, issued_on.year),
+            actor=world.users["staff"],
+            issued_on=issued_on,
+        )
+        for position, ws in enumerate(workstations, start=1):
+            ConfirmationEntry.objects.get_or_create(
+                workstation=ws, defaults={"document": document, "position": position}
+            )
+            type(ws).objects.filter(pk=ws.pk).update(certified_on=issued_on)
+
+
+def build(world) -> None:
+    with transaction.atomic():
+        lists = [
+            _make_list(
+                world,
+                title=PAST_2025["title"],
+                published=PAST_2025["published"],
+                leads=PAST_2025["leads"],
+                outcome_for=_outcome,
+            ),
+            _make_list(
+                world,
+                title=PAST_2026["title"],
+                published=PAST_2026["published"],
+                leads=PAST_2026["leads"],
+                outcome_for=_outcome,
+            ),
+            # Open now: published yesterday, so the window runs whenever the demo is built (if the calendar covers it).
+            _make_list(
+                world,
+                title=OPEN_TITLE,
+                published=timezone.now() - dt.timedelta(days=1),
+                leads=["赵敏"],
+                outcome_for=_outcome,
+            ),
+        ]
+        entries = {
+            e.workstation.lead_mentor_name: e
+            for e in PublicityEntry.objects.filter(publicity_list__in=[pl for pl in lists if pl]).select_related(
+                "workstation", "publicity_list"
+            )
+        }
+        for code, lead, status, name, phone, facts, investigation, reason in OBJECTIONS:
+            entry = entries.get(lead)
+            if entry is None or Objection.objects.filter(tracking_hash=tracking_hash(code)).exists():
+                continue
+            filed_at = max(entry.publicity_list.published_at, timezone.now() - dt.timedelta(hours=20))
+            if entry.publicity_list.closes_at <= timezone.now():
+                filed_at = entry.publicity_list.published_at + dt.timedelta(days=2)
+            decided = status not in Objection.UNRESOLVED
+            Objection.objects.create(
+                entry=entry,
+                tracking_hash=tracking_hash(code),
+                objector_name=name,
+                objector_phone=phone,
+                facts=facts,
+                filed_at=filed_at,
+                status=status,
+                investigation=investigation,
+                investigated_by=world.users["staff"] if investigation else None,
+                decision_reason=reason,
+                decided_at=filed_at + dt.timedelta(days=3) if decided else None,
+                decided_by=world.users["staff"] if decided else None,
+            )
+    for spec in (PAST_2025, PAST_2026):
+        _make_document(world, title=spec["document_title"], issued_on=spec["document_on"], leads=spec["document_leads"])
+    world.data["objection_tracking_codes"] = [code for code, *_ in OBJECTIONS]

@@ -1,0 +1,161 @@
+"""Public pages, no login (Art. 6(4); SPEC §2 "public"): lists, notice, objections, tracking, directory, documents.
+
+Nothing here shows an objector's name or phone. Read-only pages are served through the page cache
+(``review.publicity.caching``); the forms are rate-limited per address.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from portal.pdf import pdf_response, render_pdf
+from review.publicity import selectors
+from review.publicity.caching import cached_public_page
+from review.publicity.forms import ObjectionForm, TrackForm
+from review.publicity.models import PublicityList
+from review.publicity.ratelimit import over_limit
+from review.publicity.services import ObjectionRefused, objection_file, objection_find
+
+OBJECTION_LIMIT = (5, 3600)  # attempts per address per hour
+TRACK_LIMIT = (30, 3600)
+
+
+def _get_list(pk: int) -> PublicityList:
+    try:
+        return selectors.public_list_detail(pk)
+    except PublicityList.DoesNotExist:
+        raise Http404(_("No such publicity list.")) from None
+
+
+def list_index(request: HttpRequest) -> HttpResponse:
+    def page(extra):
+        now = timezone.now()
+        lists = list(selectors.public_lists())
+        return render(
+            request,
+            "review/publicity/public_lists.html",
+            {
+                "current": [pl for pl in lists if pl.is_open(now)],
+                "past": [pl for pl in lists if not pl.is_open(now)],
+                **extra,
+            },
+        )
+
+    return cached_public_page(request, page)
+
+
+def _notice_context(publicity_list):
+    return {
+        "publicity_list": publicity_list,
+        "entries": list(publicity_list.entries.all()),
+        "countdown": selectors.countdown(publicity_list),
+        "is_open": publicity_list.is_open(),
+    }
+
+
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    def page(extra):
+        publicity_list = _get_list(pk)
+        return render(request, "review/publicity/public_list.html", {**_notice_context(publicity_list), **extra})
+
+    return cached_public_page(request, page)
+
+
+def list_print(request: HttpRequest, pk: int) -> HttpResponse:
+    def page(extra):
+        return render(request, "review/publicity/public_print.html", {**_notice_context(_get_list(pk)), **extra})
+
+    return cached_public_page(request, page)
+
+
+def list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    publicity_list = _get_list(pk)
+    content = render_pdf("review/publicity/notice_pdf.html", _notice_context(publicity_list), language="zh-hans")
+    return pdf_response(content, f"公示-{publicity_list.pk}.pdf", inline=True)
+
+
+@require_http_methods(["GET", "POST"])
+def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
+    publicity_list = _get_list(pk)
+    context = {"publicity_list": publicity_list, "is_open": publicity_list.is_open()}
+    if not context["is_open"]:
+        return render(request, "review/publicity/public_objection_form.html", context, status=410)
+    if request.method == "POST":
+        form = ObjectionForm(request.POST, request.FILES, publicity_list=publicity_list)
+        if over_limit(request, scope="objection", limit=OBJECTION_LIMIT[0], period=OBJECTION_LIMIT[1]):
+            form.is_valid()
+            form.add_error(None, _("Too many objections were sent from your address. Please try again in an hour."))
+            return render(request, "review/publicity/public_objection_form.html", {**context, "form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                filed = objection_file(
+                    entry=data["entry"],
+                    objector_name=data["objector_name"],
+                    objector_phone=data["objector_phone"],
+                    facts=data["facts"],
+                    evidence=data["evidence"],
+                )
+            except ObjectionRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                response = render(
+                    request,
+                    "review/publicity/public_objection_filed.html",
+                    {**context, "code": filed.tracking_code, "entry": data["entry"]},
+                )
+                response["Cache-Control"] = "no-store"
+                return response
+        if form.files:
+            form.add_error("evidence", _("For your security, files are not kept after an error: choose them again."))
+    else:
+        form = ObjectionForm(publicity_list=publicity_list)
+    return render(request, "review/publicity/public_objection_form.html", {**context, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def objection_track(request: HttpRequest) -> HttpResponse:
+    """Status and the staff's reason, looked up by tracking code (sent by POST so it stays out of logs)."""
+    objection = None
+    status = 200
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+        if over_limit(request, scope="track", limit=TRACK_LIMIT[0], period=TRACK_LIMIT[1]):
+            form.is_valid()
+            form.add_error(None, _("Too many look-ups from your address. Please try again in an hour."))
+            status = 429
+        elif form.is_valid():
+            objection = objection_find(form.cleaned_data["code"])
+            if objection is None:
+                form.add_error("code", _("No objection has this tracking code. Check it and try again."))
+    else:
+        form = TrackForm()
+    response = render(
+        request, "review/publicity/public_track.html", {"form": form, "objection": objection}, status=status
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    def page(extra):
+        return render(
+            request,
+            "review/publicity/public_directory.html",
+            {"workstations": selectors.public_directory(), "exits": selectors.public_exits(), **extra},
+        )
+
+    return cached_public_page(request, page)
+
+
+def documents(request: HttpRequest) -> HttpResponse:
+    def page(extra):
+        return render(
+            request,
+            "review/publicity/public_documents.html",
+            {"documents": selectors.confirmation_documents(), **extra},
+        )
+
+    return cached_public_page(request, page)

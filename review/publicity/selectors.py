@@ -1,0 +1,103 @@
+"""Reads for the publicity pages, each a fixed number of queries whatever the number of rows."""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from portal.documents.models import OfficialDocument
+from portal.workdays.services import CalendarNotCovered, PublicityWindow, working_days_left
+from review.publicity.models import Objection, PublicityEntry, PublicityList
+from workstations.models import OPERATING_STATES, State, Workstation
+from workstations.plaques import Plaque
+
+
+def public_lists():
+    """Every published list, newest first, with its number of candidates (one query)."""
+    return PublicityList.objects.annotate(candidates=Count("entries")).order_by("-published_at", "-id")
+
+
+def public_list_detail(pk: int) -> PublicityList:
+    return PublicityList.objects.prefetch_related(
+        Prefetch("entries", queryset=PublicityEntry.objects.order_by("position"))
+    ).get(pk=pk)
+
+
+def countdown(publicity_list: PublicityList, today=None) -> dict:
+    """Working days left for the public page's countdown (Art. 6(4))."""
+    today = today or timezone.localdate()
+    window = PublicityWindow(publicity_list.first_day, publicity_list.last_day, publicity_list.closes_at)
+    if not publicity_list.is_open():
+        return {"status": "closed", "days_left": 0}
+    try:
+        days_left = working_days_left(window, today)
+    except CalendarNotCovered:
+        days_left = None
+    return {"status": "running" if today >= window.first_day else "upcoming", "days_left": days_left}
+
+
+def staff_lists():
+    return PublicityList.objects.annotate(
+        candidates=Count("entries", distinct=True),
+        open_objections=Count(
+            "entries__objections", filter=Q(entries__objections__status__in=Objection.UNRESOLVED), distinct=True
+        ),
+    ).order_by("-published_at", "-id")
+
+
+def staff_list_entries(publicity_list: PublicityList):
+    return (
+        publicity_list.entries.select_related("workstation")
+        .annotate(
+            objection_count=Count("objections", distinct=True),
+            open_count=Count("objections", filter=Q(objections__status__in=Objection.UNRESOLVED), distinct=True),
+        )
+        .order_by("position")
+    )
+
+
+def candidates_to_publish():
+    return (
+        Workstation.objects.filter(state=State.REVIEW_PASSED)
+        .select_related("host_unit", "host_unit__county", "recommender")
+        .order_by("pk")
+    )
+
+
+def candidates_to_confirm():
+    return (
+        Workstation.objects.filter(state=State.PUBLICITY_CLEARED)
+        .select_related("host_unit", "host_unit__county", "recommender")
+        .order_by("pk")
+    )
+
+
+def confirmation_documents():
+    """Every issued document is a public decision: confirmations (Art. 6(4)), deregistrations and revocations
+    (Art. 11(4))."""
+    return OfficialDocument.objects.annotate(workstation_count=Count("confirmations"))
+
+
+def plaque_work():
+    """Certified workstations (plaque to make or hand over) and every plaque made, for the staff page."""
+    certified = Workstation.objects.filter(state=State.CERTIFIED).select_related("host_unit", "plaque").order_by("pk")
+    plaques = Plaque.objects.select_related("workstation", "workstation__host_unit").order_by("-issued_on", "-id")
+    return certified, plaques
+
+
+def public_exits():
+    """Deregistered and revoked workstations with their documents (Art. 11(4)), newest decision first."""
+    from workstations.exits import ExitCase, ExitStatus
+
+    return (
+        ExitCase.objects.filter(status=ExitStatus.CONFIRMED, document__isnull=False)
+        .select_related("workstation__host_unit__county", "workstation__recommender", "document")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def public_directory():
+    """Recognised, operating workstations for the public directory (SPEC §5), with their plaque."""
+    return (
+        Workstation.objects.filter(state__in=OPERATING_STATES)
+        .select_related("host_unit", "host_unit__county", "recommender", "plaque")
+        .order_by("certified_on", "pk")
+    )

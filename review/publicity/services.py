@@ -1,0 +1,265 @@
+"""Art. 6(4): publishing the list, the public's objections, closing the window. Every write of publicity is here.
+
+Confirmation documents and plaques (Art. 6(4)–(5)) are in ``review.publicity.confirmation``.
+"""
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit import audit_record
+from portal.models import User
+from portal.notifications import notify, notify_organisation
+from portal.roles import OrgKind
+from portal.uploads import store_upload
+from portal.workdays.services import publicity_window
+from review.publicity.caching import bump_version
+from review.publicity.models import Objection, ObjectionEvidence, PublicityEntry, PublicityList, tracking_hash
+from workstations.models import State, Workstation
+from workstations.services import TransitionRefused, workstation_transition
+
+logger = logging.getLogger(__name__)
+
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
+
+
+class ObjectionRefused(Exception):
+    """An objection that may not be filed (the window is closed, the candidate is not on the list)."""
+
+
+def city_staff_users():
+    return User.objects.filter(organisation__kind=OrgKind.CITY_BUREAU, is_active=True)
+
+
+def new_tracking_code() -> str:
+    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def publicity_publish(
+    *,
+    workstations: list[Workstation],
+    title: str,
+    intro: str,
+    contact_office: str,
+    contact_phone: str,
+    contact_address: str = "",
+    actor,
+    published_at: dt.datetime | None = None,
+    first_day: dt.date | None = None,
+    round_reference: str = "",
+) -> PublicityList:
+    """Art. 6(4): publish the passed candidates as one list for five working days.
+
+    The window comes from the calendar service (``CalendarNotCovered`` / ``InvalidWindowStart`` reach the caller
+    with a message for staff). The list and every candidate's ``publish`` transition are one transaction: either
+    all candidates are in publicity or none is.
+    """
+    published_at = published_at or timezone.now()
+    if not workstations:
+        raise TransitionRefused([_("Choose at least one candidate.")])
+    window = publicity_window(published_at, first_day)
+    with transaction.atomic():
+        publicity_list = PublicityList.objects.create(
+            title=title.strip(),
+            round_reference=round_reference,
+            intro=intro.strip(),
+            contact_office=contact_office.strip(),
+            contact_phone=contact_phone.strip(),
+            contact_address=contact_address.strip(),
+            issuer=settings.ISSUING_AUTHORITY,
+            published_at=published_at,
+            first_day=window.first_day,
+            last_day=window.last_day,
+            closes_at=window.closes_at,
+            published_by=actor,
+        )
+        ordered = sorted(workstations, key=lambda w: w.pk)  # lock in a fixed order
+        for position, workstation in enumerate(ordered, start=1):
+            locked = workstation_transition(
+                workstation=workstation.pk, transition="publish", actor=actor, reason=publicity_list.title
+            )
+            county = locked.county
+            PublicityEntry.objects.create(
+                publicity_list=publicity_list,
+                workstation=locked,
+                position=position,
+                workstation_name=locked.name,
+                host_unit_name=locked.host_unit.name,
+                county_name=county.display_short if county else "",
+                lead_mentor_name=locked.lead_mentor_name,
+            )
+            notify_organisation(
+                organisation=locked.host_unit,
+                subject=_("%(name)s is on the publicity list") % {"name": locked.name},
+                body=_("Publicity runs from %(first)s to %(last)s.")
+                % {"first": window.first_day.isoformat(), "last": window.last_day.isoformat()},
+                url=reverse("publicity_public:list_detail", args=[publicity_list.pk]),
+            )
+        bump_version()
+    return publicity_list
+
+
+@dataclass
+class FiledObjection:
+    objection: Objection
+    tracking_code: str  # shown to the objector once; only its hash is stored
+
+
+def objection_file(
+    *,
+    entry: PublicityEntry,
+    objector_name: str,
+    objector_phone: str,
+    facts: str,
+    evidence: list | None = None,
+    now: dt.datetime | None = None,
+) -> FiledObjection:
+    """Art. 6(4): anyone may object, in real name, during the window; after it the objection is refused."""
+    with transaction.atomic():
+        # The candidate's row first, as the closing job locks it: an objection and the clearing serialise, so a
+        # candidate is never cleared while an objection filed in time is still being written.
+        candidate = Workstation.objects.select_for_update().get(pk=entry.workstation_id)
+        publicity_list = PublicityList.objects.get(pk=entry.publicity_list_id)
+        now = now or timezone.now()
+        if not publicity_list.is_open(now) or candidate.state != State.IN_PUBLICITY:
+            raise ObjectionRefused(
+                _("The publicity period of this list ended on %(date)s; objections are no longer accepted.")
+                % {"date": publicity_list.last_day.isoformat()}
+            )
+        code = new_tracking_code()
+        objection = Objection.objects.create(
+            entry=entry,
+            tracking_hash=tracking_hash(code),
+            objector_name=objector_name.strip(),
+            objector_phone=objector_phone.strip(),
+            facts=facts.strip(),
+            filed_at=now,
+        )
+        for uploaded in evidence or []:
+            ObjectionEvidence.objects.create(objection=objection, file=store_upload(uploaded=uploaded, actor=None))
+        notify(
+            recipients=city_staff_users(),
+            subject=_("New objection against %(name)s") % {"name": entry.workstation_name},
+            url=reverse("publicity:objection_detail", args=[objection.pk]),
+        )
+    return FiledObjection(objection=objection, tracking_code=code)
+
+
+def objection_find(code: str) -> Objection | None:
+    return Objection.objects.select_related("entry").filter(tracking_hash=tracking_hash(code)).first()
+
+
+def objection_investigate(*, objection: Objection, investigation: str, actor) -> Objection:
+    """Staff record what they found; the objection is then under investigation."""
+    if not investigation.strip():
+        raise TransitionRefused([_("Write down what the investigation found.")])
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().get(pk=objection.pk)
+        if locked.is_resolved:
+            raise TransitionRefused([_("This objection has already been decided.")])
+        locked.investigation = investigation.strip()
+        locked.investigated_by = actor
+        locked.status = Objection.Status.INVESTIGATING
+        locked.save(update_fields=["investigation", "investigated_by", "status"])
+        audit_record(actor=actor, action="objection.investigate", obj=locked, after={"status": locked.status})
+        bump_version()
+    return locked
+
+
+def objection_decide(*, objection: Objection, upheld: bool, reason: str, actor) -> Objection:
+    """Art. 6(4): staff decide an objection with a reason the objector reads through the tracking code.
+
+    Upheld: the candidate is not recognised. Dismissed: when the window is over and nothing else is undecided, the
+    candidate is cleared now rather than at the next run of the closing job.
+    """
+    if not reason.strip():
+        raise TransitionRefused([_("Please give a reason; the objector will read it.")])
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().select_related("entry").get(pk=objection.pk)
+        if locked.is_resolved:
+            raise TransitionRefused([_("This objection has already been decided.")])
+        locked.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+        locked.decision_reason = reason.strip()
+        locked.decided_at = timezone.now()
+        locked.decided_by = actor
+        locked.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
+        audit_record(actor=actor, action=f"objection.{locked.status}", obj=locked, after={"reason": reason.strip()})
+        entry = locked.entry
+        if upheld and entry.workstation.state == State.IN_PUBLICITY:
+            workstation_transition(
+                workstation=entry.workstation_id, transition="uphold_objection", actor=actor, reason=reason
+            )
+            PublicityEntry.objects.filter(pk=entry.pk).update(outcome=PublicityEntry.Outcome.NOT_RECOGNISED)
+        bump_version()
+    if not upheld:
+        _clear_if_ready(entry, actor=actor)
+    return locked
+
+
+def _clear_if_ready(entry: PublicityEntry, *, actor, now=None) -> bool:
+    """Clear one candidate when its window is over and nothing is undecided; False when it must wait."""
+    entry = PublicityEntry.objects.select_related("publicity_list", "workstation").get(pk=entry.pk)
+    if entry.workstation.state != State.IN_PUBLICITY or entry.clearance_problems(now):
+        return False
+    try:
+        with transaction.atomic():
+            workstation_transition(
+                workstation=entry.workstation_id,
+                transition="clear_publicity",
+                actor=actor,
+                reason=_("Publicity ended without an upheld objection."),
+            )
+            PublicityEntry.objects.filter(pk=entry.pk).update(outcome=PublicityEntry.Outcome.CLEARED)
+            bump_version()
+    except TransitionRefused:
+        return False  # cleared by a concurrent run, or an objection arrived in between
+    return True
+
+
+@dataclass
+class CloseReport:
+    cleared: list[int] = field(default_factory=list)  # workstation ids
+    waiting: list[int] = field(default_factory=list)
+
+
+def publicity_close_due(*, now: dt.datetime | None = None) -> CloseReport:
+    """Art. 6(4), the scheduled job: close every window whose end has passed.
+
+    Candidates without an undecided objection move to ``publicity_cleared`` (actor: the system); the others wait and
+    staff are told once per list (a dedup key). Safe to run twice or late: each candidate is re-checked under the
+    workstation's row lock, and those already moved on are skipped.
+    """
+    now = now or timezone.now()
+    report = CloseReport()
+    due = PublicityList.objects.past_at(now).filter(entries__workstation__state=State.IN_PUBLICITY).distinct()
+    for publicity_list in due:
+        entries = publicity_list.entries.filter(workstation__state=State.IN_PUBLICITY).select_related("workstation")
+        waiting_names = []
+        for entry in entries:
+            if _clear_if_ready(entry, actor=None, now=now):
+                report.cleared.append(entry.workstation_id)
+            else:
+                report.waiting.append(entry.workstation_id)
+                waiting_names.append(entry.workstation_name)
+        if publicity_list.closed_at is None:
+            PublicityList.objects.filter(pk=publicity_list.pk, closed_at__isnull=True).update(closed_at=now)
+        if waiting_names:
+            notify(
+                recipients=city_staff_users(),
+                subject=_("Publicity has ended; %(count)d candidate(s) wait for objections to be decided")
+                % {"count": len(waiting_names)},
+                body="、".join(waiting_names),
+                url=reverse("publicity:list_detail", args=[publicity_list.pk]),
+                dedup_key=f"publicity-waiting:{publicity_list.pk}:{len(waiting_names)}",
+            )
+    if report.cleared:
+        logger.info("publicity closed: %d cleared, %d waiting", len(report.cleared), len(report.waiting))
+    return report

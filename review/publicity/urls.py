@@ -1,0 +1,21 @@
+from django.urls import path
+
+from review.publicity import issuing_views, views
+
+app_name = "publicity"
+urlpatterns = [
+    path("", views.list_index, name="index"),
+    path("publish/", views.list_publish, name="publish"),
+    path("close/", views.close_now, name="close_now"),
+    path("<int:pk>/", views.list_detail, name="list_detail"),
+    path("objections/<int:pk>/", views.objection_detail, name="objection_detail"),
+    path("objections/<int:pk>/phone/", views.objection_reveal_phone, name="objection_reveal_phone"),
+    path("objections/<int:pk>/investigate/", views.objection_investigate_view, name="objection_investigate"),
+    path("objections/<int:pk>/decide/", views.objection_decide_view, name="objection_decide"),
+    path("objections/<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
+    path("confirmations/", issuing_views.confirmation_index, name="confirmations"),
+    path("plaques/", issuing_views.plaque_index, name="plaques"),
+    path("plaques/issue/<int:workstation_pk>/", issuing_views.plaque_issue_view, name="plaque_issue"),
+    path("plaques/<int:pk>/hand-over/", issuing_views.plaque_hand_over_view, name="plaque_hand_over"),
+    path("plaques/<int:pk>/pdf/", issuing_views.plaque_pdf, name="plaque_pdf"),
+]

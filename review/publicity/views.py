@@ -1,0 +1,198 @@
+"""Staff pages of publicity and objections (Art. 6(4)). Thin: permission, form, one service, messages."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.audit import audit_record
+from portal.permissions import get_visible_or_404, role_required
+from portal.roles import Role
+from portal.uploads import file_response
+from portal.workdays.services import CalendarNotCovered, InvalidWindowStart
+from review.publicity import selectors
+from review.publicity.forms import DEFAULT_INTRO, DecisionForm, InvestigationForm, PublishForm
+from review.publicity.models import Objection, ObjectionEvidence, PublicityList
+from review.publicity.services import objection_decide, objection_investigate, publicity_close_due, publicity_publish
+from workstations.services import TransitionRefused
+
+staff_only = role_required(Role.CITY_STAFF)
+
+
+@staff_only
+def list_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "review/publicity/staff_lists.html",
+        {
+            "lists": selectors.staff_lists(),
+            "to_publish": selectors.candidates_to_publish().count(),
+            "open_objections": Objection.objects.unresolved().select_related("entry", "entry__publicity_list")[:50],
+        },
+    )
+
+
+@staff_only
+def list_publish(request: HttpRequest) -> HttpResponse:
+    candidates = selectors.candidates_to_publish()
+    uncovered_year = None
+    if request.method == "POST":
+        form = PublishForm(request.POST, candidates=candidates)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                publicity_list = publicity_publish(
+                    workstations=list(data["candidates"]),
+                    title=data["title"],
+                    intro=data["intro"],
+                    contact_office=data["contact_office"],
+                    contact_phone=data["contact_phone"],
+                    contact_address=data["contact_address"],
+                    published_at=data["published_at"],
+                    first_day=data["first_day"],
+                    round_reference=data["round_reference"],
+                    actor=request.user,
+                )
+            except CalendarNotCovered as exc:
+                uncovered_year = exc.year
+                form.add_error(None, str(exc))
+            except InvalidWindowStart as exc:
+                form.add_error("first_day", str(exc))
+            except TransitionRefused as exc:
+                form.add_error(None, "；".join(str(p) for p in exc.problems))
+            else:
+                messages.success(
+                    request,
+                    _("The list is published: publicity runs from %(first)s to %(last)s.")
+                    % {"first": publicity_list.first_day, "last": publicity_list.last_day},
+                )
+                return redirect("publicity:list_detail", pk=publicity_list.pk)
+    else:
+        form = PublishForm(
+            candidates=candidates,
+            initial={
+                "candidates": list(candidates),
+                "title": _("Publicity of the proposed mentor master workstations"),
+                "intro": DEFAULT_INTRO,
+                "published_at": timezone.now(),
+                "contact_office": "市人力资源和社会保障局就业促进科",
+                "contact_phone": "0375-2660000",
+                "contact_address": "平顶山市新华区",
+            },
+        )
+    return render(request, "review/publicity/staff_publish.html", {"form": form, "uncovered_year": uncovered_year})
+
+
+@staff_only
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    publicity_list = get_visible_or_404(PublicityList.objects.all(), request.user, pk=pk)
+    objections = (
+        Objection.objects.filter(entry__publicity_list=publicity_list).select_related("entry").order_by("-filed_at")
+    )
+    return render(
+        request,
+        "review/publicity/staff_list_detail.html",
+        {
+            "publicity_list": publicity_list,
+            "entries": selectors.staff_list_entries(publicity_list),
+            "objections": objections,
+            "is_open": publicity_list.is_open(),
+        },
+    )
+
+
+@staff_only
+@require_POST
+def close_now(request: HttpRequest) -> HttpResponse:
+    """Run the closing job now (it runs on its own every hour); safe at any time."""
+    report = publicity_close_due()
+    messages.info(
+        request,
+        _("%(cleared)d candidate(s) cleared; %(waiting)d waiting for objections to be decided.")
+        % {"cleared": len(report.cleared), "waiting": len(report.waiting)},
+    )
+    return redirect("publicity:index")
+
+
+def _objection_context(objection, **extra):
+    return {
+        "objection": objection,
+        "evidence": objection.evidence.select_related("file"),
+        "investigation_form": extra.pop("investigation_form", None)
+        or InvestigationForm(initial={"investigation": objection.investigation}),
+        "decision_form": extra.pop("decision_form", None) or DecisionForm(),
+        **extra,
+    }
+
+
+def _get_objection(request, pk):
+    return get_visible_or_404(
+        Objection.objects.select_related("entry", "entry__publicity_list", "entry__workstation"), request.user, pk=pk
+    )
+
+
+@staff_only
+def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = _get_objection(request, pk)
+    return render(request, "review/publicity/staff_objection.html", _objection_context(objection))
+
+
+@staff_only
+@require_POST
+def objection_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full number is shown on request only, and the request is recorded (PIPL: need to know)."""
+    objection = _get_objection(request, pk)
+    audit_record(actor=request.user, action="objection.reveal_phone", obj=objection)
+    return render(request, "review/publicity/staff_objection.html", _objection_context(objection, full_phone=True))
+
+
+@staff_only
+@require_POST
+def objection_investigate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = _get_objection(request, pk)
+    form = InvestigationForm(request.POST)
+    if form.is_valid():
+        try:
+            objection_investigate(
+                objection=objection, investigation=form.cleaned_data["investigation"], actor=request.user
+            )
+        except TransitionRefused as exc:
+            form.add_error(None, "；".join(str(p) for p in exc.problems))
+        else:
+            messages.success(request, _("The investigation record is saved."))
+            return redirect("publicity:objection_detail", pk=objection.pk)
+    return render(
+        request, "review/publicity/staff_objection.html", _objection_context(objection, investigation_form=form)
+    )
+
+
+@staff_only
+@require_POST
+def objection_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = _get_objection(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            objection_decide(
+                objection=objection,
+                upheld=form.cleaned_data["decision"] == "upheld",
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except TransitionRefused as exc:
+            form.add_error(None, "；".join(str(p) for p in exc.problems))
+        else:
+            messages.success(request, _("The objection is decided; the objector can read the reason."))
+            return redirect("publicity:objection_detail", pk=objection.pk)
+    return render(request, "review/publicity/staff_objection.html", _objection_context(objection, decision_form=form))
+
+
+@staff_only
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    objection = _get_objection(request, pk)
+    evidence = get_object_or_404(ObjectionEvidence.objects.select_related("file"), pk=evidence_pk, objection=objection)
+    if evidence.file is None:
+        raise Http404
+    return file_response(evidence.file)

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.uploads import PrivateFileField
+from workstations.exits import ExitGround
+
+
+class ExitRequestForm(forms.Form):
+    """Art. 11(4)1: the host unit's own application for deregistration."""
+
+    reason = forms.CharField(label=_("Reason for deregistration"), widget=forms.Textarea(attrs={"rows": 4}))
+    signature_page = PrivateFileField(label=_("Signed and stamped application page"))
+
+
+class ExitProposalForm(forms.Form):
+    ground = forms.ChoiceField(
+        label=_("Ground"), choices=[(g.value, g.label) for g in ExitGround if g != ExitGround.OWN_REQUEST]
+    )
+    facts = forms.CharField(label=_("Facts and reasons"), widget=forms.Textarea(attrs={"rows": 5}))
+    source_reference = forms.CharField(
+        label=_("Linked record"),
+        required=False,
+        help_text=_("E.g. the failed evaluation and rectification, or the audit finding this rests on."),
+    )
+    evidence = PrivateFileField(label=_("Evidence"), required=False)
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(label=_("Statement of the host unit"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
