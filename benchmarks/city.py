@@ -356,7 +356,7 @@ def build_city(n: int, today: date, *, prefix: str = "") -> City:
 
 
 def _reports(workstations, submitter, today: date) -> int:
-    """Activity reports every quarter since certification (the former ``compliance_board.py`` benchmark), about 5 years."""
+    """Activity reports every quarter since certification (as the former ``compliance_board.py``), about 5 years."""
     from django.utils import timezone
 
     from workstations import compliance
