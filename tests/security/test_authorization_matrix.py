@@ -16,6 +16,8 @@ static files (served by WhiteNoise outside the URLconf).
 """
 
 import copy
+import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -431,3 +433,43 @@ def test_matrix(world, url_name):
             if expected == "refused" and changed:
                 problems.append(f"refused POST as {role} changed data")
     assert not problems, f"{url_name} ({url}):\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_every_post_needs_the_csrf_token(world):
+    """A POST without the token is refused (403) at every URL, logged in or not: every form is CSRF-protected."""
+    staff, anonymous = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    staff.force_login(world.users["staff"])
+    host = Client(enforce_csrf_checks=True)
+    host.force_login(world.users["host1"])
+    problems = []
+    for url_name, (spec, *_rest) in sorted(MATRIX.items()):
+        url = build_url(world, url_name, spec)
+        for label, client in (("staff", staff), ("host1", host), ("anonymous", anonymous)):
+            with transaction.atomic():
+                response = client.post(url, {"reason": "x"})
+                transaction.set_rollback(True)
+            if response.status_code != 403:
+                problems.append(f"{url_name} as {label}: {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_templates_have_no_inline_scripts_styles_or_unescaped_output():
+    """Under the CSP (no 'unsafe-inline') inline code would not run anyway; keep it out, and never mark text safe."""
+    root = Path(__file__).resolve().parents[2]
+    patterns = {
+        "inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE),
+        "event handler": re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE),
+        "style attribute": re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE),
+        "|safe": re.compile(r"\|\s*safe\b"),
+        "autoescape off": re.compile(r"autoescape\s+off"),
+    }
+    offenders = []
+    sources = [root / d for d in ("portal", "applications", "review", "workstations", "subsidies")]
+    for path in [*root.glob("templates/**/*.html"), *(p for d in sources for p in d.rglob("*.html"))]:
+        text = path.read_text()
+        offenders += [f"{path.relative_to(root)}: {what}" for what, rx in patterns.items() if rx.search(text)]
+    for path in (p for d in sources for p in d.rglob("*.py")):
+        if "mark_safe(" in path.read_text():
+            offenders.append(f"{path.relative_to(root)}: mark_safe")
+    assert not offenders, "\n".join(offenders)
