@@ -107,7 +107,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _world_storage(world, settings):
+def _world_storage(request, settings):
+    if "world" not in request.fixturenames:
+        return
+    world = request.getfixturevalue("world")
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
