@@ -44,11 +44,11 @@ def otp_setup(request):
             messages.success(request, _("Two-factor login is on for your account."))
             return redirect(_next(request))
         form.add_error("code", _("That code is not right. Check the time on your phone and try again."))
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    qr_uri = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
     return render(
         request,
         "portal/otp_setup.html",
-        {"form": form, "qr_svg": qr_svg, "secret": device.bin_key.hex(), "next": _next(request)},
+        {"form": form, "qr_uri": qr_uri, "secret": device.bin_key.hex(), "next": _next(request)},
     )
 
 

@@ -13,5 +13,10 @@ SECRET_KEY="ci-$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" 
   FIELD_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
   ALLOWED_HOSTS=portal.example.gov.cn python manage.py check --deploy --fail-level WARNING
 echo "== translations"; scripts/i18n.sh --check
+echo "== bandit"; bandit -q -r portal workstations applications review subsidies -x '*/migrations/*'
+if [ "${PIP_AUDIT:-0}" = "1" ]; then
+  # Opt-in: needs an index with vulnerability data (see docs/security.md).
+  echo "== pip-audit"; pip-audit -r requirements.lock --strict
+fi
 echo "== tests"
 python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"

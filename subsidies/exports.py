@@ -20,8 +20,8 @@ def _totals_sheet(wb, title: str, caption: str, totals) -> None:
         sheet.row([str(source.label), t.received, t.spent, t.refunded, t.balance])
     t = totals.total
     sheet.row([_("Total"), t.received, t.spent, t.refunded, t.balance])
-    sheet.ws.append([])
-    sheet.ws.append([_("Spent on"), _("Amount")])
+    sheet.row([])
+    sheet.row([_("Spent on"), _("Amount")])
     for category in Category:
         sheet.row([str(category.label), totals.by_category[category.value]])
     sheet.fit()

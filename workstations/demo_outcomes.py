@@ -117,7 +117,7 @@ def _at(day: date) -> datetime:
 
 
 def _reports(ws, lead, host, staff, today) -> None:
-    rng = random.Random(f"demo-outcomes-{lead}")  # noqa: S311 (demo data)
+    rng = random.Random(f"demo-outcomes-{lead}")  # noqa: S311 (deterministic demo data, not a secret)  # nosec B311
     diligence = DILIGENCE[lead]
     quarter = compliance.quarter_of(ws.certified_on)
     trainee_pool = iter(TRAINEES * 10)

@@ -161,6 +161,10 @@ def _entry(request, pk: int) -> Entry:
 def entry_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     workstation = entry.ledger.workstation
+    refusal = recording_refusal(request.user, workstation, entry.kind)
+    if refusal:
+        # The same rule as recording: only who may record an entry of this kind may reverse it (issue 10 matrix).
+        raise PermissionDenied(refusal)
     form = ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
