@@ -215,6 +215,7 @@ MATRIX: dict[str, tuple] = {
     "subsidies:ledger": ({"pk": "ws"}, _(HOST_A, REC_A, STAFF, AUDITOR_IN, ADMIN)),
     "subsidies:ledger_export": ({"pk": "ws"}, _(HOST_A, REC_A, STAFF, AUDITOR_IN, ADMIN)),
     "subsidies:record": ({"pk": "ws", "kind": "expenditure"}, _(HOST_A)),
+    "subsidies:award_from_result": ({"pk": "evaluation_result"}, _(STAFF)),
     "subsidies:reverse": ({"pk": "entry"}, _(HOST_A)),  # an expenditure: only its host unit records or reverses it
     "subsidies:review": ({"pk": "entry"}, _(STAFF)),
     "subsidies:receipt": ({"pk": "receipt"}, _(HOST_A, REC_A, STAFF, AUDITOR_IN, ADMIN)),
