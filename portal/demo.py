@@ -59,7 +59,7 @@ class World:
 
     orgs: dict[str, Organisation] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, organisation)
+    logins: list[tuple[str, User, str]] = field(default_factory=list)  # (username, user, organisation)
     data: dict = field(default_factory=dict)
 
     def user(self, username: str, *, organisation: Organisation | None, full_name: str, email: str = "") -> User:
@@ -75,7 +75,7 @@ class World:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         self.users[username] = user
-        self.logins.append((username, str(user.role_label), organisation.name if organisation else "—"))
+        self.logins.append((username, user, organisation.name if organisation else "—"))
         return user
 
 
@@ -141,4 +141,4 @@ def build(world: World) -> None:
         admin.is_staff = admin.is_superuser = True
         admin.save()
     world.users["admin"] = admin
-    world.logins.append(("admin", "System administrator", "—"))
+    world.logins.append(("admin", admin, "—"))

@@ -273,6 +273,8 @@ LOGGING = {
         "axes": {"level": "WARNING", "propagate": True},
         "weasyprint": {"level": "ERROR", "propagate": True},
         "fontTools": {"level": "WARNING", "propagate": True},
+        "celery.app.trace": {"level": "WARNING", "propagate": True},
+        "kombu": {"level": "ERROR", "propagate": True},
     },
 }
 
@@ -308,4 +310,5 @@ PORTAL_DEMO_BUILDERS = [
     "applications.demo.build",
     "workstations.demo_outcomes.build",
     "subsidies.demo.build",
+    "workstations.demo_exits.build",
 ]

@@ -13,6 +13,7 @@ from portal.documents.models import OfficialDocument
 from portal.documents.services import document_issue
 from portal.models import User
 from portal.notifications import notify, notify_organisation
+from portal.publiccache import bump_public_version
 from portal.roles import Role
 from portal.uploads import store_upload
 from portal.workdays.services import CalendarNotCovered, nth_working_day_after
@@ -220,6 +221,7 @@ def exit_confirm(*, case: ExitCase, actor, note: str = "", removed_on: dt.date |
                 plaque=plaque, removed_on=removed_on or timezone.localdate(), reason=document.number, actor=actor
             )
         audit_record(actor=actor, action="exit.confirmed", obj=locked, after={"document": document.number})
+        bump_public_version()  # Art. 11(4): the public directory shows the exit at once
         notify_organisation(
             organisation=locked.workstation.host_unit,
             subject=_("%(name)s: %(decision)s (%(number)s)")

@@ -17,7 +17,8 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
-VERSION_KEY = "publicity:public-version"
+from portal.publiccache import PUBLIC_VERSION_KEY, bump_public_version
+
 VERSION_TTL = 10
 PAGE_TTL = 300
 CSRF_PLACEHOLDER = "__publicity_csrf_placeholder__"
@@ -35,19 +36,16 @@ def _version_from_db() -> str:
 
 
 def public_version() -> str:
-    version = cache.get(VERSION_KEY)
+    version = cache.get(PUBLIC_VERSION_KEY)
     if version is None:
         version = _version_from_db()
-        cache.set(VERSION_KEY, version, VERSION_TTL)
+        cache.set(PUBLIC_VERSION_KEY, version, VERSION_TTL)
     return version
 
 
 def bump_version() -> None:
     """Forget the version: the next public request rebuilds it from the database (after the writer's commit)."""
-    from django.db import transaction
-
-    cache.delete(VERSION_KEY)
-    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+    bump_public_version()
 
 
 def cached_public_page(request, render_page) -> HttpResponse:

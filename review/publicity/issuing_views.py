@@ -129,10 +129,8 @@ def _pdf_file(field, filename: str) -> HttpResponse:
 
 
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """A confirmation document is public once issued (it is published on the portal)."""
-    document = get_visible_or_404(
-        OfficialDocument.objects.of_kind(OfficialDocument.Kind.CONFIRMATION), request.user, pk=pk
-    )
+    """An issued document (confirmation, deregistration, revocation) is public: it is published on the portal."""
+    document = get_visible_or_404(OfficialDocument.objects.all(), request.user, pk=pk)
     if not document.pdf:
         raise Http404
     response = _pdf_file(document.pdf, f"{document.number}.pdf")

@@ -142,7 +142,9 @@ def objection_track(request: HttpRequest) -> HttpResponse:
 def directory(request: HttpRequest) -> HttpResponse:
     def page(extra):
         return render(
-            request, "review/publicity/public_directory.html", {"workstations": selectors.public_directory(), **extra}
+            request,
+            "review/publicity/public_directory.html",
+            {"workstations": selectors.public_directory(), "exits": selectors.public_exits(), **extra},
         )
 
     return cached_public_page(request, page)

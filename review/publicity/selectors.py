@@ -71,9 +71,9 @@ def candidates_to_confirm():
 
 
 def confirmation_documents():
-    return OfficialDocument.objects.of_kind(OfficialDocument.Kind.CONFIRMATION).annotate(
-        workstation_count=Count("confirmations")
-    )
+    """Every issued document is a public decision: confirmations (Art. 6(4)), deregistrations and revocations
+    (Art. 11(4))."""
+    return OfficialDocument.objects.annotate(workstation_count=Count("confirmations"))
 
 
 def plaque_work():
@@ -81,6 +81,17 @@ def plaque_work():
     certified = Workstation.objects.filter(state=State.CERTIFIED).select_related("host_unit", "plaque").order_by("pk")
     plaques = Plaque.objects.select_related("workstation", "workstation__host_unit").order_by("-issued_on", "-id")
     return certified, plaques
+
+
+def public_exits():
+    """Deregistered and revoked workstations with their documents (Art. 11(4)), newest decision first."""
+    from workstations.exits import ExitCase, ExitStatus
+
+    return (
+        ExitCase.objects.filter(status=ExitStatus.CONFIRMED, document__isnull=False)
+        .select_related("workstation__host_unit__county", "workstation__recommender", "document")
+        .order_by("-decided_at", "-id")
+    )
 
 
 def public_directory():

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from portal.demo import DEMO_PASSWORD, World
@@ -16,15 +18,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         world = World()
-        with transaction.atomic():
+        # The demo's own notifications are not mailed to the console: they wait in each user's inbox.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             for path in settings.PORTAL_DEMO_BUILDERS:
                 import_string(path)(world)
         if options["quiet_logins"]:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo world ready. Logins (password for all: {DEMO_PASSWORD}):"))
         seen = set()
-        for username, role, org in world.logins:
-            if username in seen:
-                continue
-            seen.add(username)
-            self.stdout.write(f"  {username:<10} {role:<28} {org}")
+        with translation.override(settings.LANGUAGE_CODE):
+            for username, user, org in world.logins:
+                if username in seen:
+                    continue
+                seen.add(username)
+                self.stdout.write(f"  {username:<10} {user.role_label!s:<12} {org}")
