@@ -330,6 +330,8 @@ def test_whole_lifecycle(
     assert "平人社" in documents or "号" in documents
     screenshot(staff_page, "confirmation-issued")
     assert state_of("张伟") == state_of("李强") == State.CERTIFIED
+    public.goto(f"{url}/public/workstations/")
+    assert ZHANG not in public.inner_text("[data-testid=directory]")  # certified, not yet active: not listed yet
     staff_page.goto(f"{url}/publicity/plaques/")
     for lead in ("张伟", "李强"):
         ws = Workstation.objects.get(lead_mentor_name=lead)
@@ -424,4 +426,8 @@ def test_whole_lifecycle(
     public.goto(f"{url}/public/workstations/")
     directory = public.inner_text("[data-testid=directory]")
     assert ZHANG not in directory and LI in directory
+    exits = public.inner_text("[data-testid=directory-exits]")
+    zhang.refresh_from_db()
+    document = zhang.exit_cases.get().document
+    assert ZHANG in exits and document.number in exits and "注销" in exits
     screenshot(public, "directory-after-exit")
