@@ -14,5 +14,5 @@ class ExpertProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Panel)
 class PanelAdmin(admin.ModelAdmin):
-    list_display = ["name", "call_reference", "created_at"]
+    list_display = ["name", "call", "created_at"]
     filter_horizontal = ["members"]

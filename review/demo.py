@@ -1,5 +1,6 @@
-"""Demo data of the review stage: the expert pool's profiles, one panel, a closed round with its published tally
-(the demo workstations in ``review_passed`` and ``review_failed``) and an open round (the one ``under_review``).
+"""Demo data of the review stage: the expert pool's profiles, one panel for the 2025 call, a closed round with its
+published tally (the demo workstations in ``review_passed`` and ``review_failed``) and an open round (the one
+``under_review``).
 
 The workstations' states and timelines were laid down by ``workstations.demo``; here the rounds that explain them
 are laid down to match, through the same record builders as the services. Idempotent: a round whose title exists
@@ -57,13 +58,12 @@ def build(world: World) -> None:
                 user=world.users[login],
                 defaults={"field": field, "title": title, "employer": world.orgs[employer], "active": True},
             )
-        panel, _created = Panel.objects.get_or_create(
+        # The demo candidates under review came through the 2025 call (applications.demo, which runs first).
+        call = world.data.get("calls", {}).get("past")
+        panel, _created = Panel.objects.update_or_create(
             name="2026年度大众创业指导大师工作室评审专家组",
-            defaults={
-                "call_title": "2026年度平顶山市大众创业指导大师工作室认定工作",
-                "call_reference": "平人社办〔2026〕8号",
-                "created_by": world.users["staff"],
-            },
+            defaults={"call": call},
+            create_defaults={"call": call, "created_by": world.users["staff"]},
         )
         panel.members.set(experts)
         workstations = world.data["workstations"]

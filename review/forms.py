@@ -48,11 +48,14 @@ class PanelForm(forms.ModelForm):
 
     class Meta:
         model = Panel
-        fields = ["name", "call_title", "call_reference", "members"]
+        fields = ["name", "call", "members"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = experts_queryset()
+        # The call by string lookup through the model field (review does not import the applications app).
+        self.fields["call"].queryset = self.fields["call"].queryset.order_by("-opens_on", "-id")
+        self.fields["call"].label_from_instance = lambda call: f"{call.title}（{call.document_number}）"
 
 
 class ExpertProfileForm(forms.ModelForm):

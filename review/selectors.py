@@ -13,14 +13,16 @@ from workstations.models import State, Workstation
 def round_list_for(user) -> QuerySet[ReviewRound]:
     return (
         ReviewRound.objects.visible_to(user)
-        .select_related("panel")
+        .select_related("panel", "panel__call")
         .annotate(n_candidates=Count("candidates", distinct=True))
         .order_by("-created_at", "-id")
     )
 
 
 def get_round_for(user, pk: int) -> ReviewRound:
-    return get_visible_or_404(ReviewRound.objects.select_related("panel", "opened_by", "closed_by"), user, pk=pk)
+    return get_visible_or_404(
+        ReviewRound.objects.select_related("panel", "panel__call", "opened_by", "closed_by"), user, pk=pk
+    )
 
 
 def is_round_expert(user, review_round: ReviewRound) -> bool:
@@ -76,12 +78,24 @@ def attendance(review_round: ReviewRound) -> dict:
     return {"candidates": candidates, "rows": rows, "per_candidate": per_candidate, "total": len(voted)}
 
 
-def recommended_workstations() -> QuerySet[Workstation]:
-    return (
-        Workstation.objects.filter(state=State.RECOMMENDED)
-        .select_related("host_unit", "recommender")
-        .order_by("recommender__name", "id")
+def recommended_workstations(call_id: int | None = None) -> QuerySet[Workstation]:
+    """Workstations on the recommended list; of one call when ``call_id`` is given (through ``application__call``,
+    a string lookup: review does not import the applications app)."""
+    qs = Workstation.objects.filter(state=State.RECOMMENDED)
+    if call_id is not None:
+        qs = qs.filter(application__call_id=call_id)
+    return qs.select_related("host_unit", "recommender").order_by("recommender__name", "id")
+
+
+def default_candidates(review_round: ReviewRound, queryset: QuerySet[Workstation]) -> list[Workstation]:
+    """What a new round of a panel formed for a call starts with: the call's recommended applications that no other
+    draft or open round holds. Nothing is preselected for a panel without a call."""
+    if not review_round.panel.call_id:
+        return []
+    busy = RoundCandidate.objects.filter(round__status__in=[ReviewRound.Status.DRAFT, ReviewRound.Status.OPEN]).exclude(
+        round=review_round
     )
+    return list(queryset.exclude(pk__in=busy.values("workstation_id")))
 
 
 def pending_ballots_for(user) -> list[tuple[ReviewRound, int]]:

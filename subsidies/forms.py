@@ -75,6 +75,14 @@ class EntryForm(forms.Form):
         return data
 
 
+class AwardForm(forms.Form):
+    """Art. 11(3): the award an evaluation result recommends; the amount comes prefilled from the evaluation."""
+
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=0.01)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the reversal"), widget=forms.Textarea(attrs={"rows": 3}))
 

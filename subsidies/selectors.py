@@ -4,12 +4,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
 from portal.formatting import CENT
 from subsidies.models import Category, Entry, Finding, Kind, Ledger, Source
 from subsidies.models.ledger import INFLOW_KINDS
+from workstations.models_evaluations import Evaluation, EvaluationResult, Grade
 
 ZERO = Decimal("0.00")
 SIGNED = ExpressionWrapper(F("amount") * F("sign"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -110,10 +111,35 @@ def ledger_entries(ledger: Ledger | None) -> QuerySet[Entry]:
         return Entry.objects.none()
     return (
         Entry.objects.filter(ledger=ledger)
-        .select_related("recorded_by", "reverses", "reversed_by", "review")
+        .select_related("recorded_by", "reverses", "reversed_by", "review", "evaluation_result__evaluation")
         .prefetch_related("receipts__file")
         .order_by("date", "id")
     )
+
+
+def awardable_results(workstation) -> list:
+    """Art. 11(3): the workstation's excellent results with an award recommended in closed evaluations, each with
+    ``award_entry`` set to its unreversed award entry (None while the award is not recorded yet). Two queries."""
+    results = list(
+        EvaluationResult.objects.filter(
+            workstation=workstation,
+            grade=Grade.EXCELLENT,
+            award_recommended=True,
+            evaluation__status=Evaluation.Status.CLOSED,
+        )
+        .select_related("evaluation")
+        .prefetch_related(
+            Prefetch(
+                "award_entries",
+                queryset=Entry.objects.filter(kind=Kind.AWARD, reversed_by__isnull=True).order_by("id"),
+                to_attr="live_awards",
+            )
+        )
+        .order_by("-evaluation__year", "evaluation__kind")
+    )
+    for result in results:
+        result.award_entry = result.live_awards[0] if result.live_awards else None
+    return results
 
 
 def ledger_list_for(user) -> QuerySet[Ledger]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("workstations/<int:pk>/", ledger.ledger_detail, name="ledger"),
     path("workstations/<int:pk>/export.xlsx", ledger.ledger_export, name="ledger_export"),
     path("workstations/<int:pk>/record/<slug:kind>/", ledger.entry_create, name="record"),
+    path("evaluation-results/<int:pk>/award/", ledger.award_create, name="award_from_result"),
     path("entries/<int:pk>/reverse/", ledger.entry_reverse_view, name="reverse"),
     path("entries/<int:pk>/review/", ledger.entry_review_view, name="review"),
     path("receipts/<int:pk>/", ledger.receipt_download, name="receipt"),

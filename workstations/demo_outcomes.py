@@ -184,12 +184,22 @@ def _events(ws, lead, host, staff) -> None:
     if ws.major_events.exists():
         return
     if lead == "李娜":
+        # The mentor who leaves is one of the application's team (workstations.team replays from it).
+        application = getattr(ws, "application", None)
+        names = []
+        if application is not None:
+            names = list(
+                application.mentors.exclude(pk=application.lead_mentor_id)
+                .order_by("name")
+                .values_list("name", flat=True)
+            )
+        leaving = names[0] if names else "赵小川"
         report = MajorEventReport.objects.create(
             workstation=ws,
             kind=EventKind.MENTOR_CHANGE,
             title="创业导师调整",
             occurred_on=date(2025, 3, 15),
-            description="原创业导师赵小川因工作调动离开本单位，新聘钱多多为创业导师。",
+            description=f"原创业导师{leaving}因工作调动离开本单位，新聘钱多多为创业导师。",
             filed_by=host,
             filed_at=_at(date(2025, 3, 18)),
             acknowledged_by=staff,
@@ -201,7 +211,7 @@ def _events(ws, lead, host, staff) -> None:
                 MentorChange(
                     report=report,
                     workstation=ws,
-                    person_name="赵小川",
+                    person_name=leaving,
                     role="mentor",
                     change="left",
                     effective_on=date(2025, 3, 1),

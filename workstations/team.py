@@ -1,21 +1,23 @@
 """The team as it stands after the mentor changes reported under Art. 11(5), and the Art. 5(3)1 / 11(4)1 checks.
 
-The team is replayed from a baseline (the members at certification) and the dated ``MentorChange`` rows. Until the
-applications app is linked, the baseline is the lead mentor named on the workstation, taken as qualified from the
-day of certification; ``baseline_for`` is the one place the lead will point at the application's team (lead mentor,
-mentors, and whether the lead met Art. 5(2) when recognised). See docs/outcomes.md.
+The team is replayed from a baseline — the certified application's lead mentor and mentors, read duck-typed through
+``workstation.application`` (``lead_mentor``, ``mentors``) so that this app imports no stage app — and the dated
+``MentorChange`` rows. A workstation with no application on file (created before the applications stage, or in a
+test) falls back to the lead mentor named on the workstation, and its mentor count is then not judged. See
+docs/outcomes.md.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from workstations.models_outcomes import MentorChangeKind, MentorRole
 
-# Until baseline_for reads the application's team, mentor counts are of those reported joining only.
-BASELINE_COMPLETE = False
+# The baseline is the application's whole team, so mentor counts are judged (Art. 5(3)1) wherever it is on file.
+BASELINE_COMPLETE = True
 # Art. 5(3)1: at least one lead mentor and two further mentors. Art. 11(4)1: a year without a qualified lead mentor.
 MIN_MENTORS = 2
 NO_LEAD_EXIT_DAYS = 365
@@ -63,11 +65,36 @@ class Team:
         return 0 if self.no_qualified_lead_since is None else (today - self.no_qualified_lead_since).days
 
 
+def _application(workstation):
+    """The workstation's application, or None (the reverse one-to-one raises an AttributeError when there is none)."""
+    return getattr(workstation, "application", None)
+
+
 def baseline_for(workstation) -> list[Member]:
-    """The team at certification. TODO for the lead: replace by the application's lead mentor and mentors."""
-    if not workstation.lead_mentor_name:
-        return []
-    return [Member(workstation.lead_mentor_name, MentorRole.LEAD, True, workstation.certified_on)]
+    """The team at certification: the certified application's lead mentor and further mentors (Art. 5(3)1).
+
+    The lead is taken as qualified (Art. 5(2)) from the day of certification: the expert panel judged it when it
+    passed the workstation. Without an application on file, the lead mentor named on the workstation stands alone.
+    """
+    since = workstation.certified_on
+    application = _application(workstation)
+    if application is None:
+        if not workstation.lead_mentor_name:
+            return []
+        return [Member(workstation.lead_mentor_name, MentorRole.LEAD, True, since)]
+    lead = application.lead_mentor
+    members = [Member(lead.name, MentorRole.LEAD, True, since)] if lead is not None else []
+    members += [
+        Member(m.name, MentorRole.MENTOR, False, since)
+        for m in sorted(application.mentors.all(), key=lambda m: (m.name, m.pk))
+        if m.pk != application.lead_mentor_id
+    ]
+    return members
+
+
+def baseline_complete_for(workstation) -> bool:
+    """Whether the baseline is a whole team (an application on file), so that too few mentors is a problem."""
+    return BASELINE_COMPLETE and _application(workstation) is not None
 
 
 def replay(
@@ -131,15 +158,22 @@ def changes_of(workstation) -> list[Change]:
 
 
 def current_team(workstation, *, as_of: date) -> Team:
-    return replay(baseline_for(workstation), changes_of(workstation), as_of=as_of, baseline_complete=BASELINE_COMPLETE)
+    return replay(
+        baseline_for(workstation),
+        changes_of(workstation),
+        as_of=as_of,
+        baseline_complete=baseline_complete_for(workstation),
+    )
 
 
 def workstations_without_qualified_lead(workstations, *, as_of: date, min_days: int = NO_LEAD_EXIT_DAYS) -> list:
     """(workstation, since) for those without a qualified lead mentor for ``min_days`` or more — the exit work's
-    Art. 11(4)1 detection. Two queries: the workstations and all their mentor changes."""
+    Art. 11(4)1 detection. A fixed number of queries: the workstations, their applications' teams (prefetched by
+    string lookups) and all their mentor changes."""
     from workstations.models_outcomes import MentorChange
 
     workstations = list(workstations)
+    prefetch_related_objects(workstations, "application__lead_mentor", "application__mentors")
     by_ws: dict[int, list[Change]] = {}
     for c in MentorChange.objects.filter(workstation__in=[w.pk for w in workstations]).order_by("effective_on", "id"):
         by_ws.setdefault(c.workstation_id, []).append(
@@ -147,7 +181,7 @@ def workstations_without_qualified_lead(workstations, *, as_of: date, min_days: 
         )
     out = []
     for ws in workstations:
-        team = replay(baseline_for(ws), by_ws.get(ws.pk, []), as_of=as_of, baseline_complete=BASELINE_COMPLETE)
+        team = replay(baseline_for(ws), by_ws.get(ws.pk, []), as_of=as_of, baseline_complete=baseline_complete_for(ws))
         if team.no_qualified_lead_since is not None and team.days_without_qualified_lead(as_of) >= min_days:
             out.append((ws, team.no_qualified_lead_since))
     return out

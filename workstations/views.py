@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from portal.permissions import get_visible_or_404
 from workstations.models import State, Workstation
-from workstations.selectors import state_counts_for, timeline_for, workstation_list_for
+from workstations.selectors import related_records, state_counts_for, timeline_for, workstation_list_for
 from workstations.services import available_transitions
 
 
@@ -31,7 +31,7 @@ def workstation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def workstation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     workstation = get_visible_or_404(
-        Workstation.objects.select_related("host_unit", "host_unit__county", "recommender"),
+        Workstation.objects.select_related("host_unit", "host_unit__county", "recommender", "plaque"),
         request.user,
         pk=pk,
     )
@@ -42,5 +42,6 @@ def workstation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "workstation": workstation,
             "timeline": timeline_for(workstation),
             "transitions": available_transitions(workstation, request.user),
+            "related": related_records(workstation, request.user),
         },
     )

@@ -8,7 +8,7 @@ from portal.crypto import EncryptedTextField
 from portal.formatting import mask_phone
 from portal.models import Organisation
 from portal.roles import Role
-from workstations.models import State
+from workstations.models import State, Workstation
 
 # States in which the host unit may still change what it filled in (closing the call locks them too).
 EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
@@ -46,11 +46,24 @@ STATEMENTS = [
 ]
 
 
+def _reviewed_by(user) -> models.QuerySet:
+    """Workstations an expert reviews, as ``RoundCandidate`` rows of the review app reached by string lookups only
+    (stage apps do not import each other): a candidate of a round the expert sits on (``RoundExpert``, from the
+    opening) or, while the round is a draft, of a round of a panel the expert is a member of — the same experts
+    ``review.selectors.get_candidate_for`` shows the candidate to. A recusal (回避) for the workstation in any round
+    hides it: the conflict is between the person and the host unit, not the round.
+    """
+    seat = models.Q(review_candidacies__round__experts__expert=user)
+    draft_member = models.Q(review_candidacies__round__status="draft", review_candidacies__round__panel__members=user)
+    return (
+        Workstation.objects.filter(seat | draft_member).exclude(review_candidacies__recusals__expert=user).values("pk")
+    )
+
+
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Host unit: its own; recommender: those addressed to it once submitted; city staff and supervisor: all.
-
-        Experts see none here: the review app widens this to the candidates of the panels an expert sits on.
+        """Host unit: its own; recommender: those addressed to it once submitted; city staff and supervisor: all;
+        expert: the candidates of the review rounds it sits on and is not recused from (Art. 6(3)).
         """
         if not (user.is_authenticated and user.is_active):
             return self.none()
@@ -61,7 +74,8 @@ class ApplicationQuerySet(models.QuerySet):
             return self.filter(workstation__host_unit_id=user.organisation_id)
         if role == Role.RECOMMENDER:
             return self.filter(workstation__recommender_id=user.organisation_id).exclude(workstation__state=State.DRAFT)
-        # Role.EXPERT: extended by the review app (panel membership); nothing by default.
+        if role == Role.EXPERT:
+            return self.filter(workstation__in=_reviewed_by(user))
         return self.none()
 
     def with_related(self):

@@ -8,7 +8,7 @@ from portal.uploads import StoredFile
 
 class MaterialQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Whoever may see the application may see its materials (the review app widens it for experts)."""
+        """Whoever may see the application may see its materials (experts of its review round included)."""
         from applications.models.applications import Application
 
         return self.filter(application__in=Application.objects.visible_to(user))

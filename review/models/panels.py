@@ -58,13 +58,20 @@ class PanelQuerySet(models.QuerySet):
 class Panel(models.Model):
     """A panel of experts set up by the city bureau for one call (Art. 6(3)).
 
-    The call is named by its title and document number as text: the link to ``applications.Call`` is left to the
-    integration of the applications stage (docs/decisions.md, issue 4).
+    ``call`` is a string reference to ``applications.Call`` (no Python import: stage apps import only portal and
+    workstations). A panel with a call puts that call's recommended applications to the vote; the call may be left
+    empty for a panel formed before its call is published.
     """
 
     name = models.CharField(_("panel name"), max_length=120)
-    call_title = models.CharField(_("call"), max_length=200, blank=True)
-    call_reference = models.CharField(_("call document number"), max_length=60, blank=True)
+    call = models.ForeignKey(
+        "applications.Call",
+        verbose_name=_("call"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_panels",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("members"),
@@ -86,3 +93,8 @@ class Panel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def call_reference(self) -> str:
+        """The call's document number (平人社〔2026〕9号), or empty when the panel has no call."""
+        return self.call.document_number if self.call_id else ""

@@ -1,6 +1,6 @@
 """Every write of the review stage. Views call these; nothing else changes review data."""
 
-from review.services.panels import expert_profile_save, panel_create, panel_set_members
+from review.services.panels import expert_profile_save, panel_create, panel_set_members, panel_update
 from review.services.rounds import (
     ReviewError,
     candidate_requeue,
@@ -22,6 +22,7 @@ __all__ = [
     "expert_profile_save",
     "panel_create",
     "panel_set_members",
+    "panel_update",
     "receipt_check",
     "recusal_declare",
     "recusal_record",

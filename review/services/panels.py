@@ -34,12 +34,23 @@ def expert_profile_save(
 
 
 @transaction.atomic
-def panel_create(*, name: str, call_title: str = "", call_reference: str = "", members=(), actor) -> Panel:
-    """Art. 6(3): the city bureau forms a panel of experts for a call."""
+def panel_create(*, name: str, call=None, members=(), actor) -> Panel:
+    """Art. 6(3): the city bureau forms a panel of experts for a call (an ``applications.Call``, or None)."""
     _require_staff(actor)
-    panel = Panel.objects.create(name=name, call_title=call_title, call_reference=call_reference, created_by=actor)
+    panel = Panel.objects.create(name=name, call=call, created_by=actor)
     panel_set_members(panel=panel, members=members, actor=actor)
     return panel
+
+
+@transaction.atomic
+def panel_update(*, panel: Panel, name: str, call=None, members=(), actor) -> Panel:
+    """Rename the panel, change its call and set its members (rounds already open keep their frozen experts)."""
+    _require_staff(actor)
+    locked = Panel.objects.select_for_update().get(pk=panel.pk)
+    locked.name, locked.call = name, call
+    locked.save(update_fields=["name", "call"])
+    panel_set_members(panel=locked, members=members, actor=actor)
+    return locked
 
 
 @transaction.atomic

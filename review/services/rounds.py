@@ -96,7 +96,8 @@ def round_update_rule(*, review_round: ReviewRound, actor, **rule) -> ReviewRoun
 
 @transaction.atomic
 def round_set_candidates(*, review_round: ReviewRound, workstations, actor) -> ReviewRound:
-    """Put recommended workstations on the round (and take others off) while it is being prepared."""
+    """Put recommended workstations on the round (and take others off) while it is being prepared. When the panel
+    is formed for a call, only that call's recommended applications may be put to the vote (Art. 6(1)–(3))."""
     require_role(actor, Role.CITY_STAFF)
     locked = _lock(review_round)
     _require_draft(locked)
@@ -109,9 +110,17 @@ def round_set_candidates(*, review_round: ReviewRound, workstations, actor) -> R
         .exclude(round=locked)
         .values_list("workstation_id", flat=True)
     )
+    call_id = locked.panel.call_id
+    of_call = (
+        set(Workstation.objects.filter(pk__in=wanted, application__call_id=call_id).values_list("pk", flat=True))
+        if call_id
+        else set(wanted)
+    )
     for ws in wanted.values():
         if ws.state != State.RECOMMENDED:
             problems.append(_("%(ws)s is not on the recommended list.") % {"ws": ws.name})
+        elif ws.pk not in of_call:
+            problems.append(_("%(ws)s was not recommended in this panel's call.") % {"ws": ws.name})
         elif ws.pk in busy:
             problems.append(_("%(ws)s is already in another round.") % {"ws": ws.name})
     if problems:

@@ -15,7 +15,12 @@ from review.models import ExpertProfile, Panel
 
 @role_required(Role.CITY_STAFF, Role.SUPERVISOR)
 def panel_list(request: HttpRequest) -> HttpResponse:
-    panels = Panel.objects.visible_to(request.user).prefetch_related("members").order_by("-created_at", "-id")
+    panels = (
+        Panel.objects.visible_to(request.user)
+        .select_related("call")
+        .prefetch_related("members")
+        .order_by("-created_at", "-id")
+    )
     return render(request, "review/panel_list.html", {"panels": panels})
 
 
@@ -25,18 +30,11 @@ def panel_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = PanelForm(request.POST or None, instance=panel)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        values = {"name": data["name"], "call": data["call"], "members": data["members"], "actor": request.user}
         if panel is None:
-            panel = services.panel_create(
-                name=data["name"],
-                call_title=data["call_title"],
-                call_reference=data["call_reference"],
-                members=data["members"],
-                actor=request.user,
-            )
+            panel = services.panel_create(**values)
         else:
-            form.save(commit=False)
-            panel.save(update_fields=["name", "call_title", "call_reference"])
-            services.panel_set_members(panel=panel, members=data["members"], actor=request.user)
+            services.panel_update(panel=panel, **values)
         messages.success(request, _("The panel has been saved."))
         return redirect("review:panel_list")
     return render(request, "review/panel_form.html", {"form": form, "panel": panel})

@@ -63,8 +63,10 @@ def round_rule(request: HttpRequest, pk: int) -> HttpResponse:
 def round_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = selectors.get_round_for(request.user, pk)
     current = [c.workstation for c in review_round.candidates.select_related("workstation")]
-    queryset = selectors.recommended_workstations()
-    form = CandidatesForm(request.POST or None, queryset=queryset, initial={"workstations": current})
+    queryset = selectors.recommended_workstations(review_round.panel.call_id)
+    # A new round of a panel formed for a call starts with all of that call's recommended applications ticked.
+    initial = current or selectors.default_candidates(review_round, queryset)
+    form = CandidatesForm(request.POST or None, queryset=queryset, initial={"workstations": initial})
     if request.method == "POST" and form.is_valid():
         try:
             services.round_set_candidates(
@@ -76,7 +78,11 @@ def round_candidates(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The candidates have been saved."))
             return redirect("review:round_detail", pk)
-    return render(request, "review/round_candidates.html", {"form": form, "round": review_round})
+    return render(
+        request,
+        "review/round_candidates.html",
+        {"form": form, "round": review_round, "call": review_round.panel.call, "preselected": not current},
+    )
 
 
 @login_required

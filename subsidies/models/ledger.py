@@ -119,6 +119,15 @@ class Entry(models.Model):
     explanation = models.TextField(_("explanation"), blank=True)
     reference = models.CharField(_("reference"), max_length=200, blank=True)
     needs_review = models.BooleanField(_("flagged for review"), default=False)
+    # Art. 11(3) 以奖代补: the excellent evaluation result an award rests on (awards recorded from an evaluation).
+    evaluation_result = models.ForeignKey(
+        "workstations.EvaluationResult",
+        verbose_name=_("evaluation result"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_entries",
+    )
     reverses = models.OneToOneField(
         "self",
         verbose_name=_("reverses"),
@@ -153,6 +162,9 @@ class Entry(models.Model):
                 condition=~Q(kind=Kind.EXPENDITURE) | ~Q(category=""), name="subsidies_expenditure_has_category"
             ),
         ]
+        # No database constraint makes an evaluation result's award unique: a mistaken award is corrected by a
+        # reversal and then recorded again, so "one unreversed award per result" is checked under the ledger lock
+        # (subsidies.services.ledger.award_from_evaluation).
         indexes = [models.Index(fields=["ledger", "source"]), models.Index(fields=["needs_review"])]
 
     def __str__(self) -> str:

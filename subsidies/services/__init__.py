@@ -7,6 +7,7 @@ from subsidies.services.audits import (
     finding_record,
     may_inspect,
 )
+from subsidies.services.awards import award_from_evaluation, award_refusal
 from subsidies.services.ledger import (
     LedgerRefused,
     default_city_grant,
@@ -21,6 +22,8 @@ __all__ = [
     "assignment_conclude",
     "audit_assign",
     "audit_draw_sample",
+    "award_from_evaluation",
+    "award_refusal",
     "default_city_grant",
     "entry_record",
     "entry_reverse",

@@ -104,6 +104,15 @@ def _refuse_overdraft(ledger: Ledger, source: str, amount: Decimal) -> None:
         )
 
 
+def _refuse_second_award(ledger: Ledger, workstation: Workstation, kind: str, result) -> None:
+    """Art. 11(3): one award per evaluation result, of this workstation. Called with the ledger row locked; an award
+    that was reversed (a mistake corrected) no longer counts, so the right one can be recorded."""
+    if kind != Kind.AWARD or result.workstation_id != workstation.pk:
+        raise LedgerRefused(_("Only an award of this workstation can rest on its evaluation result."))
+    if ledger.entries.filter(kind=Kind.AWARD, evaluation_result=result, reversed_by__isnull=True).exists():
+        raise LedgerRefused(_("The award for this evaluation result has already been recorded."))
+
+
 def _attach(entry: Entry, receipts, actor) -> None:
     for uploaded in receipts or ():
         EntryReceipt.objects.create(entry=entry, file=store_upload(uploaded=uploaded, actor=actor))
@@ -126,6 +135,7 @@ def entry_record(
     explanation: str = "",
     reference: str = "",
     receipts=(),
+    evaluation_result=None,
 ) -> Entry:
     """Record one entry (grant, award, expenditure or claw-back) under the ledger lock.
 
@@ -163,6 +173,8 @@ def entry_record(
             raise PermissionDenied(refusal)
         if kind == Kind.CITY_GRANT and ledger.entries.filter(kind=Kind.CITY_GRANT, reversed_by__isnull=True).exists():
             raise LedgerRefused(_("The one-time city grant has already been recorded for this workstation."))
+        if evaluation_result is not None:
+            _refuse_second_award(ledger, workstation, kind, evaluation_result)
         sign = 1 if kind in INFLOW_KINDS else -1
         if sign < 0:
             _refuse_overdraft(ledger, source, amount)
@@ -178,6 +190,7 @@ def entry_record(
             explanation=explanation.strip(),
             reference=reference.strip(),
             needs_review=needs_review,
+            evaluation_result=evaluation_result,
             recorded_by=actor,
         )
         _attach(entry, receipts, actor)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.permissions import get_visible_or_404, role_required
@@ -12,10 +13,20 @@ from portal.roles import Role
 from portal.uploads import file_response
 from subsidies import exports, selectors
 from subsidies.charts import spending_chart
-from subsidies.forms import EntryForm, ReverseForm, ReviewForm
+from subsidies.forms import AwardForm, EntryForm, ReverseForm, ReviewForm
 from subsidies.models import Entry, EntryReceipt, Kind, Ledger
-from subsidies.services import LedgerRefused, default_city_grant, entry_record, entry_reverse, entry_review
+from subsidies.services import (
+    LedgerRefused,
+    award_from_evaluation,
+    award_refusal,
+    default_city_grant,
+    entry_record,
+    entry_reverse,
+    entry_review,
+)
+from subsidies.services.awards import award_description
 from subsidies.services.ledger import recording_refusal
+from workstations.models_evaluations import EvaluationResult
 
 LEDGER_ROLES = (Role.CITY_STAFF, Role.HOST_UNIT, Role.RECOMMENDER, Role.AUDITOR, Role.ADMIN)
 RECORDABLE = [Kind.CITY_GRANT, Kind.COUNTY_GRANT, Kind.AWARD, Kind.EXPENDITURE, Kind.CLAWBACK]
@@ -60,6 +71,9 @@ def ledger_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reversible": reversible,
             "findings": list(selectors.misuse_findings_for(workstation)) if ledger else [],
             "may_review": request.user.has_role(Role.CITY_STAFF),
+            "awardable": selectors.awardable_results(workstation),
+            "may_award": recording_refusal(request.user, workstation, Kind.AWARD) is None,
+            "sees_evaluations": request.user.has_role(Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN),
         },
     )
 
@@ -107,6 +121,35 @@ def entry_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         request,
         "subsidies/entry_form.html",
         {"workstation": workstation, "form": form, "kind_label": Kind(kind).label, "kind": kind},
+    )
+
+
+@role_required(Role.CITY_STAFF)
+def award_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Art. 11(3): one action turns an excellent evaluation result into an award entry (amount prefilled)."""
+    result = get_visible_or_404(
+        EvaluationResult.objects.select_related("evaluation", "workstation__host_unit"), request.user, pk=pk
+    )
+    workstation = _workstation(request, result.workstation_id)
+    refusal = award_refusal(result) or recording_refusal(request.user, workstation, Kind.AWARD)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("subsidies:ledger", workstation.pk)
+    initial = {"amount": result.award_amount, "description": award_description(result)}
+    form = AwardForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = award_from_evaluation(result=result, actor=request.user, **form.cleaned_data)
+        except LedgerRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Recorded: %(kind)s.") % {"kind": Kind.AWARD.label})
+            return redirect(f"{reverse('subsidies:ledger', args=[workstation.pk])}#entry-{entry.pk}")
+    return render(
+        request,
+        "subsidies/award_form.html",
+        {"workstation": workstation, "result": result, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

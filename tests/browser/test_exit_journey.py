@@ -23,12 +23,14 @@ def test_host_unit_applies_to_exit_staff_confirm_and_the_public_sees_it(
     host = login(host_user)
     host.goto(f"{live_server.url}/workstations/{ws.pk}/")
     host.click("[data-testid=exit-request-link]")
-    host.click("[data-testid=exit-request-submit]")  # nothing filled in: the form says what is missing
+    with host.expect_navigation():
+        host.click("[data-testid=exit-request-submit]")  # nothing filled in: the form says what is missing
     assert "这个字段是必填项" in host.content()
     host.fill("textarea[name=reason]", "单位业务调整，申请注销工作室。")
     host.set_input_files("input[name=signature_page]", str(signed))
     screenshot(host, "request")
-    host.click("[data-testid=exit-request-submit]")
+    with host.expect_navigation():
+        host.click("[data-testid=exit-request-submit]")
     assert "已报送市人社局" in host.content()
     assert "已提出" in host.inner_text("[data-testid=exit-status]")
 
@@ -36,7 +38,8 @@ def test_host_unit_applies_to_exit_staff_confirm_and_the_public_sees_it(
     clerk_of_city.goto(f"{live_server.url}/workstations/exits/")
     clerk_of_city.click(f"text={ws.name}")
     clerk_of_city.fill("textarea[name=note]", "同意注销。")
-    clerk_of_city.click("[data-testid=exit-confirm]")
+    with clerk_of_city.expect_navigation():
+        clerk_of_city.click("[data-testid=exit-confirm]")
     assert "决定已记录" in clerk_of_city.content()
     assert "已确认" in clerk_of_city.inner_text("[data-testid=exit-status]")
     screenshot(clerk_of_city, "confirmed")

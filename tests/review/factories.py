@@ -35,13 +35,13 @@ def recommended_workstation(**kwargs) -> Workstation:
     )
 
 
-def draft_round(staff, *, experts: int = 7, candidates: int = 1, experts_list=None, workstations=None, **rule):
+def draft_round(
+    staff, *, experts: int = 7, candidates: int = 1, experts_list=None, workstations=None, call=None, **rule
+):
     """A draft round with ``experts`` new experts on its panel and ``candidates`` recommended workstations."""
     experts_list = experts_list or [ExpertProfileFactory().user for _ in range(experts)]
     workstations = workstations or [recommended_workstation(lead=f"候选{i}") for i in range(candidates)]
-    panel = services.panel_create(
-        name="评审专家组", call_reference="平人社〔2026〕1号", members=experts_list, actor=staff
-    )
+    panel = services.panel_create(name="评审专家组", call=call, members=experts_list, actor=staff)
     rule.setdefault("min_eligible", 1)
     review_round = services.round_create(panel=panel, title="第一轮评审", actor=staff, **rule)
     services.round_set_candidates(review_round=review_round, workstations=workstations, actor=staff)

@@ -73,8 +73,10 @@ def vote(client, review_round, candidate, choice):
 
 
 def test_nothing_outside_the_ballot_tables_holds_a_choice_or_receipt(
-    client, staff, production_logging, task_args, django_capture_on_commit_callbacks
+    client, staff, production_logging, task_args, django_capture_on_commit_callbacks, settings
 ):
+    # An in-process cache, so that the test can read every key the round leaves behind.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "leaks"}}
     review_round, experts, [cand] = open_round(staff, experts=3)
     choices = [Choice.APPROVE, Choice.DISAPPROVE, Choice.ABSTAIN]
     codes = []
