@@ -206,11 +206,7 @@ def test_whole_lifecycle(
     # 4. Staff open the ballot: a panel for the call, a round with the recommended candidates.
     staff_page.goto(f"{url}/review/panels/new/")
     staff_page.fill("#id_name", "2026年度认定评审专家组")
-    if staff_page.locator("#id_call").count():
-        staff_page.select_option("#id_call", str(Call.objects.get(title=call_title).pk))
-    else:
-        staff_page.fill("#id_call_title", call_title)
-        staff_page.fill("#id_call_reference", "平人社〔2026〕9号")
+    staff_page.select_option("#id_call", str(Call.objects.get(title=call_title).pk))
     for expert in experts:
         staff_page.get_by_label(str(expert), exact=False).check()
     submit(staff_page, "main form button[type=submit]")
@@ -220,8 +216,9 @@ def test_whole_lifecycle(
     staff_page.fill("#id_title", "2026年度认定评审")
     staff_page.fill("#id_min_eligible", "2")
     submit(staff_page, "[data-testid=round-form] [data-testid=save]")
-    staff_page.get_by_label(ZHANG, exact=False).check()
-    staff_page.get_by_label(LI, exact=False).check()
+    # The panel's call brings its recommended applications, ticked.
+    assert staff_page.get_by_label(ZHANG, exact=False).is_checked()
+    assert staff_page.get_by_label(LI, exact=False).is_checked()
     submit(staff_page, "[data-testid=candidates-form] [data-testid=save]")
     base = staff_page.url
     assert "/review/rounds/" in base
