@@ -99,9 +99,27 @@ def plaque_issue(*, workstation: Workstation, actor, issued_on: dt.date | None =
             issued_on=issued_on,
             issued_by=actor,
         )
-        plaque.pdf.save(f"{plaque.number}.pdf", ContentFile(render_plaque(plaque)))
         Workstation.objects.filter(pk=locked.pk).update(plaque_number=plaque.number)
+        transaction.on_commit(lambda: _send_render(plaque.pk))
     return plaque
+
+
+def _send_render(plaque_id: int) -> None:
+    from workstations.tasks import render_plaque_pdf
+
+    render_plaque_pdf.delay(plaque_id)
+
+
+def plaque_render_store(plaque_id: int) -> bool:
+    """Render the plaque PDF once and keep it (the Celery task ``render_plaque_pdf``; the download renders it on
+    demand if the worker has not yet). Returns False when the plaque already had its PDF."""
+    with transaction.atomic():
+        plaque = Plaque.objects.select_for_update().get(pk=plaque_id)
+        if plaque.pdf:
+            return False
+        plaque.pdf.save(f"{plaque.number}.pdf", ContentFile(render_plaque(plaque)), save=False)
+        Plaque.objects.filter(pk=plaque.pk).update(pdf=plaque.pdf.name)
+    return True
 
 
 def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, actor) -> Plaque:

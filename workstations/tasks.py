@@ -25,3 +25,11 @@ def detect_missing_lead_mentors() -> dict[str, int]:
     from workstations.exit_services import detect_missing_lead_mentors as detect
 
     return detect()
+
+
+@shared_task
+def render_plaque_pdf(plaque_id: int) -> bool:
+    """Art. 6(5): render and store the plaque's PDF (idempotent: a plaque that has its PDF is left alone)."""
+    from workstations.plaque_services import plaque_render_store
+
+    return plaque_render_store(plaque_id)

@@ -115,8 +115,13 @@ def plaque_hand_over_view(request: HttpRequest, pk: int) -> HttpResponse:
 def plaque_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff and the workstation's own host unit may download the plaque PDF; others get 404."""
     plaque = get_visible_or_404(Plaque.objects.all(), request.user, pk=pk)
-    if request.user.role not in (Role.CITY_STAFF, Role.HOST_UNIT) or not plaque.pdf:
+    if request.user.role not in (Role.CITY_STAFF, Role.HOST_UNIT):
         raise Http404
+    if not plaque.pdf:  # the worker has not rendered it yet: do it now
+        from workstations.plaque_services import plaque_render_store
+
+        plaque_render_store(plaque.pk)
+        plaque.refresh_from_db()
     return _pdf_file(plaque.pdf, f"{plaque.number}.pdf")
 
 

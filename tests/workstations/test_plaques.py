@@ -18,9 +18,11 @@ def certified(host_unit):
     return WorkstationFactory(host_unit=host_unit, lead_mentor_name="欧阳明远", state=State.CERTIFIED)
 
 
-def test_plaque_pdf_carries_name_number_and_issuer(certified, staff, settings):
+def test_plaque_pdf_carries_name_number_and_issuer(certified, staff, settings, django_capture_on_commit_callbacks):
     settings.PLAQUE_SPEC = {"width_mm": 600, "height_mm": 400, "issuer": "平顶山市人力资源和社会保障局"}
-    plaque = plaque_issue(workstation=certified, actor=staff, issued_on=dt.date(2026, 6, 1))
+    with django_capture_on_commit_callbacks(execute=True):  # the render task is sent after commit
+        plaque = plaque_issue(workstation=certified, actor=staff, issued_on=dt.date(2026, 6, 1))
+    plaque.refresh_from_db()
     assert plaque.number == "平创导2026-001"
     assert plaque.name == "欧阳明远大众创业指导大师工作室" == certified.name
     data = plaque.pdf.read()
@@ -36,10 +38,29 @@ def test_plaque_pdf_carries_name_number_and_issuer(certified, staff, settings):
     assert certified.state == State.CERTIFIED  # made, not yet handed over
 
 
-def test_every_plaque_follows_the_spec_in_settings(certified, staff, settings):
+def test_every_plaque_follows_the_spec_in_settings(certified, staff, settings, django_capture_on_commit_callbacks):
     settings.PLAQUE_SPEC = {"width_mm": 900, "height_mm": 600, "issuer": "平顶山市人力资源和社会保障局"}
-    plaque = plaque_issue(workstation=certified, actor=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        plaque = plaque_issue(workstation=certified, actor=staff)
+    plaque.refresh_from_db()
     assert page_size_mm(plaque.pdf.read()) == (900.0, 600.0)
+
+
+def test_render_task_stores_the_pdf_once(certified, staff, django_capture_on_commit_callbacks):
+    from workstations.tasks import render_plaque_pdf
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        plaque = plaque_issue(workstation=certified, actor=staff)
+    assert len(callbacks) == 1
+    plaque.refresh_from_db()
+    assert not plaque.pdf  # rendered by the worker, outside the issuing transaction
+    assert render_plaque_pdf(plaque.pk) is True
+    plaque.refresh_from_db()
+    name = plaque.pdf.name
+    assert page_count(plaque.pdf.read()) == 1
+    assert render_plaque_pdf(plaque.pk) is False  # idempotent: a second run keeps the stored file
+    plaque.refresh_from_db()
+    assert plaque.pdf.name == name
 
 
 def test_plaque_numbers_run_per_year_and_issue_is_idempotent(host_unit, staff):

@@ -1,0 +1,125 @@
+"""Server time and query count of the main page of each role, on a generated city (run by ``benchmarks/run.py``).
+
+Runs in a child process whose ``DATABASE_URL`` names an empty migrated database; builds the city there, requests
+each page with Django's test client (median and p95 over ``repeat`` requests, the query count of one request), and
+writes JSON. Public pages are measured cold (cache cleared: the query count) and warm (served from the page cache).
+"""
+
+import json
+import statistics
+import time
+
+
+def pages(city) -> list[tuple[str, str, str]]:
+    """(label, role, url) of each page measured."""
+    i = city.ids
+    return [
+        ("home (host unit)", "host", "/"),
+        ("home (city staff)", "staff", "/"),
+        ("application list (host unit)", "host", "/applications/"),
+        ("application list (city staff)", "staff", "/applications/"),
+        ("application detail", "staff", f"/applications/{i['application']}/"),
+        ("recommender desk", "clerk", f"/applications/calls/{i['call']}/recommend/"),
+        ("city candidate view", "staff", f"/applications/calls/{i['old_call']}/candidates/"),
+        ("review round page", "staff", f"/review/rounds/{i['round']}/"),
+        ("review round (expert)", "expert", f"/review/rounds/{i['round']}/"),
+        ("supervisor oversight", "supervisor", f"/review/rounds/{i['round']}/oversight/"),
+        ("compliance board", "staff", "/workstations/board/"),
+        ("ledger list (city staff)", "staff", "/subsidies/"),
+        ("ledger page", "host", f"/subsidies/workstations/{i['ledger_ws']}/"),
+        ("city subsidy overview", "staff", "/subsidies/overview/"),
+        ("subsidy audit list", "staff", "/subsidies/audits/"),
+        ("audit trail", "staff", "/audit/"),
+        ("exits list", "staff", "/workstations/exits/"),
+        ("workstation list (city staff)", "staff", "/workstations/"),
+        ("workstation list (host unit)", "host", "/workstations/"),
+        ("workstation detail", "staff", f"/workstations/{i['workstation']}/"),
+        ("public publicity page", "public", f"/public/publicity/{i['list']}/"),
+        ("public directory", "public", "/public/workstations/"),
+    ]
+
+
+def measure(city, repeat: int) -> list[dict]:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    clients = {}
+    for role, user in city.users.items():
+        clients[role] = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        clients[role].force_login(user)
+    clients["public"] = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    results = []
+    for label, role, url in pages(city):
+        client = clients[role]
+        cache.clear()
+        start = time.perf_counter()
+        queries: list[str] = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):  # not queries_log: request_started resets it
+            response = client.get(url)
+        cold = (time.perf_counter() - start) * 1000
+        if response.status_code != 200:
+            results.append({"page": label, "url": url, "status": response.status_code})
+            continue
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        results.append(
+            {
+                "page": label,
+                "role": role,
+                "url": url,
+                "status": 200,
+                "queries": len(queries),
+                "cold_ms": cold,
+                "median_ms": statistics.median(times),
+                "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+                "bytes": len(response.content),
+            }
+        )
+    return results
+
+
+def session_cookie(user) -> str:
+    """A logged-in session for the load generator (authenticated page under gunicorn)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def main(size: int, repeat: int, out: str) -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    from benchmarks.city import build_city
+
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    today = timezone.localdate()
+    start = time.perf_counter()
+    city = build_city(size, today)
+    built = time.perf_counter() - start
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    rows = measure(city, repeat)
+    data = {
+        "size": size,
+        "build_s": built,
+        "counts": city.counts,
+        "pages": rows,
+        "ids": city.ids,
+        "session": session_cookie(city.users["staff"]),
+    }
+    with open(out, "w") as fh:
+        json.dump(data, fh)
