@@ -34,7 +34,7 @@ class EntryForm(forms.Form):
     source = forms.ChoiceField(label=_("Funding source"), choices=Source.choices)
     category = forms.ChoiceField(label=_("Spent on"), choices=Category.choices)
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=0.01)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
     explanation = forms.CharField(
         label=_("Explanation"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.documents.services import sequence_next
 from portal.pdf import render_pdf
+from portal.publiccache import bump_public_version
 from workstations.models import State, Workstation
 from workstations.naming import workstation_name
 from workstations.plaques import PLAQUE_SERIES, Plaque, format_plaque_number
@@ -140,6 +141,7 @@ def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.
             reason=_("Plaque %(number)s handed over to %(person)s.")
             % {"number": locked.number, "person": locked.handed_over_to},
         )
+        bump_public_version()  # the workstation is active now: the public directory lists it at once
     return locked
 
 

@@ -30,7 +30,12 @@ class CandidateChoiceField(forms.ModelMultipleChoiceField):
 
 
 class DateInput(forms.DateInput):
+    """An HTML date input needs ISO dates; the Chinese locale's first input format (2026/11/25) would blank it."""
+
     input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class DateTimeInput(forms.DateTimeInput):

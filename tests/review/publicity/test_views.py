@@ -286,3 +286,27 @@ def test_host_unit_finds_its_plaque_pdf_on_the_workstation_page(client, staff, h
     client.force_login(host_user)
     page = client.get(reverse("workstations:detail", args=[ws.pk])).content.decode()
     assert reverse("publicity:plaque_pdf", args=[plaque.pk]) in page
+
+
+def test_directory_lists_a_workstation_as_soon_as_its_plaque_is_handed_over(client, staff, host_unit):
+    from workstations.plaque_services import plaque_hand_over, plaque_issue
+
+    ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.CERTIFIED)
+    url = reverse("publicity_public:directory")
+    assert "张伟大众创业指导大师工作室" not in client.get(url).content.decode()  # the version is now cached
+    plaque = plaque_issue(workstation=ws, actor=staff)
+    plaque_hand_over(plaque=plaque, handed_over_to="李主任", handed_over_on=timezone.localdate(), actor=staff)
+    assert "张伟大众创业指导大师工作室" in client.get(url).content.decode()
+
+
+def test_date_inputs_offer_today_in_a_form_the_browser_accepts(client, staff, host_unit):
+    """In Chinese Django formats dates as 2026/11/25, which an <input type=date> drops; the value must be ISO."""
+    today = timezone.localdate().isoformat()
+    WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.PUBLICITY_CLEARED)
+    certified = WorkstationFactory(host_unit=host_unit, lead_mentor_name="李娜", state=State.CERTIFIED)
+    client.force_login(staff)
+    confirmations = client.get(reverse("publicity:confirmations")).content.decode()
+    assert f'name="issued_on" value="{today}"' in confirmations
+    client.post(reverse("publicity:plaque_issue", args=[certified.pk]))
+    plaques = client.get(reverse("publicity:plaques")).content.decode()
+    assert f'name="handed_over_on" value="{today}"' in plaques
