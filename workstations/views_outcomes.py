@@ -1,6 +1,8 @@
 """Views for the compliance board, a workstation's outcomes page, plans, activity reports and major events. Thin:
 fetch through ``visible_to``, validate a form, call one service, turn a refusal into a message."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -54,6 +56,9 @@ def _refused(request, exc: OutcomeRefused) -> None:
         messages.error(request, problem)
 
 
+BOARD_PAGE_SIZE = 50
+
+
 @role_required(Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN)
 def board(request: HttpRequest) -> HttpResponse:
     """Art. 10 compliance heat-map: workstations × the periods of one year, filtered by county."""
@@ -64,11 +69,15 @@ def board(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year, county_id = today.year, None
     data = selectors_outcomes.compliance_board(request.user, year=year, county_id=county_id, today=today)
+    # The totals count every row; the table shows 50 rows a page (issue 9: 1,000 rows of cells cost a second).
+    query = {"year": year, **({"county": county_id} if county_id else {})}
     return render(
         request,
         "workstations/outcomes/board.html",
         {
             "board": data,
+            "page": Paginator(data.rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": urlencode(query),
             "county_id": county_id,
             "years": range(today.year, today.year - 6, -1),
             "quarters": compliance.quarters(year),

@@ -1,4 +1,6 @@
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from review.publicity import issuing_views, public_views
 
@@ -13,4 +15,7 @@ urlpatterns = [
     path("workstations/", public_views.directory, name="directory"),
     path("documents/", public_views.documents, name="documents"),
     path("documents/<int:pk>.pdf", issuing_views.document_pdf, name="document_pdf"),
+    # The language switch of the cached public pages (review.publicity.caching): it sets nothing but the visitor's
+    # language cookie, so it needs no CSRF token and the cached pages need none either.
+    path("language/", csrf_exempt(set_language), name="language"),
 ]

@@ -4,6 +4,9 @@ Nothing here shows an objector's name or phone. Read-only pages are served throu
 (``review.publicity.caching``); the forms are rate-limited per address.
 """
 
+from urllib.parse import urlencode
+
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -139,15 +142,47 @@ def objection_track(request: HttpRequest) -> HttpResponse:
     return response
 
 
+DIRECTORY_PAGE_SIZE = 50
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404(_("No such page."))
+    return int(value)
+
+
 def directory(request: HttpRequest) -> HttpResponse:
+    """The public directory, 50 workstations a page, filtered by county (SPEC §5). Only valid parameters reach the
+    page cache; anything else is a 404, which is not cached."""
+    county_id = _int_param(request, "county")
+    number = _int_param(request, "page") or 1
+
     def page(extra):
+        counties = list(selectors.public_counties())
+        county = next((c for c in counties if c.pk == county_id), None)
+        if county_id and county is None:
+            raise Http404(_("No such county."))
+        try:
+            workstations = Paginator(selectors.public_directory(county_id), DIRECTORY_PAGE_SIZE).page(number)
+        except InvalidPage:
+            raise Http404(_("No such page.")) from None
         return render(
             request,
             "review/publicity/public_directory.html",
-            {"workstations": selectors.public_directory(), "exits": selectors.public_exits(), **extra},
+            {
+                "page": workstations,
+                "counties": counties,
+                "county": county,
+                "query": urlencode({"county": county_id}) if county_id else "",
+                "exits": selectors.public_exits(county_id),
+                **extra,
+            },
         )
 
-    return cached_public_page(request, page)
+    return cached_public_page(request, page, key_parts=[county_id or "", number])
 
 
 def documents(request: HttpRequest) -> HttpResponse:

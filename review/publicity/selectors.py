@@ -83,21 +83,42 @@ def plaque_work():
     return certified, plaques
 
 
-def public_exits():
-    """Deregistered and revoked workstations with their documents (Art. 11(4)), newest decision first."""
-    from workstations.exits import ExitCase, ExitStatus
+def _in_county(county_id, prefix: str = "") -> Q:
+    """Workstations of one county, as ``Workstation.county`` places them (the recommending county bureau, otherwise
+    the host unit's county)."""
+    from portal.roles import OrgKind
 
-    return (
-        ExitCase.objects.filter(status=ExitStatus.CONFIRMED, document__isnull=False)
-        .select_related("workstation__host_unit__county", "workstation__recommender", "document")
-        .order_by("-decided_at", "-id")
+    by_recommender = Q(**{f"{prefix}recommender__kind": OrgKind.COUNTY_BUREAU})
+    return (by_recommender & Q(**{f"{prefix}recommender_id": county_id})) | (
+        ~by_recommender & Q(**{f"{prefix}host_unit__county_id": county_id})
     )
 
 
-def public_directory():
+def public_counties():
+    """The counties the public directory can be filtered by (one query)."""
+    from portal.models import Organisation
+    from portal.roles import OrgKind
+
+    return Organisation.objects.filter(kind=OrgKind.COUNTY_BUREAU).order_by("code", "name")
+
+
+def public_exits(county_id=None):
+    """Deregistered and revoked workstations with their documents (Art. 11(4)), newest decision first."""
+    from workstations.exits import ExitCase, ExitStatus
+
+    cases = ExitCase.objects.filter(status=ExitStatus.CONFIRMED, document__isnull=False)
+    if county_id:
+        cases = cases.filter(_in_county(county_id, "workstation__"))
+    return cases.select_related("workstation__host_unit__county", "workstation__recommender", "document").order_by(
+        "-decided_at", "-id"
+    )
+
+
+def public_directory(county_id=None):
     """Recognised, operating workstations for the public directory (SPEC §5), with their plaque."""
-    return (
-        Workstation.objects.filter(state__in=OPERATING_STATES)
-        .select_related("host_unit", "host_unit__county", "recommender", "plaque")
-        .order_by("certified_on", "pk")
+    workstations = Workstation.objects.filter(state__in=OPERATING_STATES)
+    if county_id:
+        workstations = workstations.filter(_in_county(county_id))
+    return workstations.select_related("host_unit", "host_unit__county", "recommender", "plaque").order_by(
+        "certified_on", "pk"
     )

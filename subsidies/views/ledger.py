@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,12 +44,17 @@ def _ledger_of(workstation) -> Ledger | None:
     return Ledger.objects.filter(workstation=workstation).first()
 
 
+LEDGER_PAGE_SIZE = 50
+
+
 @role_required(*LEDGER_ROLES)
 def ledger_list(request: HttpRequest) -> HttpResponse:
-    ledgers = list(selectors.ledger_list_for(request.user))
+    # 50 ledgers a page, and the totals of that page only (issue 9: the city has 1,000 ledgers).
+    page = Paginator(selectors.ledger_list_for(request.user), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    ledgers = list(page)
     totals = selectors.totals_by_ledger(Ledger.objects.filter(pk__in=[ledger.pk for ledger in ledgers]))
     rows = [(ledger, totals[ledger.pk].total) for ledger in ledgers]
-    return render(request, "subsidies/ledger_list.html", {"rows": rows})
+    return render(request, "subsidies/ledger_list.html", {"rows": rows, "page": page})
 
 
 @role_required(*LEDGER_ROLES)

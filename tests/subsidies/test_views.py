@@ -198,3 +198,28 @@ def test_home_panels_per_role(client, funded, host_user, clerk, staff, auditor):
     assert funded.name in _get(client, auditor, reverse("home")).content.decode()
     other_ws = operating_workstation(funded.host_unit)
     assert other_ws.name in _get(client, clerk, reverse("home")).content.decode()
+
+
+def test_ledger_list_shows_fifty_a_page_with_the_same_queries(client, host_unit, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.subsidies.factories import grant
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    client.force_login(staff)
+    for _ in range(3):
+        grant(operating_workstation(host_unit), staff)
+    few, _html = queries(reverse("subsidies:ledgers"))
+    for _ in range(50):
+        grant(operating_workstation(host_unit), staff)
+    many, html = queries(reverse("subsidies:ledgers"))
+    assert few == many
+    assert html.count("/subsidies/workstations/") == 50 and "1 / 2" in html
+    _n, second = queries(reverse("subsidies:ledgers") + "?page=2")
+    assert second.count("/subsidies/workstations/") == 3

@@ -165,3 +165,18 @@ def test_board_page_shows_heat_classes_not_inline_styles(client, staff):
     assert f'data-testid="cell-{ws.pk}-consultation-2026Q1" data-status="met"' in html
     assert "heat-met" in html and "heat-missed" in html
     assert "style=" not in html
+
+
+@pytest.mark.django_db
+def test_board_shows_fifty_rows_a_page_and_totals_count_every_row(client, staff):
+    host = HostUnitFactory()
+    for _ in range(55):
+        OperatingWorkstationFactory(host_unit=host, certified_on=date(2025, 1, 1))
+    client.force_login(staff)
+    first = client.get(reverse("workstations:board"), {"year": 2026, "county": host.county_id})
+    html = first.content.decode()
+    assert html.count('data-testid="cell-') == 50 * 6 and "1 / 2" in html
+    assert f"?year=2026&amp;county={host.county_id}&amp;page=2" in html
+    assert sum(first.context["board"].totals.values()) == 55 * 6
+    second = client.get(reverse("workstations:board"), {"year": 2026, "county": host.county_id, "page": 2})
+    assert second.content.decode().count('data-testid="cell-') == 5 * 6
