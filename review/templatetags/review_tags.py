@@ -1,8 +1,7 @@
 """Template helpers of the review pages."""
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -18,7 +17,7 @@ def attendance_cells(cells) -> str:
     html = {
         "voted": format_html('<td class="attend-voted">✓ {}</td>', _("voted")),
         "recused": format_html('<td class="attend-recused">{}</td>', _("recused")),
-        "": mark_safe('<td class="attend-none">—</td>'),
+        "": format_html('<td class="attend-none">{}</td>', "—"),
     }
-    # Every piece is one of the three safe strings above (format_html escaped the labels); nothing else is joined.
-    return mark_safe("".join(html.get(cell or "", html[""]) for cell in cells))  # noqa: S308
+    # Every piece is one of the three strings above, built by format_html; format_html_join keeps them as they are.
+    return format_html_join("", "{}", ((html.get(cell or "", html[""]),) for cell in cells))
