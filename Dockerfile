@@ -1,6 +1,6 @@
 # Production image: gunicorn for the web, the same image runs the Celery worker and beat (docker-compose.yml).
 FROM python:3.11-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORTAL_VAR_DIR=/var/lib/portal
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORTAL_VAR_DIR=/var/lib/portal STATIC_ROOT=/app/staticfiles
 RUN apt-get update && apt-get install -y --no-install-recommends \
       fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
