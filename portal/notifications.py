@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 
 from portal.models import Notification, User
+from portal.roles import OrgKind
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,15 @@ def notify(*, recipients: Iterable[User], subject: str, body: str = "", url: str
     if created_ids:
         transaction.on_commit(lambda: _enqueue_emails(created_ids))
     return len(created_ids)
+
+
+def city_staff_users():
+    """The city bureau's active staff: the recipients of every hand-over that waits for the bureau."""
+    return User.objects.filter(organisation__kind=OrgKind.CITY_BUREAU, is_active=True)
+
+
+def notify_city_staff(**kwargs) -> int:
+    return notify(recipients=city_staff_users(), **kwargs)
 
 
 def notify_organisation(*, organisation, **kwargs) -> int:

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from portal.audit import audit_record
 from portal.documents.models import OfficialDocument
 from portal.documents.services import document_issue
-from portal.models import User
-from portal.notifications import notify, notify_organisation
+from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
 from portal.roles import Role
 from portal.uploads import store_upload
@@ -30,10 +29,6 @@ class ExitRefused(Exception):
     def __init__(self, message: str):
         self.message = message
         super().__init__(message)
-
-
-def _city_staff_users():
-    return User.objects.filter(organisation__kind="city_bureau", is_active=True)
 
 
 def _check_operating(workstation: Workstation) -> None:
@@ -71,7 +66,7 @@ def exit_request(*, workstation: Workstation, reason: str, signature_page, actor
             workstation=locked, ground=ExitGround.OWN_REQUEST, facts=reason, actor=actor, evidence=[signature_page]
         )
         notify(
-            recipients=_city_staff_users(),
+            recipients=city_staff_users(),
             subject=_("%(name)s applies for deregistration") % {"name": locked.name},
             body=reason,
             url=reverse("workstations:exit_detail", args=[case.pk]),
@@ -269,7 +264,7 @@ def detect_missing_lead_mentors(*, as_of: dt.date | None = None) -> dict[str, in
     operating = Workstation.objects.operating().select_related("host_unit")
     counts = {"warned": 0, "flagged": 0}
     flagged_ids = set()
-    staff = list(_city_staff_users())
+    staff = list(city_staff_users())
     for level, days in (("flag", NO_MENTOR_EXIT_DAYS), ("warn", NO_MENTOR_WARN_DAYS)):
         for ws, since in workstations_without_qualified_lead(operating, as_of=as_of, min_days=days):
             if level == "warn" and ws.pk in flagged_ids:

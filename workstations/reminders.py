@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.notifications import notify, notify_organisation
+from portal.notifications import city_staff_users, notify, notify_organisation
 from workstations import compliance
 from workstations.models import OPERATING_STATES, Workstation
 from workstations.selectors_outcomes import load_counts, plan_due_on
-from workstations.services_outcomes import city_staff_users
 
 # How long before a period ends the host unit is warned: a quarter's consultation is one event; two themed
 # activities and two people trained take planning, so the year's warning comes earlier.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.notifications import notify, notify_organisation
+from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.uploads import store_upload
 from workstations import compliance
 from workstations.models import OPERATING_STATES, State, Workstation
@@ -23,7 +23,7 @@ from workstations.models_evaluations import (
 )
 from workstations.selectors_outcomes import load_counts
 from workstations.services import workstation_transition
-from workstations.services_outcomes import OutcomeRefused, city_staff_users, require_staff
+from workstations.services_outcomes import OutcomeRefused, require_staff
 
 RECTIFICATION_DAYS = 90  # Art. 11(4)2 限期整改; the default deadline, staff may set another when ordering.
 TENTH = Decimal("0.1")

@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import User
-from portal.notifications import notify, notify_organisation
-from portal.roles import OrgKind, Role
+from portal.notifications import city_staff_users, notify, notify_organisation
+from portal.roles import Role
 from portal.uploads import store_upload
 from workstations.models import OPERATING_STATES, Workstation
 from workstations.models_outcomes import (
@@ -36,10 +35,6 @@ class OutcomeRefused(Exception):
     def __init__(self, problems: list[str] | str):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         super().__init__("; ".join(str(p) for p in self.problems))
-
-
-def city_staff_users():
-    return User.objects.filter(organisation__kind=OrgKind.CITY_BUREAU, is_active=True)
 
 
 def require_staff(actor) -> None:

@@ -15,9 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.models import User
-from portal.notifications import notify, notify_organisation
-from portal.roles import OrgKind
+from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.uploads import store_upload
 from portal.workdays.services import publicity_window
 from review.publicity.caching import bump_version
@@ -32,10 +30,6 @@ TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read alo
 
 class ObjectionRefused(Exception):
     """An objection that may not be filed (the window is closed, the candidate is not on the list)."""
-
-
-def city_staff_users():
-    return User.objects.filter(organisation__kind=OrgKind.CITY_BUREAU, is_active=True)
 
 
 def new_tracking_code() -> str:

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import Organisation
-from portal.notifications import notify_organisation
+from portal.notifications import notify_city_staff, notify_organisation
 from portal.roles import OrgKind, Role
 from subsidies.models import Audit, AuditAssignment, Entry, Finding, Ledger
 from subsidies.models.audits import draw_sample
@@ -133,12 +132,10 @@ def finding_record(*, assignment, entry: Entry | int, verdict: str, note: str, a
         )
         if verdict == Finding.Verdict.MISUSE:
             ws = locked.ledger.workstation
-            for city in Organisation.objects.filter(kind=OrgKind.CITY_BUREAU):
-                notify_organisation(
-                    organisation=city,
-                    subject=_("Misuse of subsidy funds found at %(ws)s") % {"ws": ws.name},
-                    url=reverse("subsidies:ledger", args=[ws.pk]),
-                )
+            notify_city_staff(
+                subject=_("Misuse of subsidy funds found at %(ws)s") % {"ws": ws.name},
+                url=reverse("subsidies:ledger", args=[ws.pk]),
+            )
     return finding
 
 

@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.formatting import CENT, format_yuan
-from portal.models import Organisation
-from portal.notifications import notify_organisation
-from portal.roles import OrgKind, Role
+from portal.notifications import notify_city_staff, notify_organisation
+from portal.roles import Role
 from portal.uploads import store_upload
 from subsidies.models import Category, Entry, EntryReceipt, EntryReview, Kind, Ledger, Source
 from subsidies.models.ledger import GRANT_SOURCE, INFLOW_KINDS
@@ -23,10 +22,6 @@ from workstations.models import OPERATING_STATES, RECOGNISED_STATES, State, Work
 
 class LedgerRefused(Exception):
     """An entry that may not be recorded; the message says why, in the user's language."""
-
-
-def _city_bureaus():
-    return Organisation.objects.filter(kind=OrgKind.CITY_BUREAU)
 
 
 def recording_refusal(user, workstation: Workstation, kind: str) -> str | None:
@@ -208,12 +203,10 @@ def _announce(entry: Entry, workstation: Workstation) -> None:
             url=url,
         )
     if entry.needs_review:
-        for city in _city_bureaus():
-            notify_organisation(
-                organisation=city,
-                subject=_("An “other” expenditure of %(amount)s by %(ws)s awaits review") % values,
-                url=url,
-            )
+        notify_city_staff(
+            subject=_("An “other” expenditure of %(amount)s by %(ws)s awaits review") % values,
+            url=url,
+        )
 
 
 def entry_reverse(*, entry: Entry | int, reason: str, actor) -> Entry:
