@@ -9,7 +9,7 @@ from urllib.parse import quote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
@@ -36,6 +36,15 @@ def render_pdf(template_name: str, context: dict | None = None, *, language: str
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context or {})
     return HTML(string=html, base_url="file:///", url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+def stored_pdf_response(field, filename: str, *, inline: bool = False) -> FileResponse:
+    """Stream a PDF kept in a FileField (a document, a plaque) to a user the view has authorised."""
+    response = FileResponse(
+        field.open("rb"), content_type="application/pdf", as_attachment=not inline, filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def pdf_response(content: bytes, filename: str, *, inline: bool = False) -> HttpResponse:

@@ -4,7 +4,7 @@ The states are laid down directly, with their history rows, because the stage ap
 conditions read (applications, ballots, publicity lists) are built by their own demo builders afterwards.
 """
 
-from portal.demo import World
+from portal.demo import COUNTIES, World
 from workstations.models import State, TransitionLog, Workstation
 
 # The path each demo state took through the machine: (transition, to-state, actor key, reason).
@@ -71,17 +71,8 @@ DEMO_WORKSTATIONS = [
     ("林峰", "host10", State.REVOKED),
 ]
 
-COUNTY_CLERK = {
-    "新华区": "xinhua",
-    "卫东区": "weidong",
-    "湛河区": "zhanhe",
-    "宝丰县": "baofeng",
-    "鲁山县": "lushan",
-    "舞钢市": "wugang",
-    "汝州市": "ruzhou",
-    "高新区": "gaoxin",
-    "叶县": "yexian",
-}
+# The county clerk who handled each demo application: the login portal.demo gave that county.
+COUNTY_CLERK = {short: login for _code, _name, short, login in COUNTIES}
 
 
 def build(world: World) -> None:

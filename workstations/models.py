@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from portal.models import Organisation
-from portal.roles import Role
+from portal.roles import OrgKind, Role
 from workstations import conditions
 from workstations.naming import workstation_name
 
@@ -128,7 +128,7 @@ class Workstation(FSMModelMixin, models.Model):
 
     @property
     def county(self):
-        if self.recommender_id and self.recommender.kind == "county_bureau":
+        if self.recommender_id and self.recommender.kind == OrgKind.COUNTY_BUREAU:
             return self.recommender
         return self.host_unit.county
 

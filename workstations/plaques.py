@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.uploads import private_storage
+from portal.uploads import _private_storage  # the migrations name it through this module
 
 PLAQUE_SERIES = "plaque"
 
@@ -16,10 +16,6 @@ PLAQUE_SERIES = "plaque"
 def format_plaque_number(year: int, seq: int) -> str:
     """平创导2026-001: the city's workstation plaques numbered per year of issue."""
     return f"平创导{int(year)}-{int(seq):03d}"
-
-
-def _private_storage():
-    return private_storage
 
 
 class PlaqueQuerySet(models.QuerySet):

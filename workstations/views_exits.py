@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portal.excel import Sheet, new_workbook, workbook_response
 from portal.formatting import format_date
-from portal.pdf import pdf_response
+from portal.pdf import stored_pdf_response
 from portal.permissions import get_visible_or_404, require_role, role_required
 from portal.roles import Role
 from workstations.exit_services import (
@@ -145,7 +145,7 @@ def exit_document(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_visible_or_404(ExitCase.objects.select_related("document"), request.user, pk=pk)
     if case.document is None or not case.document.pdf:
         raise Http404
-    return pdf_response(case.document.pdf.read(), f"{case.document.number}.pdf")
+    return stored_pdf_response(case.document.pdf, f"{case.document.number}.pdf")
 
 
 @login_required

@@ -4,11 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.uploads import private_storage
-
-
-def _private_storage():
-    return private_storage
+from portal.uploads import _private_storage  # the migrations name it through this module
 
 
 class DocumentCounter(models.Model):

@@ -1,8 +1,9 @@
 """Fast public pages (Art. 6(4) publicity is read by the public): whole-page caching keyed by a content version.
 
-Every write that changes what the public pages show calls :func:`bump_version`. The version lives in the cache for
-``VERSION_TTL`` seconds and is otherwise rebuilt from the database in one query, so with a shared cache (Redis) a
-change is visible at once, and with the per-process default cache other worker processes see it within the TTL.
+Every write that changes what the public pages show calls ``portal.publiccache.bump_public_version``. The version
+lives in the cache for ``VERSION_TTL`` seconds and is otherwise rebuilt from the database in one query, so with a
+shared cache (Redis) a change is visible at once, and with the per-process default cache other worker processes see it
+within the TTL.
 
 Anonymous visitors get the cached bytes as they are: the cached pages carry no form that needs a CSRF token (their
 only form, the language switch, posts to ``publicity_public:language``, which changes nothing but the visitor's
@@ -20,7 +21,7 @@ from django.db.models import Count, Max
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone, translation
 
-from portal.publiccache import PUBLIC_VERSION_KEY, bump_public_version
+from portal.publiccache import PUBLIC_VERSION_KEY
 
 VERSION_TTL = 10
 PAGE_TTL = 300
@@ -45,11 +46,6 @@ def public_version() -> str:
         version = _version_from_db()
         cache.set(PUBLIC_VERSION_KEY, version, VERSION_TTL)
     return version
-
-
-def bump_version() -> None:
-    """Forget the version: the next public request rebuilds it from the database (after the writer's commit)."""
-    bump_public_version()
 
 
 def _is_anonymous(request) -> bool:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from portal.documents.models import OfficialDocument
 from portal.documents.services import document_issue
 from portal.notifications import notify_organisation
+from portal.publiccache import bump_public_version
 from portal.workdays.services import local_date
-from review.publicity.caching import bump_version
 from review.publicity.models import ConfirmationEntry
 from workstations.models import State, Workstation
 from workstations.services import TransitionRefused, workstation_transition
@@ -75,5 +75,5 @@ def confirmation_issue(
                 organisation=ws.host_unit,
                 subject=_("%(name)s is recognised (%(number)s)") % {"name": ws.name, "number": document.number},
             )
-        bump_version()
+        bump_public_version()
     return document

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.documents.models import OfficialDocument
+from portal.pdf import stored_pdf_response
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from review.publicity import selectors
@@ -122,15 +123,7 @@ def plaque_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
         plaque_render_store(plaque.pk)
         plaque.refresh_from_db()
-    return _pdf_file(plaque.pdf, f"{plaque.number}.pdf")
-
-
-def _pdf_file(field, filename: str) -> HttpResponse:
-    from django.http import FileResponse
-
-    response = FileResponse(field.open("rb"), content_type="application/pdf", as_attachment=True, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_pdf_response(plaque.pdf, f"{plaque.number}.pdf")
 
 
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -138,6 +131,4 @@ def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_visible_or_404(OfficialDocument.objects.all(), request.user, pk=pk)
     if not document.pdf:
         raise Http404
-    response = _pdf_file(document.pdf, f"{document.number}.pdf")
-    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
-    return response
+    return stored_pdf_response(document.pdf, f"{document.number}.pdf", inline=True)

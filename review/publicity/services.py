@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.notifications import city_staff_users, notify, notify_organisation
+from portal.publiccache import bump_public_version
 from portal.uploads import store_upload
 from portal.workdays.services import publicity_window
-from review.publicity.caching import bump_version
 from review.publicity.models import Objection, ObjectionEvidence, PublicityEntry, PublicityList, tracking_hash
 from workstations.models import State, Workstation
 from workstations.services import TransitionRefused, workstation_transition
@@ -97,7 +97,7 @@ def publicity_publish(
                 % {"first": window.first_day.isoformat(), "last": window.last_day.isoformat()},
                 url=reverse("publicity_public:list_detail", args=[publicity_list.pk]),
             )
-        bump_version()
+        bump_public_version()
     return publicity_list
 
 
@@ -164,7 +164,7 @@ def objection_investigate(*, objection: Objection, investigation: str, actor) ->
         locked.status = Objection.Status.INVESTIGATING
         locked.save(update_fields=["investigation", "investigated_by", "status"])
         audit_record(actor=actor, action="objection.investigate", obj=locked, after={"status": locked.status})
-        bump_version()
+        bump_public_version()
     return locked
 
 
@@ -192,7 +192,7 @@ def objection_decide(*, objection: Objection, upheld: bool, reason: str, actor) 
                 workstation=entry.workstation_id, transition="uphold_objection", actor=actor, reason=reason
             )
             PublicityEntry.objects.filter(pk=entry.pk).update(outcome=PublicityEntry.Outcome.NOT_RECOGNISED)
-        bump_version()
+        bump_public_version()
     if not upheld:
         _clear_if_ready(entry, actor=actor)
     return locked
@@ -212,7 +212,7 @@ def _clear_if_ready(entry: PublicityEntry, *, actor, now=None) -> bool:
                 reason=_("Publicity ended without an upheld objection."),
             )
             PublicityEntry.objects.filter(pk=entry.pk).update(outcome=PublicityEntry.Outcome.CLEARED)
-            bump_version()
+            bump_public_version()
     except TransitionRefused:
         return False  # cleared by a concurrent run, or an objection arrived in between
     return True
