@@ -133,13 +133,13 @@ class TwoFactorMiddleware:
     @staticmethod
     def _redirect_for(request, user) -> str | None:
         from django.urls import reverse
-        from django_otp import user_has_device
 
-        from portal.twofactor import two_factor_required
+        from portal.twofactor import has_second_factor, two_factor_required
 
         if user.is_verified():
             return None
-        if user_has_device(user, confirmed=True):
+        # Recovery codes exist only beside a confirmed authenticator (portal.twofactor), so one query decides.
+        if has_second_factor(user):
             return reverse("otp_verify")
         if two_factor_required(user):
             return reverse("otp_setup")

@@ -143,7 +143,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "qr_uri": qr_uri,
             "secret": twofactor.secret_base32(device),
             "replacing": replacing,
-            "next": safe_next(request, "home"),
+            "next": safe_next(request, "otp_manage" if replacing else "home"),
         },
     )
 
