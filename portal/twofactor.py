@@ -42,6 +42,11 @@ def has_second_factor(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def enrolment_replaces(user) -> bool:
+    """A new authenticator replaces a second factor the user already has, so it needs the current one."""
+    return has_second_factor(user) or recovery_codes_left(user) > 0
+
+
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
@@ -113,7 +118,7 @@ def second_factor_enrol(*, user, device: TOTPDevice, code: str, current_code: st
     """
     if device.user_id != user.pk or device.confirmed:
         raise SecondFactorRefused(_("This set-up has expired. Start again."))
-    replacing = has_second_factor(user) or recovery_codes_left(user) > 0
+    replacing = enrolment_replaces(user)
     # Codes are checked outside the transaction, so that django-otp's throttling of wrong codes is kept on refusal.
     if not device.verify_token(normalise_code(code)):
         raise SecondFactorRefused(_("That code is not right. Check the time on your phone and try again."))

@@ -27,6 +27,7 @@ from portal.permissions import role_required
 from portal.roles import Role
 
 _SESSION_NEW_CODES = "portal_new_recovery_codes"
+_SESSION_AFTER_CODES = "portal_after_recovery_codes"
 
 
 class CodeForm(forms.Form):
@@ -96,8 +97,6 @@ def otp_manage(request: HttpRequest) -> HttpResponse:
             "authenticator": twofactor.authenticator_of(user),
             "codes_left": twofactor.recovery_codes_left(user),
             "required": twofactor.two_factor_required(user),
-            "regenerate_form": CurrentCodeForm(),
-            "remove_form": CurrentCodeForm(),
         },
     )
 
@@ -107,7 +106,7 @@ def otp_manage(request: HttpRequest) -> HttpResponse:
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
-    replacing = twofactor.has_second_factor(user)
+    replacing = twofactor.enrolment_replaces(user)
     if replacing and not user.is_verified():
         # A password alone never reaches the set-up page of an account that has a second factor.
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}")
@@ -131,7 +130,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Two-factor login is on for your account."))
             if codes:
-                request.session["portal_after_codes"] = safe_next(request, "home")
+                request.session[_SESSION_AFTER_CODES] = safe_next(request, "home")
                 return _codes_page(request, codes)
             return redirect(safe_next(request, "otp_manage"))
     qr_uri = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
@@ -174,7 +173,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def otp_recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = request.session.pop(_SESSION_NEW_CODES, None)
-    after = request.session.pop("portal_after_codes", "") or reverse("otp_manage")
+    after = request.session.pop(_SESSION_AFTER_CODES, "") or reverse("otp_manage")
     if not codes:
         return redirect("otp_manage")
     return render(request, "portal/otp_recovery_codes.html", {"codes": codes, "after": after})
