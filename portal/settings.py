@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "portal",
     "workstations",
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over PORTAL_MAX_REQUEST_BYTES is refused from its Content-Length, before anything reads it.
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
+    "portal.middleware.NoStoreMiddleware",
     "portal.middleware.TwoFactorMiddleware",
     "portal.middleware.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -148,6 +152,12 @@ AXES_RESET_ON_SUCCESS = True
 # NAT address when one clerk mistypes. docs/decisions.md explains.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
+AXES_USERNAME_CALLABLE = "portal.signals.axes_username"
+
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated; docs/operations.md).
+# Empty by default: the connecting address is the client, and a forged header from outside changes nothing.
+PORTAL_TRUSTED_PROXIES = env_list("PORTAL_TRUSTED_PROXIES", "")
 
 # Log out after inactivity (SPEC §5): the session expires PORTAL_IDLE_MINUTES after the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("PORTAL_IDLE_MINUTES", "30")) * 60
@@ -156,6 +166,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Two-factor login for city staff, experts and supervisors (SPEC §5) is enforced in production; the embedded demo
 # offers it to everyone without forcing it, so that the demo logins work without an authenticator app.
 PORTAL_REQUIRE_2FA = env_bool("PORTAL_REQUIRE_2FA", default=PRODUCTION)
+# The admin never shows a TOTP key, its QR code or a recovery code (portal/admin.py also hides them).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_ISSUER = "平顶山市大众创业指导大师工作室管理平台"
 
 LANGUAGE_CODE = "zh-hans"
@@ -187,7 +199,14 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Request bodies are capped before they are read (issue 14): form fields (not files) at 2.5 MB, uploads kept in
+# memory up to 2.5 MB and spooled to disk beyond, and the whole body (files included) at PORTAL_MAX_REQUEST_BYTES,
+# checked from Content-Length by portal.middleware.RequestBodyLimitMiddleware for anonymous requests too. The same
+# figure is the proxy's client_max_body_size (docs/operations.md) and gunicorn's guard (gunicorn.conf.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+PORTAL_MAX_REQUEST_BYTES = int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", str(40 * 1024 * 1024)))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -287,6 +306,11 @@ DOCUMENT_NUMBER_PREFIX = "平人社"
 WORKSTATION_TERM_YEARS = int(os.environ.get("WORKSTATION_TERM_YEARS", "3"))
 # Art. 8: the one-time city grant when the call does not name an amount (comparable schemes: 50,000–100,000 yuan).
 SUBSIDY_DEFAULT_CITY_GRANT = os.environ.get("SUBSIDY_DEFAULT_CITY_GRANT", "50000.00")
+# Plausible bounds of a ledger entry (issue 14): at most this many yuan in one entry (a typo of a few extra digits is
+# refused, 0.01 is allowed), and no date before the measures were issued. 平人社办〔2024〕44号 took effect on issue
+# (第十四条 "自下发之日起试行"); the text carries no day, so the default is the first day of its year.
+SUBSIDY_MAX_ENTRY_AMOUNT = os.environ.get("SUBSIDY_MAX_ENTRY_AMOUNT", "1000000.00")
+MEASURES_ISSUED_ON = os.environ.get("MEASURES_ISSUED_ON", "2024-01-01")
 
 PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Portal")
 

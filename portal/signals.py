@@ -1,13 +1,33 @@
 """Logins and failed logins go into the audit trail (MLPS 2.0: every user action with date, user, outcome)."""
 
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from portal.audit import audit_record
+from portal.http import client_ip
 
 
 def _ip(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return (client_ip(request) or None) if request is not None else None
+
+
+def masked_username(typed: str) -> dict:
+    """What the trail keeps of the username field of a failed login.
+
+    An existing account is named (the supervisor needs to see which account is being guessed). Anything else may be
+    a password typed into the wrong field, so only a keyed hash (the same text gives the same tag, so repeated
+    attempts can be correlated) and its length are kept, never the text.
+    """
+    typed = str(typed or "")[:150]
+    if typed and get_user_model().objects.filter(username=typed).exists():
+        return {"username": typed}
+    tag = hmac.new(settings.SECRET_KEY.encode(), typed.encode(), hashlib.sha256).hexdigest()[:12]
+    return {"unknown_username": f"hmac:{tag}", "length": len(typed)}
 
 
 @receiver(user_logged_in)
@@ -26,7 +46,16 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     audit_record(
         actor=None,
         action="auth.login_failed",
-        after={"username": str(credentials.get("username", ""))[:150]},
+        after=masked_username(credentials.get("username", "")),
         outcome="failed",
         ip=_ip(request),
     )
+
+
+def axes_username(request, credentials: dict | None = None) -> str:
+    """django-axes's record of a login attempt (AXES_USERNAME_CALLABLE): the same masking as the audit trail, so a
+    password typed into the username field is not kept in its tables either. Lockout still counts per account."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    typed = source.get("username", "")
+    masked = masked_username(typed)
+    return masked.get("username") or masked["unknown_username"]

@@ -159,11 +159,28 @@ def store_upload(*, uploaded, actor, replaces: StoredFile | None = None) -> Stor
     return stored
 
 
+# The name endings a downloaded file may keep for its checked type; any other ending is replaced.
+_KEPT_SUFFIXES = {"application/pdf": {".pdf"}, "image/jpeg": {".jpg", ".jpeg"}, "image/png": {".png"}}
+
+
+def download_name(stored: StoredFile) -> str:
+    """The uploader's name with an extension that matches the checked content type (issue 14).
+
+    A PDF uploaded as ``report.html`` or ``setup.exe`` is sent as ``report.pdf`` / ``setup.pdf``, so a polyglot is
+    never saved or opened as a page or a program because of the name it was uploaded under.
+    """
+    name = PurePath(stored.original_name or "file")
+    if name.suffix.lower() in _KEPT_SUFFIXES.get(stored.content_type, set()):
+        return name.name
+    stem = name.stem if name.suffix else name.name
+    return f"{stem or 'file'}.{stored.extension}"
+
+
 def file_response(stored: StoredFile, *, inline: bool = False) -> FileResponse:
     """Send a stored file to a user the calling view has already authorised."""
     response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
     disposition = "inline" if inline and stored.content_type in ALLOWED_TYPES else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(stored.original_name)}"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(download_name(stored))}"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"

@@ -1,5 +1,9 @@
+from django import forms
 from django.contrib import messages
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -66,3 +70,32 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     if action:
         events = events.filter(action__startswith=action)
     return render(request, "portal/audit_trail.html", {"events": events[:200], "report": report, "action": action})
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The old password is checked through ``authenticate``, so django-axes counts a wrong one as a failed login
+    and locks the account after five (30 minutes), like the login page: the form is no password oracle."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        if getattr(self.request, "axes_locked_out", False):
+            # The account is now locked: the session that guessed ends too; AxesMiddleware shows the lockout page.
+            logout(self.request)
+        return super().form_invalid(form)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from portal.models import Organisation
 from portal.roles import OrgKind
 from portal.uploads import PrivateFileField
 from subsidies.models import Category, EntryReview, Finding, Kind, Source
+from subsidies.services.ledger import amount_refusal, date_refusal
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,12 +31,30 @@ class ReceiptsField(PrivateFileField):
         return [cleaned] if cleaned else []
 
 
-class EntryForm(forms.Form):
+class EntryBoundsMixin:
+    """The service's plausible bounds of amount and date, shown beside the field with the typed value kept."""
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        refusal = amount_refusal(amount)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return amount
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        refusal = date_refusal(day)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return day
+
+
+class EntryForm(EntryBoundsMixin, forms.Form):
     """One form for every kind; the view removes the fields a kind does not use."""
 
     source = forms.ChoiceField(label=_("Funding source"), choices=Source.choices)
     category = forms.ChoiceField(label=_("Spent on"), choices=Category.choices)
-    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=0.01)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
     explanation = forms.CharField(
@@ -75,10 +96,10 @@ class EntryForm(forms.Form):
         return data
 
 
-class AwardForm(forms.Form):
+class AwardForm(EntryBoundsMixin, forms.Form):
     """Art. 11(3): the award an evaluation result recommends; the amount comes prefilled from the evaluation."""
 
-    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=0.01)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.http import safe_next
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from portal.uploads import file_response
@@ -215,7 +216,7 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
         _refused(request, exc)
     else:
         messages.success(request, _("Report accepted."))
-    return redirect(request.POST.get("next") or "workstations:report_list")
+    return redirect(safe_next(request, "workstations:report_list"))
 
 
 @require_POST

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from applications import forms, selectors, services
 from applications.models import Call, Mentor
 from applications.views.steps import STEP_BY_SLUG, STEPS, next_step
+from portal.http import safe_next
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from portal.uploads import file_response
@@ -170,9 +171,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 def mentor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     mentor = get_visible_or_404(Mentor.objects.all(), request.user, pk=pk) if pk else Mentor()
     form = forms.MentorForm(request.POST or None, instance=mentor, host_unit=request.user.organisation)
-    back = request.GET.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("applications:mentor_list")
+    back = safe_next(request, "applications:mentor_list")
     if request.method == "POST" and form.is_valid():
         mentor = form.save(commit=False)
         services.mentor_save(

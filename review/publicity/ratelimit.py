@@ -4,10 +4,12 @@ import hashlib
 
 from django.core.cache import cache
 
+from portal.http import client_ip
+
 
 def client_address(request) -> str:
-    # The reverse proxy (docs/operations.md) passes the visitor's address as REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # Behind the reverse proxies named in PORTAL_TRUSTED_PROXIES, the visitor's address (docs/operations.md).
+    return client_ip(request) or "unknown"
 
 
 def over_limit(request, *, scope: str, limit: int, period: int) -> bool:

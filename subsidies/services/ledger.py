@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.formatting import CENT, format_yuan
+from portal.formatting import CENT, format_date, format_yuan
 from portal.notifications import notify_city_staff, notify_organisation
 from portal.roles import Role
 from portal.uploads import store_upload
@@ -60,16 +60,53 @@ def default_city_grant(workstation: Workstation) -> Decimal:
     return Decimal(amount) if amount else Decimal(settings.SUBSIDY_DEFAULT_CITY_GRANT)
 
 
-def _clean_amount(amount) -> Decimal:
+def entry_amount_ceiling() -> Decimal:
+    """The largest amount one ledger entry may carry (``SUBSIDY_MAX_ENTRY_AMOUNT``; grants are tens of thousands)."""
+    return Decimal(str(settings.SUBSIDY_MAX_ENTRY_AMOUNT)).quantize(CENT)
+
+
+def measures_issued_on() -> date_type:
+    """The day the measures (平人社办〔2024〕44号) were issued: no ledger event under them can be older."""
+    return date_type.fromisoformat(str(settings.MEASURES_ISSUED_ON))
+
+
+def amount_refusal(amount) -> str | None:
+    """Why ``amount`` cannot be a ledger entry (None: it can): 0.01 yuan up to the configured ceiling, in fen."""
     try:
         value = Decimal(str(amount))
-    except (InvalidOperation, ValueError) as exc:
-        raise LedgerRefused(_("The amount is not a number.")) from exc
+    except (InvalidOperation, ValueError):
+        return _("The amount is not a number.")
+    if not value.is_finite():
+        return _("The amount is not a number.")
     if value <= 0:
-        raise LedgerRefused(_("The amount must be more than zero; the kind of entry gives its direction."))
+        return _("The amount must be more than zero; the kind of entry gives its direction.")
     if value != value.quantize(CENT):
-        raise LedgerRefused(_("Amounts are in yuan with at most two decimal places (fen)."))
-    return value.quantize(CENT)
+        return _("Amounts are in yuan with at most two decimal places (fen).")
+    ceiling = entry_amount_ceiling()
+    if value > ceiling:
+        return _("%(amount)s is more than one entry may be (at most %(ceiling)s). Check the figure.") % {
+            "amount": format_yuan(value),
+            "ceiling": format_yuan(ceiling),
+        }
+    return None
+
+
+def date_refusal(day: date_type) -> str | None:
+    """Why ``day`` cannot be the date of a ledger entry (None: it can). Entries record what has happened: not in the
+    future, and not before the measures were issued."""
+    if day > timezone.localdate():
+        return _("The date may not be in the future.")
+    earliest = measures_issued_on()
+    if day < earliest:
+        return _("The date may not be before the measures were issued (%(date)s).") % {"date": format_date(earliest)}
+    return None
+
+
+def _clean_amount(amount) -> Decimal:
+    refusal = amount_refusal(amount)
+    if refusal:
+        raise LedgerRefused(refusal)
+    return Decimal(str(amount)).quantize(CENT)
 
 
 def _lock(workstation: Workstation | int) -> tuple[Workstation, Ledger]:
@@ -143,8 +180,9 @@ def entry_record(
     description = (description or "").strip()
     if not description:
         raise LedgerRefused(_("Please describe the entry."))
-    if date > timezone.localdate():
-        raise LedgerRefused(_("The date may not be in the future."))
+    refusal = date_refusal(date)
+    if refusal:
+        raise LedgerRefused(refusal)
     if kind in GRANT_SOURCE:
         source, category = GRANT_SOURCE[kind], ""
     elif source not in Source.values:

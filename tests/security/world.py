@@ -140,6 +140,7 @@ def _extras(ids: dict) -> None:
     ids["audit"] = assignment.audit_id
     ids["assignment"] = assignment.pk
     ids["notification"] = host1.notifications.order_by("pk").first().pk
+    ids["host_user"] = host1.pk
 
 
 @contextlib.contextmanager

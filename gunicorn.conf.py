@@ -1,0 +1,40 @@
+"""gunicorn settings, read by default from the working directory (the image's /app; docker-compose.yml runs it).
+
+Request bodies (issue 14): gunicorn has no body-size option of its own, so each worker's WSGI application is wrapped
+after loading with a guard that answers 413 from the Content-Length, before the portal is called. It is the same
+figure as the portal's ``PORTAL_MAX_REQUEST_BYTES`` and the proxy's ``client_max_body_size`` (docs/operations.md).
+"""
+
+import os
+
+MAX_REQUEST_BYTES = int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", str(40 * 1024 * 1024)))
+
+# gunicorn's own limits on the request line and headers, stated so they are not changed by accident.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+
+class BodyLimit:
+    """WSGI guard: a body declared larger than ``limit`` bytes is refused unread (413, connection closed)."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    def __call__(self, environ, start_response):
+        try:
+            declared = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > self.limit:
+            body = b"Request body too large"
+            start_response(
+                "413 Content Too Large",
+                [("Content-Type", "text/plain"), ("Content-Length", str(len(body))), ("Connection", "close")],
+            )
+            return [body]
+        return self.app(environ, start_response)
+
+
+def post_worker_init(worker):
+    worker.wsgi = BodyLimit(worker.wsgi, MAX_REQUEST_BYTES)
