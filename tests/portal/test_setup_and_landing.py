@@ -33,3 +33,16 @@ def test_public_home_offers_every_public_entry_and_a_favicon(client):
         assert f'href="{reverse(f"publicity_public:{name}")}"' in page, name
     assert 'rel="icon"' in page
     assert (ROOT / "static" / "favicon.svg").exists()
+
+
+@pytest.mark.django_db
+def test_each_page_names_the_site_once_in_its_title(client, staff):
+    title = re.compile(r"<title>(.*?)</title>", re.S)
+    landing = title.search(client.get(reverse("home")).content.decode()).group(1)
+    assert landing == "平顶山市大众创业指导大师工作室管理平台"
+    client.force_login(staff)
+    home = title.search(client.get(reverse("home")).content.decode()).group(1)
+    assert home == "首页 · 平顶山市大众创业指导大师工作室管理平台"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    home_en = title.search(client.get(reverse("home")).content.decode()).group(1)
+    assert home_en == "Home · Pingdingshan Mass-Entrepreneurship Mentor Workstation Portal"
