@@ -322,6 +322,7 @@ PORTAL_HOME_PANELS = [
     "review.publicity.dashboard.home_panels",
     "applications.dashboard.home_panels",
     "workstations.dashboard_outcomes.home_panels",
+    "workstations.dashboard_exits.home_panels",
     "subsidies.dashboard.home_panels",
 ]
 PORTAL_DEMO_BUILDERS = [

@@ -8,6 +8,20 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils)
 [[ "${WITH_BROWSER:-1}" == "1" ]] && APT_PACKAGES+=(chromium)
 
+# A fresh Debian machine often runs unattended-upgrades at boot: wait for the package locks (at most 10 minutes,
+# saying so) instead of failing at once.
+wait_for_apt_lock() {
+  local locks=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock) waited=0
+  command -v fuser >/dev/null || return 0
+  while fuser "${locks[@]}" >/dev/null 2>&1; do
+    if ((waited == 0)); then echo "Another program is installing packages (apt/dpkg lock held); waiting up to 10 minutes…"; fi
+    if ((waited >= 600)); then echo "The apt/dpkg lock is still held after 10 minutes; try again later." >&2; exit 1; fi
+    sleep 5; waited=$((waited + 5))
+    ((waited % 60 == 0)) && echo "  still waiting for the apt/dpkg lock (${waited} s)…"
+  done
+  return 0
+}
+
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -18,8 +32,9 @@ if ((${#missing[@]})); then
     echo "Missing system packages and no root or sudo: run as root: apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  wait_for_apt_lock
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
 fi
 
 PYTHON=${PYTHON:-python3.11}

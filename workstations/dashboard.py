@@ -7,7 +7,8 @@ from workstations.selectors import state_counts_for
 
 # Per role, the states whose workstations wait for that user's action (SPEC §3, "left by (who)").
 WAITING = {
-    Role.HOST_UNIT: [State.DRAFT, State.RETURNED, State.ACTIVE, State.RECTIFYING],
+    # Drafts and returned applications are listed by name in the applications panel, not counted here a second time.
+    Role.HOST_UNIT: [State.ACTIVE, State.RECTIFYING],
     Role.RECOMMENDER: [State.SUBMITTED],
     Role.CITY_STAFF: [
         State.RECOMMENDED,

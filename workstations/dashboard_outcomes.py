@@ -27,6 +27,8 @@ def _host_panels(user) -> list[Panel]:
     items = what_is_due(user)
     if not items and not Workstation.objects.visible_to(user).filter(state__in=OPERATING_STATES).exists():
         return []
+    # Reports filed and waiting for the bureau: counted, so that nobody files the same report twice.
+    with_bureau = ActivityReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED).count()
     return [
         Panel(
             title=_("What is due"),
@@ -34,7 +36,14 @@ def _host_panels(user) -> list[Panel]:
             items=[(i.label, i.url) for i in items[:8]],
             tone="danger" if any(i.status == "missed" for i in items) else ("warning" if items else "success"),
             order=5,
-        )
+        ),
+        Panel(
+            title=_("Reports awaiting the bureau's review"),
+            count=with_bureau,
+            url=reverse("workstations:report_list") + f"?status={ReportStatus.SUBMITTED}",
+            tone="info",
+            order=6,
+        ),
     ]
 
 

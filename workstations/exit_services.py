@@ -93,6 +93,13 @@ def exit_propose(
             evidence=evidence,
             source_reference=source_reference,
         )
+        notify(
+            recipients=city_staff_users().exclude(pk=actor.pk),
+            subject=_("The exit of %(name)s waits for a second confirmation") % {"name": locked.name},
+            body=_("Proposed by %(who)s. Ground: %(ground)s.")
+            % {"who": actor.full_name or actor.username, "ground": case.get_ground_display()},
+            url=reverse("workstations:exit_detail", args=[case.pk]),
+        )
         notify_organisation(
             organisation=locked.host_unit,
             subject=_("An exit of %(name)s has been proposed") % {"name": locked.name},

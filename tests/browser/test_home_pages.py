@@ -2,24 +2,23 @@
 
 import pytest
 
-from workstations.models import State, Workstation
+from tests.applications.factories import make_application
+from workstations.models import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_roles_see_their_home_pages_in_both_languages(login, screenshot, staff, host_user, host_unit):
-    Workstation.objects.create(
-        host_unit=host_unit, recommender=host_unit.county, lead_mentor_name="张伟", state=State.RETURNED
-    )
+    make_application(host_unit=host_unit, state=State.RETURNED)
 
     page = login(host_user)
     assert "首页 · 申报单位用户" in page.inner_text("[data-testid=home-title]")
-    assert "退回修改" in page.inner_text("[data-testid=panels]")
+    assert "被退回的申报" in page.inner_text("[data-testid=panels]")
     screenshot(page, "host-zh")
     page.click("[data-testid=lang-en]")
     page.wait_for_load_state()
     assert "Home · Host-unit user" in page.inner_text("[data-testid=home-title]")
-    assert "Returned for revision" in page.inner_text("[data-testid=panels]")
+    assert "Applications returned to you" in page.inner_text("[data-testid=panels]")
     screenshot(page, "host-en")
 
     staff_page = login(staff)

@@ -1,5 +1,8 @@
 """``python manage.py seed_demo``: build (or rebuild) the demo world of SPEC §5 and print the logins."""
 
+import time
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -19,9 +22,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         world = World()
         # The demo's own notifications are not mailed to the console: they wait in each user's inbox.
+        builders = settings.PORTAL_DEMO_BUILDERS
+        started = time.monotonic()
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
-            for path in settings.PORTAL_DEMO_BUILDERS:
+            for number, path in enumerate(builders, start=1):
+                # Building the world takes minutes on a slow machine: say what is being built, so it never looks hung.
+                self.stdout.write(f"[{number}/{len(builders)}] {path} …", ending="")
+                self.stdout.flush()
+                before, stage_started = _row_counts(), time.monotonic()
                 import_string(path)(world)
+                added = sum(_row_counts().values()) - sum(before.values())
+                self.stdout.write(f" {added:+d} rows, {time.monotonic() - stage_started:.1f} s")
+        self.stdout.write(f"Demo world built in {time.monotonic() - started:.0f} s.")
         if options["quiet_logins"]:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo world ready. Logins (password for all: {DEMO_PASSWORD}):"))
@@ -32,3 +44,13 @@ class Command(BaseCommand):
                     continue
                 seen.add(username)
                 self.stdout.write(f"  {username:<10} {user.role_label!s:<12} {org}")
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows per project model (the counts printed beside each stage of the demo build)."""
+    project_apps = {"portal", "workstations", "applications", "review", "subsidies"}
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in project_apps and not model._meta.proxy
+    }
