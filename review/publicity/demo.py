@@ -90,6 +90,7 @@ def _make_list(world, *, title, published, leads, outcome_for) -> PublicityList 
         contact_address="平顶山市新华区",
         issuer=settings.ISSUING_AUTHORITY,
         published_at=published,
+        recorded_at=published,
         first_day=window.first_day,
         last_day=window.last_day,
         closes_at=window.closes_at,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("publish/", views.list_publish, name="publish"),
     path("close/", views.close_now, name="close_now"),
     path("<int:pk>/", views.list_detail, name="list_detail"),
+    path("<int:pk>/withdraw/", views.list_withdraw, name="list_withdraw"),
     path("objections/<int:pk>/", views.objection_detail, name="objection_detail"),
     path("objections/<int:pk>/phone/", views.objection_reveal_phone, name="objection_reveal_phone"),
     path("objections/<int:pk>/investigate/", views.objection_investigate_view, name="objection_investigate"),

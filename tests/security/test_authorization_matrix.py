@@ -193,6 +193,7 @@ MATRIX: dict[str, tuple] = {
     "publicity:publish": ({}, _(STAFF)),
     "publicity:close_now": ({}, _(STAFF)),
     "publicity:list_detail": ({"pk": "publicity_list"}, _(STAFF)),
+    "publicity:list_withdraw": ({"pk": "publicity_list"}, _(STAFF)),
     "publicity:objection_detail": ({"pk": "objection"}, _(STAFF)),
     "publicity:objection_reveal_phone": ({"pk": "objection"}, _(STAFF)),
     "publicity:objection_investigate": ({"pk": "objection"}, _(STAFF)),
@@ -210,6 +211,8 @@ MATRIX: dict[str, tuple] = {
     "publicity_public:list_pdf": ({"pk": "publicity_list"}, EVERYONE),
     "publicity_public:objection_new": ({"pk": "publicity_list"}, EVERYONE),
     "publicity_public:objection_track": ({}, EVERYONE),
+    # The receipt reads the objector's own session: without having filed from that browser it is a 404 for anyone.
+    "publicity_public:objection_received": ({"pk": "publicity_list"}, _()),
     "publicity_public:directory": ({}, EVERYONE),
     "publicity_public:documents": ({}, EVERYONE),
     "publicity_public:document_pdf": ({"pk": "document"}, EVERYONE),
