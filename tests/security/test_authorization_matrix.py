@@ -203,6 +203,7 @@ MATRIX: dict[str, tuple] = {
     "publicity:plaques": ({}, _(STAFF)),
     "publicity:plaque_issue": ({"workstation_pk": "ws_certified"}, _(STAFF)),
     "publicity:plaque_hand_over": ({"pk": "plaque"}, _(STAFF)),
+    "publicity:plaque_hand_over_correct": ({"pk": "plaque"}, _(STAFF)),
     "publicity:plaque_pdf": ({"pk": "plaque"}, _(HOST_A, STAFF)),
     # public pages (no login)
     "publicity_public:lists": ({}, EVERYONE),

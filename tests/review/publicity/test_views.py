@@ -292,7 +292,7 @@ def test_plaque_made_and_handed_over_makes_the_workstation_active(client, staff,
     plaque = Plaque.objects.get(workstation=ws)
     response = client.post(
         reverse("publicity:plaque_hand_over", args=[plaque.pk]),
-        {"handed_over_to": "李主任", "handed_over_on": "2026-06-10"},
+        {"handed_over_to": "李主任", "handed_over_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
     ws.refresh_from_db()
