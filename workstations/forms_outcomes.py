@@ -53,6 +53,10 @@ class EvidenceField(PrivateFileField):
         return files
 
 
+class EvidenceAddForm(forms.Form):
+    files = EvidenceField(label=_("Evidence to add (photos, sign-in sheets, notices)"), required=False)
+
+
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("Title"), max_length=120)

@@ -93,6 +93,7 @@ MATRIX: dict[str, tuple] = {
     "workstations:report": ({"pk": "report"}, _(HOST_A, STAFF, SUPERVISOR, ADMIN)),
     "workstations:report_accept": ({"pk": "report"}, _(STAFF)),
     "workstations:report_reject": ({"pk": "report"}, _(STAFF)),
+    "workstations:report_add_evidence": ({"pk": "report"}, _(HOST_A)),
     "workstations:report_evidence": (
         {"pk": "report", "evidence_pk": "report_evidence"},
         _(HOST_A, STAFF, SUPERVISOR, ADMIN),
