@@ -134,3 +134,21 @@ def test_reloading_or_resending_the_objection_files_once_and_mails_once(client, 
     other = client.__class__()
     other_receipt = other.get(other.post(url, data)["Location"]).content.decode()
     assert Objection.objects.count() == 1 and code not in other_receipt and "already-filed" in other_receipt
+
+
+def test_the_confirmation_decision_is_dated_after_the_publicity_and_not_after_today(staff, ended_list):
+    from review.publicity.confirmation import confirmation_issue
+
+    publicity_close_due()
+    cleared = [e.workstation for e in ended_list.entries.all()]
+    for wrong in (ended_list.last_day, timezone.localdate() + dt.timedelta(days=1)):
+        with pytest.raises(TransitionRefused):
+            confirmation_issue(workstations=cleared, actor=staff, issued_on=wrong)
+    assert Workstation.objects.filter(state=State.PUBLICITY_CLEARED).count() == 2
+    confirmation_issue(workstations=cleared, actor=staff, issued_on=timezone.localdate())
+    assert Workstation.objects.filter(state=State.CERTIFIED).count() == 2
+
+
+def test_the_objection_form_carries_its_one_time_token(client, open_list):
+    page = client.get(reverse("publicity_public:objection_new", args=[open_list.pk])).content.decode()
+    assert 'name="submission"' in page
