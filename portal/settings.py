@@ -325,6 +325,12 @@ PORTAL_HOME_PANELS = [
     "workstations.dashboard_exits.home_panels",
     "subsidies.dashboard.home_panels",
 ]
+# Art. 11(4)2: the records a forced exit must rest on, one provider per ground, registered by the app owning the
+# record (workstations.exit_evidence explains the interface; keeps workstations from importing subsidies).
+WORKSTATIONS_EXIT_EVIDENCE = {
+    "failed_rectification": "workstations.exit_evidence.RectificationEvidence",
+    "subsidy_misuse": "subsidies.exit_evidence.MisuseEvidence",
+}
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
     "portal.workdays.demo.build",

@@ -182,11 +182,15 @@ def current_cells(certified_on: date | None, counts: Counts, today: date) -> lis
 
 
 def summary(certified_on: date | None, counts: Counts, years: Iterable[int], today: date) -> dict[str, dict]:
-    """Per requirement, how many assessed periods were met out of how many (for evaluations)."""
+    """Per requirement, how many assessed periods were met out of how many (for evaluations).
+
+    Only periods that have ended before ``today`` count (issue 15): a quarter still running is neither met nor
+    missed yet, and a period that does not apply (``NA``) is not in the base at all. ``of`` may therefore be 0.
+    """
     out = {str(r): {"met": 0, "of": 0} for r in Requirement}
     for year in years:
         for c in year_cells(certified_on, counts, year, today):
-            if c.status != Status.NA:
+            if c.status != Status.NA and c.period.end < today:
                 out[str(c.requirement)]["of"] += 1
                 out[str(c.requirement)]["met"] += c.status == Status.MET
     return out

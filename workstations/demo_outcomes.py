@@ -38,7 +38,13 @@ from workstations.models_outcomes import (
     WorkPlan,
 )
 from workstations.selectors_outcomes import load_counts
-from workstations.services_evaluations import auto_scores, default_rubric, evaluation_open
+from workstations.services_evaluations import (
+    auto_scores,
+    base_points,
+    default_rubric,
+    evaluation_open,
+    scaled_total,
+)
 
 CERTIFIED_ON = {
     "张伟": date(2023, 3, 10),
@@ -85,7 +91,15 @@ def build(world: World) -> None:
         _evaluation(year, grades, operating, staff, today)
     _rectification(operating.get("刘洋"), staff, today)
     if not Evaluation.objects.filter(year=today.year, kind=EvaluationKind.END_OF_TERM).exists():
-        evaluation_open(year=today.year, kind=EvaluationKind.END_OF_TERM, actor=staff, today=today)
+        # Issue 15: the year has not ended, so this opens only as a confirmed early evaluation: its running quarter
+        # and the running year's items do not count (they show as "n/a" and leave the base).
+        evaluation_open(
+            year=today.year,
+            kind=EvaluationKind.END_OF_TERM,
+            actor=staff,
+            today=today,
+            early_reason="任期届满的工作室须在年内完成期满评估，经局务会同意提前启动；未结束的季度和年度不计入。",
+        )
 
 
 def _host_login(ws: Workstation) -> str:
@@ -264,12 +278,16 @@ def _evaluation(year, grades, operating, staff, today) -> None:
         wanted = min(max(Decimal(TARGET_TOTAL[grade]) - auto_total, Decimal(0)), room)
         for item in staff_items:
             scores[item["key"]] = str((wanted * item["max"] / room).quantize(Decimal("0.1")))
-        total = sum(Decimal(v) for v in scores.values())
+        raw = sum(Decimal(v) for v in scores.values())
+        base = base_points(evaluation, shown)
+        total = scaled_total(evaluation, raw, base)
         EvaluationResult.objects.create(
             evaluation=evaluation,
             workstation=ws,
             scores=scores,
             compliance=shown,
+            raw=raw,
+            base=base,
             total=total,
             grade=evaluation.grade_for(total),
             remarks={

@@ -16,6 +16,7 @@ from portal.publiccache import bump_public_version
 from portal.roles import Role
 from portal.uploads import store_upload
 from portal.workdays.services import CalendarNotCovered, nth_working_day_after
+from workstations import exit_evidence
 from workstations.exits import ExitCase, ExitGround, ExitKind, ExitStatus, kind_of
 from workstations.models import OPERATING_STATES, Workstation
 from workstations.plaque_services import plaque_remove
@@ -74,10 +75,39 @@ def exit_request(*, workstation: Workstation, reason: str, signature_page, actor
     return case
 
 
+def _qualifying_record(workstation: Workstation, ground: str, key: str):
+    """Art. 11(4)2: the linked record a ground must rest on (None when the ground needs none); refused otherwise,
+    naming the records that exist and their state (e.g. a rectification still running until its deadline)."""
+    provider = exit_evidence.provider(ground)
+    if provider is None:
+        return None
+    records = provider.candidates(workstation)
+    chosen = next((r for r in records if key and r.key == str(key)), None)
+    if chosen is not None and chosen.qualifies:
+        return chosen
+    message = str(provider.MISSING)
+    if records:
+        message += " " + _("On record: %(records)s.") % {
+            "records": "；".join(f"{r.label}（{r.state}）" for r in records)
+        }
+    raise ExitRefused(message)
+
+
 def exit_propose(
-    *, workstation: Workstation, ground: str, facts: str, actor, evidence=(), source_reference: str = ""
+    *,
+    workstation: Workstation,
+    ground: str,
+    facts: str,
+    actor,
+    evidence=(),
+    source_reference: str = "",
+    evidence_record: str = "",
 ) -> ExitCase:
-    """City staff propose an exit on one of the grounds of Art. 11(4) (other than the host unit's own request)."""
+    """City staff propose an exit on one of the grounds of Art. 11(4) (other than the host unit's own request).
+
+    A forced exit on failed rectification or on misuse of funds rests on a record (``evidence_record``: the failed
+    rectification, or the audit finding of misuse), linked to the case so its page shows the record's live state.
+    """
     if not actor.has_role(Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff can propose an exit."))
     if ground == ExitGround.OWN_REQUEST:
@@ -85,6 +115,7 @@ def exit_propose(
     with transaction.atomic():
         locked = Workstation.objects.select_for_update().get(pk=workstation.pk)
         _check_operating(locked)
+        record = _qualifying_record(locked, ground, evidence_record)
         case = _open_case(
             workstation=locked,
             ground=ground,
@@ -93,6 +124,8 @@ def exit_propose(
             evidence=evidence,
             source_reference=source_reference,
         )
+        if record is not None:
+            exit_evidence.provider(ground).attach(case, record.key)
         notify(
             recipients=city_staff_users().exclude(pk=actor.pk),
             subject=_("The exit of %(name)s waits for a second confirmation") % {"name": locked.name},
@@ -141,6 +174,8 @@ def confirmation_problems(case: ExitCase, actor) -> list[str]:
     problems = []
     if case.status != ExitStatus.PROPOSED:
         problems.append(_("This case has already been decided."))
+        return problems
+    problems.extend(exit_evidence.missing_evidence(case))
     if case.ground != ExitGround.OWN_REQUEST and case.proposed_by_id == actor.pk:
         problems.append(_("Two-person rule: the member of staff who proposed an exit cannot confirm it."))
     if case.is_forced and not case.statement_at:

@@ -68,6 +68,16 @@ class ExitCase(models.Model):
     # What the case rests on elsewhere in the portal, e.g. "2026年度评价 不合格 / 整改未通过" or an audit finding.
     source_reference = models.CharField(_("linked record"), max_length=200, blank=True)
     evidence = models.ManyToManyField("portal.StoredFile", verbose_name=_("evidence"), blank=True, related_name="+")
+    # Art. 11(4)2: the failed rectification a forced exit on that ground rests on (``workstations.exit_evidence``);
+    # an audit finding of misuse is linked from the subsidies side (``subsidies.ExitMisuseFinding``).
+    rectification = models.ForeignKey(
+        "workstations.Rectification",
+        verbose_name=_("rectification"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exit_cases",
+    )
     status = models.CharField(_("status"), max_length=12, choices=ExitStatus.choices, default=ExitStatus.PROPOSED)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"

@@ -22,7 +22,25 @@ class ExitProposalForm(forms.Form):
         required=False,
         help_text=_("E.g. the failed evaluation and rectification, or the audit finding this rests on."),
     )
+    evidence_record = forms.ChoiceField(
+        label=_("Record the exit rests on"),
+        required=False,
+        help_text=_(
+            "Required for a failed rectification (a rectification that ended as failed) and for misuse of funds "
+            "(an audit finding of misuse)."
+        ),
+    )
     evidence = PrivateFileField(label=_("Evidence"), required=False)
+
+    def __init__(self, *args, records_by_ground=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")]
+        for ground, records in (records_by_ground or {}).items():
+            label = ExitGround(ground).label
+            group = [(r.key, f"{r.label}（{r.state}）") for r in records if r.qualifies]
+            if group:
+                choices.append((label, group))
+        self.fields["evidence_record"].choices = choices
 
 
 class StatementForm(forms.Form):

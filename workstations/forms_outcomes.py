@@ -53,6 +53,10 @@ class EvidenceField(PrivateFileField):
         return files
 
 
+class EvidenceAddForm(forms.Form):
+    files = EvidenceField(label=_("Evidence to add (photos, sign-in sheets, notices)"), required=False)
+
+
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("Title"), max_length=120)
@@ -125,6 +129,14 @@ class EvaluationOpenForm(forms.Form):
     excellent_min = forms.DecimalField(label=_("Excellent from"), initial=Decimal("90"), max_digits=5, decimal_places=1)
     good_min = forms.DecimalField(label=_("Good from"), initial=Decimal("80"), max_digits=5, decimal_places=1)
     pass_min = forms.DecimalField(label=_("Pass from"), initial=Decimal("60"), max_digits=5, decimal_places=1)
+    early_reason = forms.CharField(
+        label=_("Reason for an early evaluation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only to evaluate a year that has not ended: its running quarters do not count. Leave empty otherwise."
+        ),
+    )
 
     def clean(self):
         data = super().clean()

@@ -272,6 +272,16 @@ class Workstation(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        source=[State.IN_PUBLICITY, State.PUBLICITY_CLEARED],
+        target=State.REVIEW_PASSED,
+        permission=_city_staff,
+        custom={"label": _("Withdraw from publicity"), "article": "6(4)", "needs_reason": True},
+    )
+    def withdraw_publicity(self):
+        """The published list is withdrawn with a public reason; the candidate waits for a corrected list."""
+
+    @transition(
+        field=state,
         source=State.PUBLICITY_CLEARED,
         target=State.CERTIFIED,
         permission=_city_staff,

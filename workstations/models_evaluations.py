@@ -54,6 +54,11 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
     )
     opened_at = models.DateTimeField(_("opened at"))
+    # An evaluation of a year opens after the year ends; earlier only with the reason staff confirmed (issue 15).
+    early_reason = models.TextField(_("reason for evaluating before the year ended"), blank=True)
+    # Operating workstations in scope that are not graded, with the reason in words: [{"workstation", "name",
+    # "reason"}] (recognised too late for any period of the year to have applied and ended).
+    not_graded = models.JSONField(_("not graded"), default=list, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = EvaluationQuerySet.as_manager()
@@ -94,6 +99,10 @@ class EvaluationResult(models.Model):
     # The compliance counts behind the automatic items, as shown to staff: {key: {"met": n, "of": m}}.
     compliance = models.JSONField(_("compliance"), default=dict)
     total = models.DecimalField(_("total score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    # The points that applied (the rubric's total less automatic items with no ended, applicable period) and the
+    # points scored on them; ``total`` is ``raw`` scaled to the rubric's total when ``base`` is smaller.
+    base = models.PositiveSmallIntegerField(_("points that applied"), null=True, blank=True)
+    raw = models.DecimalField(_("points scored"), max_digits=5, decimal_places=1, null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
     # Art. 11(3) 以奖代补: recorded here; the subsidies ledger entry is made when that app is linked.
@@ -119,6 +128,19 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation_id}/{self.workstation_id}: {self.grade}"
+
+    @property
+    def is_scaled(self) -> bool:
+        return self.base is not None and self.base < self.evaluation.max_total
+
+    @property
+    def left_out(self) -> list[str]:
+        """Labels of the automatic items that left the base (no period of them applied and ended)."""
+        return [
+            item["label"]
+            for item in self.evaluation.rubric
+            if item.get("auto") and (self.compliance.get(item["key"]) or {}).get("of") == 0
+        ]
 
 
 class RectificationStatus(models.TextChoices):

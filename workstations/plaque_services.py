@@ -7,17 +7,20 @@ name on it comes from ``workstations.naming.workstation_name`` and nowhere else.
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.audit import audit_record
 from portal.documents.services import sequence_next
 from portal.pdf import render_pdf
 from portal.publiccache import bump_public_version
+from portal.roles import Role
 from workstations.models import State, Workstation
 from workstations.naming import workstation_name
-from workstations.plaques import PLAQUE_SERIES, Plaque, format_plaque_number
+from workstations.plaques import PLAQUE_SERIES, Plaque, PlaqueHandOverCorrection, format_plaque_number
 from workstations.services import TransitionRefused, workstation_transition
 
 PLAQUE_TEMPLATE = "workstations/plaque.html"
@@ -122,14 +125,35 @@ def plaque_render_store(plaque_id: int) -> bool:
     return True
 
 
+def hand_over_date_problems(plaque: Plaque, handed_over_on: dt.date, today: dt.date | None = None) -> list[str]:
+    """A handover lies between the making of the plaque (after certification) and today."""
+    from portal.formatting import format_date
+
+    today = today or timezone.localdate()
+    earliest = max(filter(None, [plaque.issued_on, plaque.workstation.certified_on]))
+    if handed_over_on > today:
+        return [_("The handover date may not be in the future.")]
+    if handed_over_on < earliest:
+        return [
+            _("The handover date may not lie before %(date)s, when the plaque was made after certification.")
+            % {"date": format_date(earliest)}
+        ]
+    return []
+
+
 def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, actor) -> Plaque:
     """Art. 6(5) 授牌: record who received the plaque and when; the workstation becomes ``active``."""
+    if not actor.has_role(Role.CITY_STAFF):
+        raise PermissionDenied(_("Only city bureau staff record a handover."))
     if not handed_over_to.strip():
         raise TransitionRefused([_("Say who received the plaque.")])
     with transaction.atomic():
-        locked = Plaque.objects.select_for_update().get(pk=plaque.pk)
+        locked = Plaque.objects.select_for_update().select_related("workstation").get(pk=plaque.pk)
         if locked.is_handed_over:
             raise TransitionRefused([_("This plaque has already been handed over.")])
+        problems = hand_over_date_problems(locked, handed_over_on)
+        if problems:
+            raise TransitionRefused(problems)
         locked.handed_over_to = handed_over_to.strip()
         locked.handed_over_on = handed_over_on
         locked.handed_over_by = actor
@@ -143,6 +167,50 @@ def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.
         )
         bump_public_version()  # the workstation is active now: the public directory lists it at once
     return locked
+
+
+def plaque_hand_over_correct(
+    *, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, reason: str, actor
+) -> PlaqueHandOverCorrection:
+    """Correct a recorded handover (a wrong date or recipient): never an edit in place, but a correcting record with
+    the reason, kept in the plaque's history; the same date rules as the handover apply."""
+    if not actor.has_role(Role.CITY_STAFF):
+        raise PermissionDenied(_("Only city bureau staff can correct a handover."))
+    if not reason.strip():
+        raise TransitionRefused([_("Give the reason for the correction.")])
+    if not handed_over_to.strip():
+        raise TransitionRefused([_("Say who received the plaque.")])
+    with transaction.atomic():
+        locked = Plaque.objects.select_for_update().select_related("workstation").get(pk=plaque.pk)
+        if not locked.is_handed_over:
+            raise TransitionRefused([_("This plaque has not been handed over yet; record the handover instead.")])
+        if locked.is_removed:
+            raise TransitionRefused([_("This plaque has been removed; its handover can no longer be corrected.")])
+        problems = hand_over_date_problems(locked, handed_over_on)
+        if problems:
+            raise TransitionRefused(problems)
+        if (locked.handed_over_to, locked.handed_over_on) == (handed_over_to.strip(), handed_over_on):
+            raise TransitionRefused([_("Nothing to correct: this is what is recorded.")])
+        correction = PlaqueHandOverCorrection.objects.create(
+            plaque=locked,
+            previous_to=locked.handed_over_to,
+            previous_on=locked.handed_over_on,
+            corrected_to=handed_over_to.strip(),
+            corrected_on=handed_over_on,
+            reason=reason.strip(),
+            corrected_by=actor,
+        )
+        locked.handed_over_to, locked.handed_over_on = correction.corrected_to, correction.corrected_on
+        locked.save(update_fields=["handed_over_to", "handed_over_on"])
+        audit_record(
+            actor=actor,
+            action="plaque.hand_over_corrected",
+            obj=locked,
+            before={"to": correction.previous_to, "on": correction.previous_on.isoformat()},
+            after={"to": correction.corrected_to, "on": correction.corrected_on.isoformat(), "reason": reason.strip()},
+        )
+        bump_public_version()
+    return correction
 
 
 def plaque_remove(*, plaque: Plaque, removed_on: dt.date, reason: str, actor) -> Plaque:

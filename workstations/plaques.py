@@ -78,3 +78,29 @@ class Plaque(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.removed_on is not None
+
+
+class PlaqueHandOverCorrection(models.Model):
+    """A correction of a recorded handover (Art. 6(5)): the plaque shows the corrected facts, this row keeps what was
+    recorded before, what replaced it, who corrected it and why. Rows are never changed or deleted."""
+
+    plaque = models.ForeignKey(
+        Plaque, verbose_name=_("plaque"), on_delete=models.PROTECT, related_name="hand_over_corrections"
+    )
+    previous_to = models.CharField(_("received by (as recorded)"), max_length=100)
+    previous_on = models.DateField(_("handed over on (as recorded)"))
+    corrected_to = models.CharField(_("received by (corrected)"), max_length=100)
+    corrected_on = models.DateField(_("handed over on (corrected)"))
+    reason = models.TextField(_("reason for the correction"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("corrected by"), on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handover correction")
+        verbose_name_plural = _("handover corrections")
+        ordering = ["plaque", "corrected_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.plaque_id}: {self.previous_on} → {self.corrected_on}"

@@ -72,16 +72,52 @@ def _years(workstation: Workstation, evaluation: Evaluation) -> range:
 
 
 def auto_scores(evaluation: Evaluation, workstation: Workstation, counts, today: date) -> tuple[dict, dict]:
-    """Automatic items: points × periods met / periods assessed (full points when none were assessed)."""
+    """Automatic items: points × periods met / periods assessed, over the periods that have ended and applied.
+
+    An item with no such period is left out of ``scores`` (it leaves the base: no full marks for what was never
+    assessed); ``shown`` keeps its {"met": 0, "of": 0} so the page can say why.
+    """
     summ = compliance.summary(workstation.certified_on, counts, _years(workstation, evaluation), today)
     scores, shown = {}, {}
     for item in evaluation.rubric:
         if item.get("auto"):
             s = summ[item["auto"]]
-            share = Decimal(s["met"]) / Decimal(s["of"]) if s["of"] else Decimal(1)
-            scores[item["key"]] = str((Decimal(item["max"]) * share).quantize(TENTH, rounding=ROUND_HALF_UP))
             shown[item["key"]] = s
+            if s["of"]:
+                share = Decimal(s["met"]) / Decimal(s["of"])
+                scores[item["key"]] = str((Decimal(item["max"]) * share).quantize(TENTH, rounding=ROUND_HALF_UP))
     return scores, shown
+
+
+def base_points(evaluation: Evaluation, shown: dict) -> int:
+    """The rubric's points that apply: every staff item, and each automatic item with an ended, applicable period."""
+    return sum(
+        int(item["max"])
+        for item in evaluation.rubric
+        if not item.get("auto") or (shown.get(item["key"]) or {}).get("of")
+    )
+
+
+def scaled_total(evaluation: Evaluation, raw: Decimal, base: int) -> Decimal:
+    """Points scored on the applicable base, brought to the rubric's scale so the grade thresholds mean the same."""
+    if base <= 0:
+        return Decimal(0)
+    return (raw * Decimal(evaluation.max_total) / Decimal(base)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def has_assessable_period(shown: dict) -> bool:
+    """Whether any automatic item had an ended, applicable period (a rubric without automatic items: always)."""
+    return not shown or any(s.get("of") for s in shown.values())
+
+
+def not_graded_reason(workstation: Workstation, evaluation: Evaluation) -> str:
+    """In words, why a workstation is left out of an evaluation's grading (issue 15)."""
+    from portal.formatting import format_date
+
+    return _(
+        "Recognised on %(date)s: no quarter or year of %(year)s that applies to it had ended when the evaluation "
+        "opened, so it is not graded this year (first-partial-period rule, docs/decisions.md)."
+    ) % {"date": format_date(workstation.certified_on), "year": evaluation.year}
 
 
 def evaluation_open(
@@ -95,12 +131,28 @@ def evaluation_open(
     good_min: Decimal = Decimal("80"),
     pass_min: Decimal = Decimal("60"),
     today: date | None = None,
+    early_reason: str = "",
 ) -> Evaluation:
     """Art. 11(1): open an annual (or end-of-term) evaluation for ``year``; every operating workstation in scope
-    gets a result with its compliance items filled in."""
+    gets a result with its compliance items filled in.
+
+    A year is evaluated after it has ended; before that only when staff confirm an early evaluation with a reason
+    (``early_reason``, kept on the evaluation). A workstation none of whose periods applied and ended is not graded:
+    it is listed with the reason in ``not_graded``.
+    """
     require_staff(actor)
     today = today or timezone.localdate()
     rubric = rubric or default_rubric()
+    if year > today.year:
+        raise OutcomeRefused(_("%(year)s has not begun; it cannot be evaluated yet.") % {"year": year})
+    if year == today.year and not early_reason.strip():
+        raise OutcomeRefused(
+            _(
+                "%(year)s has not ended: only its ended quarters would count. To evaluate it now, confirm an early "
+                "evaluation and give the reason."
+            )
+            % {"year": year}
+        )
     if not (pass_min <= good_min <= excellent_min):
         raise OutcomeRefused(_("The grade thresholds must rise from pass to good to excellent."))
     if Evaluation.objects.filter(year=year, kind=kind).exists():
@@ -117,17 +169,31 @@ def evaluation_open(
             pass_min=pass_min,
             opened_by=actor,
             opened_at=timezone.now(),
+            early_reason=early_reason.strip() if year >= today.year else "",
         )
-        workstations = [ws for ws in Workstation.objects.filter(state__in=OPERATING_STATES) if in_scope(ws, evaluation)]
-        first_year = min((ws.certified_on.year for ws in workstations), default=year)
-        counts = load_counts(
-            Workstation.objects.filter(pk__in=[w.pk for w in workstations]), range(first_year, year + 1)
-        )
-        results = []
-        for ws in workstations:
+        in_year = [ws for ws in Workstation.objects.filter(state__in=OPERATING_STATES) if in_scope(ws, evaluation)]
+        first_year = min((ws.certified_on.year for ws in in_year), default=year)
+        counts = load_counts(Workstation.objects.filter(pk__in=[w.pk for w in in_year]), range(first_year, year + 1))
+        results, workstations, not_graded = [], [], []
+        for ws in in_year:
             scores, shown = auto_scores(evaluation, ws, counts.get(ws.pk, {}), today)
-            results.append(EvaluationResult(evaluation=evaluation, workstation=ws, scores=scores, compliance=shown))
+            if not has_assessable_period(shown):
+                not_graded.append({"workstation": ws.pk, "name": ws.name, "reason": not_graded_reason(ws, evaluation)})
+                continue
+            workstations.append(ws)
+            results.append(
+                EvaluationResult(
+                    evaluation=evaluation,
+                    workstation=ws,
+                    scores=scores,
+                    compliance=shown,
+                    base=base_points(evaluation, shown),
+                )
+            )
         EvaluationResult.objects.bulk_create(results)
+        if not_graded:
+            evaluation.not_graded = not_graded
+            evaluation.save(update_fields=["not_graded"])
         for ws in workstations:
             notify_organisation(
                 organisation=ws.host_unit,
@@ -173,7 +239,9 @@ def result_score(
                 )
                 continue
             scores[item["key"]] = str(Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP))
-        total = sum((Decimal(v) for v in scores.values()), Decimal(0)) if not problems else None
+        base = base_points(evaluation, shown)
+        raw = sum((Decimal(v) for v in scores.values()), Decimal(0)) if not problems else None
+        total = scaled_total(evaluation, raw, base) if raw is not None else None
         grade = evaluation.grade_for(total) if total is not None else ""
         if award_recommended and grade != Grade.EXCELLENT:
             problems.append(_("An award in lieu of subsidy is only for an excellent result."))
@@ -182,12 +250,39 @@ def result_score(
         if problems:
             raise OutcomeRefused(problems)
         locked.scores, locked.compliance, locked.total, locked.grade = scores, shown, total, grade
+        locked.base, locked.raw = base, raw
         locked.remarks = remarks.strip()
         locked.award_recommended = award_recommended
         locked.award_amount = award_amount if award_recommended else None
         locked.scored_by, locked.scored_at = actor, timezone.now()
         locked.save()
     return locked
+
+
+def evaluation_close_preview(evaluation: Evaluation, today: date | None = None) -> dict:
+    """What closing ``evaluation`` will do, for its confirmation page: counts per grade, the workstations that will be
+    ordered to rectify (with the deadline), the awards recommended, the unscored results that block the close."""
+    today = today or timezone.localdate()
+    results = list(evaluation.results.select_related("workstation", "workstation__host_unit"))
+    by_grade = {label: 0 for _value, label in Grade.choices}
+    for r in results:
+        if r.grade:
+            by_grade[r.get_grade_display()] += 1
+    return {
+        "total": len(results),
+        "by_grade": by_grade,
+        "unscored": [r.workstation.name for r in results if not r.grade],
+        "rectify": [
+            r.workstation.name for r in results if r.grade == Grade.FAIL and r.workstation.state == State.ACTIVE
+        ],
+        "already_rectifying": [
+            r.workstation.name for r in results if r.grade == Grade.FAIL and r.workstation.state != State.ACTIVE
+        ],
+        "deadline": today + timedelta(days=RECTIFICATION_DAYS),
+        "awards": [(r.workstation.name, r.award_amount) for r in results if r.award_recommended],
+        "scaled": [r.workstation.name for r in results if r.base is not None and r.base < evaluation.max_total],
+        "not_graded": evaluation.not_graded,
+    }
 
 
 def evaluation_close(*, evaluation: Evaluation | int, actor, today: date | None = None) -> Evaluation:

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import held_uploads
+from portal.audit import audit_record
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.roles import Role
 from portal.uploads import store_upload
@@ -129,8 +131,24 @@ def report_submit(
                     seen.add(name)
                     TrainedPerson.objects.create(report=report, name=name, workplace=t.workplace.strip())
         for f in files:
-            ReportEvidence.objects.create(report=report, file=store_upload(uploaded=f, actor=actor))
+            ReportEvidence.objects.create(report=report, file=held_uploads.stored(f, actor=actor))
     return report
+
+
+def report_add_evidence(*, report: ActivityReport | int, files, actor) -> list[ReportEvidence]:
+    """Art. 10: the host unit adds evidence to its report until staff accept (or reject) it; earlier files stay."""
+    pk = report.pk if isinstance(report, ActivityReport) else report
+    files = list(files or [])
+    if not files:
+        raise OutcomeRefused(_("Choose at least one file."))
+    with transaction.atomic():
+        locked = ActivityReport.objects.select_for_update().get(pk=pk)
+        _lock_operating_for_host(locked.workstation_id, actor)
+        if locked.status != ReportStatus.SUBMITTED:
+            raise OutcomeRefused(_("This report has been decided; evidence can no longer be added."))
+        added = [ReportEvidence.objects.create(report=locked, file=held_uploads.stored(f, actor=actor)) for f in files]
+        audit_record(actor=actor, action="report.evidence_added", obj=locked, after={"files": len(added)})
+    return added
 
 
 def _lock_submitted_report(report: ActivityReport | int, actor) -> ActivityReport:

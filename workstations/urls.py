@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views_outcomes.report_detail, name="report"),
     path("reports/<int:pk>/accept/", views_outcomes.report_accept, name="report_accept"),
     path("reports/<int:pk>/reject/", views_outcomes.report_reject, name="report_reject"),
+    path("reports/<int:pk>/evidence/add/", views_outcomes.report_add_evidence, name="report_add_evidence"),
     path("reports/<int:pk>/evidence/<int:evidence_pk>/", views_outcomes.report_evidence, name="report_evidence"),
     path("events/", views_outcomes.major_event_list, name="major_event_list"),
     path("events/<int:pk>/", views_outcomes.major_event_detail, name="major_event"),

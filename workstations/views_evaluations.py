@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from portal import excel
 from portal.permissions import get_visible_or_404, role_required
@@ -50,6 +49,7 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
                 excellent_min=data["excellent_min"],
                 good_min=data["good_min"],
                 pass_min=data["pass_min"],
+                early_reason=data["early_reason"],
                 actor=request.user,
             )
         except OutcomeRefused as exc:
@@ -167,17 +167,23 @@ def result_score(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(Role.CITY_STAFF)
 def evaluation_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """结束并发送结果: a confirmation page stating the consequences in numbers and names, then the close on POST."""
     evaluation = _evaluation(request, pk)
-    try:
-        services_evaluations.evaluation_close(evaluation=evaluation, actor=request.user)
-    except OutcomeRefused as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Evaluation closed; results sent, rectification ordered for failed results."))
-    return redirect("workstations:evaluation", evaluation.pk)
+    if request.method == "POST":
+        try:
+            services_evaluations.evaluation_close(evaluation=evaluation, actor=request.user)
+        except OutcomeRefused as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Evaluation closed; results sent, rectification ordered for failed results."))
+        return redirect("workstations:evaluation", evaluation.pk)
+    return render(
+        request,
+        "workstations/outcomes/evaluation_close.html",
+        {"evaluation": evaluation, "preview": services_evaluations.evaluation_close_preview(evaluation)},
+    )
 
 
 @role_required(*STAFF_VIEW)

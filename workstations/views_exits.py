@@ -15,6 +15,7 @@ from portal.formatting import format_date
 from portal.pdf import stored_pdf_response
 from portal.permissions import get_visible_or_404, require_role, role_required
 from portal.roles import Role
+from workstations import exit_evidence as exit_records
 from workstations.exit_services import (
     ExitRefused,
     confirmation_problems,
@@ -54,7 +55,12 @@ def exit_request_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.CITY_STAFF)
 def exit_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     workstation = get_visible_or_404(Workstation.objects.all(), request.user, pk=pk)
-    form = ExitProposalForm(request.POST or None, request.FILES or None)
+    records_by_ground = {
+        ground: records
+        for ground in ExitGround
+        if (records := exit_records.candidates(workstation, ground)) is not None
+    }
+    form = ExitProposalForm(request.POST or None, request.FILES or None, records_by_ground=records_by_ground)
     if request.method == "POST" and form.is_valid():
         evidence = [form.cleaned_data["evidence"]] if form.cleaned_data.get("evidence") else []
         try:
@@ -63,15 +69,24 @@ def exit_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
                 ground=form.cleaned_data["ground"],
                 facts=form.cleaned_data["facts"],
                 source_reference=form.cleaned_data["source_reference"],
+                evidence_record=form.cleaned_data["evidence_record"],
                 evidence=evidence,
                 actor=request.user,
             )
         except ExitRefused as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("The exit is proposed; another member of staff must confirm it."))
             return redirect("workstations:exit_detail", pk=case.pk)
-    return render(request, "workstations/exits/propose.html", {"workstation": workstation, "form": form})
+    return render(
+        request,
+        "workstations/exits/propose.html",
+        {
+            "workstation": workstation,
+            "form": form,
+            "records_by_ground": [(ExitGround(g).label, records) for g, records in records_by_ground.items()],
+        },
+    )
 
 
 @login_required
@@ -89,6 +104,7 @@ def exit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decision_form": DecisionForm(),
         "problems": confirmation_problems(case, request.user) if request.user.role == Role.CITY_STAFF else [],
         "ledger": getattr(case.workstation, "ledger", None),
+        "linked_records": exit_records.linked(case),
     }
     if case.is_forced and case.status == ExitStatus.PROPOSED:
         try:

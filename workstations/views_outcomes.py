@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.held_uploads import HeldUploads
 from portal.http import safe_next
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from portal.uploads import file_response
 from workstations import compliance, selectors_outcomes, services_outcomes
 from workstations.forms_outcomes import (
+    EvidenceAddForm,
     MajorEventForm,
     MentorChangeFormSet,
     NoteForm,
@@ -144,6 +146,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
     ws = _workstation(request, pk)
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in ActivityKind.values else {}
     form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
+    held = HeldUploads.from_request(request, ["evidence"])  # issue 15: files survive an error
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -159,7 +162,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
                 setting=data["setting"],
                 trainees=data["trainees"],
-                files=data["evidence"],
+                files=held.combined("evidence", data["evidence"]),
             )
         except OutcomeRefused as exc:
             for problem in exc.problems:
@@ -167,7 +170,13 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The report was filed; it counts once the city bureau accepts it."))
             return redirect("workstations:report", report.pk)
-    return render(request, "workstations/outcomes/report_form.html", {"workstation": ws, "form": form})
+    if request.method == "POST":
+        held.hold_from_form(form, ["evidence"])
+    return render(
+        request,
+        "workstations/outcomes/report_form.html",
+        {"workstation": ws, "form": form, **held.context()},
+    )
 
 
 @role_required(*OUTCOME_ROLES)
@@ -237,6 +246,32 @@ def report_reject(request: HttpRequest, pk: int) -> HttpResponse:
         "workstations/outcomes/report_detail.html",
         {"report": report, "reject_form": form, "can_decide": True},
         status=400,
+    )
+
+
+@role_required(Role.HOST_UNIT)
+def report_add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evidence added to a report until staff accept it (issue 15); files survive an error here too."""
+    report = _report(request, pk)
+    form = EvidenceAddForm(request.POST or None, request.FILES or None)
+    held = HeldUploads.from_request(request, ["files"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_outcomes.report_add_evidence(
+                report=report, files=held.combined("files", form.cleaned_data["files"]), actor=request.user
+            )
+        except OutcomeRefused as exc:
+            for problem in exc.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, _("The evidence is added to the report."))
+            return redirect("workstations:report", report.pk)
+    if request.method == "POST":
+        held.hold_from_form(form, ["files"])
+    return render(
+        request,
+        "workstations/outcomes/report_add_evidence.html",
+        {"report": report, "form": form, **held.context()},
     )
 
 

@@ -16,6 +16,7 @@ from portal.notifications import notify_organisation
 from portal.publiccache import bump_public_version
 from portal.workdays.services import local_date
 from review.publicity.models import ConfirmationEntry
+from review.publicity.services import confirmation_date_problems
 from workstations.models import State, Workstation
 from workstations.services import TransitionRefused, workstation_transition
 
@@ -59,6 +60,8 @@ def confirmation_issue(
         not_ready = [ws.name for ws in locked if ws.state != State.PUBLICITY_CLEARED]
         if not_ready:
             raise TransitionRefused([_("Not cleared by publicity: %(names)s.") % {"names": "、".join(not_ready)}])
+        if problems := confirmation_date_problems(locked, issued_on):  # issue 15: no backdated decision
+            raise TransitionRefused(problems)
         document = document_issue(
             kind=OfficialDocument.Kind.CONFIRMATION,
             title=title.strip() or f"关于认定{issued_on.year}年度平顶山市大众创业指导大师工作室的通知",

@@ -39,6 +39,9 @@ PAST_2026 = {
     "document_leads": ["陈静"],
 }
 OPEN_TITLE = "2026年度第二批平顶山市大众创业指导大师工作室拟认定名单公示"
+# Issue 15: a published list is corrected only by withdrawing it, with a reason shown publicly.
+WITHDRAWN_TITLE = "2026年度第二批平顶山市大众创业指导大师工作室拟认定名单公示（已撤回）"
+WITHDRAWN_REASON = "名单中黄磊大众创业指导大师工作室的所在单位名称有误，现予撤回，更正后重新公示。"
 
 # (tracking code, lead, status, name, phone, facts, investigation, reason). Tracking codes are printed by seed_demo.
 OBJECTIONS = [
@@ -90,6 +93,7 @@ def _make_list(world, *, title, published, leads, outcome_for) -> PublicityList 
         contact_address="平顶山市新华区",
         issuer=settings.ISSUING_AUTHORITY,
         published_at=published,
+        recorded_at=published,
         first_day=window.first_day,
         last_day=window.last_day,
         closes_at=window.closes_at,
@@ -111,6 +115,58 @@ def _make_list(world, *, title, published, leads, outcome_for) -> PublicityList 
             outcome=outcome_for(lead),
         )
     return publicity_list
+
+
+def _latest_working_day(today: dt.date) -> dt.date | None:
+    from portal.workdays.models import CalendarDay
+
+    return (
+        CalendarDay.objects.filter(date__lte=today, date__gte=today - dt.timedelta(days=20), is_working_day=True)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
+def _open_list_published() -> dt.datetime:
+    """Published the day before the latest working day, so the window has begun whenever the demo is built."""
+    first = _latest_working_day(timezone.localdate()) or timezone.localdate()
+    return dt.datetime.combine(first - dt.timedelta(days=1), dt.time(9, 0), tzinfo=TZ)
+
+
+def _filed_inside_window(publicity_list: PublicityList) -> dt.datetime:
+    """Issue 15: a demo objection is dated inside its window (from the first day of publicity, before it closes)."""
+    opens = dt.datetime.combine(publicity_list.first_day, dt.time(0, 0), tzinfo=TZ)
+    filed = opens + dt.timedelta(hours=10)
+    latest = min(timezone.now(), publicity_list.closes_at) - dt.timedelta(minutes=5)
+    return max(opens + dt.timedelta(minutes=1), min(filed, latest))
+
+
+def _withdrawn_list(world) -> None:
+    """A list withdrawn two days after publication; its candidate (黄磊) waits in ``review_passed`` for a new one."""
+    from workstations.models import State, TransitionLog
+
+    ws = world.data["workstations"].get("黄磊")
+    if ws is None or ws.state != State.REVIEW_PASSED or PublicityList.objects.filter(title=WITHDRAWN_TITLE).exists():
+        return
+    published = _open_list_published() - dt.timedelta(days=7)
+    publicity_list = _make_list(
+        world, title=WITHDRAWN_TITLE, published=published, leads=["黄磊"], outcome_for=lambda lead: "withdrawn"
+    )
+    if publicity_list is None:
+        return
+    staff = world.users["staff"]
+    withdrawn_at = published + dt.timedelta(days=2)
+    PublicityList.objects.filter(pk=publicity_list.pk).update(
+        withdrawn_at=withdrawn_at, withdrawn_by=staff, withdrawal_reason=WITHDRAWN_REASON, closed_at=None
+    )
+    for transition, from_state, to_state, reason in [
+        ("publish", State.REVIEW_PASSED, State.IN_PUBLICITY, WITHDRAWN_TITLE),
+        ("withdraw_publicity", State.IN_PUBLICITY, State.REVIEW_PASSED, WITHDRAWN_REASON),
+    ]:
+        TransitionLog.objects.create(
+            workstation=ws, transition=transition, from_state=from_state, to_state=to_state, actor=staff, reason=reason
+        )
 
 
 def _outcome(lead: str) -> str:
@@ -158,11 +214,11 @@ def build(world) -> None:
                 leads=PAST_2026["leads"],
                 outcome_for=_outcome,
             ),
-            # Open now: published yesterday, so the window runs whenever the demo is built (if the calendar covers it).
+            # Open now: its window has begun whenever the demo is built (if the calendar covers it).
             _make_list(
                 world,
                 title=OPEN_TITLE,
-                published=timezone.now() - dt.timedelta(days=1),
+                published=_open_list_published(),
                 leads=["赵敏"],
                 outcome_for=_outcome,
             ),
@@ -177,9 +233,7 @@ def build(world) -> None:
             entry = entries.get(lead)
             if entry is None or Objection.objects.filter(tracking_hash=tracking_hash(code)).exists():
                 continue
-            filed_at = max(entry.publicity_list.published_at, timezone.now() - dt.timedelta(hours=20))
-            if entry.publicity_list.closes_at <= timezone.now():
-                filed_at = entry.publicity_list.published_at + dt.timedelta(days=2)
+            filed_at = _filed_inside_window(entry.publicity_list)
             decided = status not in Objection.UNRESOLVED
             Objection.objects.create(
                 entry=entry,
@@ -195,6 +249,7 @@ def build(world) -> None:
                 decided_at=filed_at + dt.timedelta(days=3) if decided else None,
                 decided_by=world.users["staff"] if decided else None,
             )
+    _withdrawn_list(world)
     for spec in (PAST_2025, PAST_2026):
         _make_document(world, title=spec["document_title"], issued_on=spec["document_on"], leads=spec["document_leads"])
     world.data["objection_tracking_codes"] = [code for code, *_ in OBJECTIONS]

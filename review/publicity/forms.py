@@ -1,6 +1,7 @@
 """Forms of the publicity pages. Bad input re-renders the bound form: nothing typed is lost."""
 
 import re
+import secrets
 import time
 
 from django import forms
@@ -60,7 +61,18 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The period, the rules for objections and the contact are added below this text."),
     )
-    published_at = forms.DateTimeField(label=_("Publication time"), widget=DateTimeInput())
+    published_at = forms.DateTimeField(
+        label=_("Publication time"),
+        widget=DateTimeInput(),
+        help_text=_("Not before now; earlier today only for a notice already posted on the bureau's website."),
+    )
+    website_url = forms.URLField(
+        label=_("Address of the notice on the bureau's website"),
+        assume_scheme="https",
+        required=False,
+        help_text=_("Only when the notice was posted on the website earlier today."),
+    )
+    website_posted_at = forms.DateTimeField(label=_("Posted on the website at"), required=False, widget=DateTimeInput())
     first_day = forms.DateField(
         label=_("First day of publicity"),
         required=False,
@@ -119,6 +131,8 @@ class ObjectionForm(forms.Form):
     # Left empty by people (the field is hidden); automated form-fillers tend to fill it.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(widget=forms.HiddenInput)
+    # One-time token of this form: sending it twice files one objection (review.publicity.services.objection_file).
+    submission = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, publicity_list=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,6 +143,13 @@ class ObjectionForm(forms.Form):
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         if not self.is_bound:
             self.initial["started"] = form_started_token()
+            self.initial["submission"] = secrets.token_urlsafe(24)
+
+    def clean_submission(self):
+        token = self.cleaned_data["submission"]
+        if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token):
+            raise forms.ValidationError(_("The form could not be accepted. Please try again."))
+        return token
 
     def clean_objector_name(self):
         name = self.cleaned_data["objector_name"].strip()
@@ -172,6 +193,12 @@ class InvestigationForm(forms.Form):
     investigation = forms.CharField(label=_("Investigation record"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal (published with the list)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -200,3 +227,9 @@ class ConfirmationForm(forms.Form):
 class HandOverForm(forms.Form):
     handed_over_to = forms.CharField(label=_("Received by"), max_length=100)
     handed_over_on = forms.DateField(label=_("Handed over on"), widget=DateInput())
+
+
+class HandOverCorrectionForm(HandOverForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )

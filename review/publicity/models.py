@@ -21,10 +21,10 @@ class PublicityListQuerySet(models.QuerySet):
         return self
 
     def open_at(self, now):
-        return self.filter(closes_at__gt=now)
+        return self.filter(closes_at__gt=now, withdrawn_at__isnull=True)
 
     def past_at(self, now):
-        return self.filter(closes_at__lte=now)
+        return self.filter(closes_at__lte=now, withdrawn_at__isnull=True)
 
 
 class PublicityList(models.Model):
@@ -45,8 +45,24 @@ class PublicityList(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
     )
+    # The moment the list was entered in the portal: the publication time may not lie before it, except on the same
+    # day for a notice already posted on the bureau's website (its address and time recorded below).
+    recorded_at = models.DateTimeField(_("entered in the portal at"), default=timezone.now, editable=False)
+    website_url = models.URLField(_("address of the notice on the bureau's website"), blank=True)
+    website_posted_at = models.DateTimeField(_("posted on the bureau's website at"), null=True, blank=True)
     # Set by the first close run after the window ended (the job is idempotent; later runs only clear waiters).
     closed_at = models.DateTimeField(_("window processed at"), null=True, blank=True)
+    # A published list is never edited: it is corrected by withdrawing it, with a reason the public reads.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PublicityListQuerySet.as_manager()
@@ -60,8 +76,31 @@ class PublicityList(models.Model):
         return self.title
 
     def is_open(self, now=None) -> bool:
-        """Objections are accepted from publication until 24:00 of the last working day."""
-        return (now or timezone.now()) < self.closes_at
+        """Objections are accepted from publication until 24:00 of the last working day (not on a withdrawn list)."""
+        return not self.is_withdrawn and (now or timezone.now()) < self.closes_at
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def working_days_served(self, now=None) -> int:
+        """Art. 6(4): how many whole working days of the window the public has actually had.
+
+        Counted from the day after the list reached the public (entered in the portal, or posted on the bureau's
+        website that same day) up to the last complete day before ``now``, within first_day..last_day. A backdated
+        publication time therefore cannot shorten the five days. ``CalendarNotCovered`` reaches the caller.
+        """
+        import datetime as dt
+
+        from portal.workdays.services import local_date, working_days_between
+
+        now = now or timezone.now()
+        reached = self.recorded_at
+        if self.website_posted_at is not None and local_date(self.website_posted_at) == local_date(reached):
+            reached = min(reached, self.website_posted_at)
+        first = max(self.first_day, local_date(reached) + dt.timedelta(days=1))
+        last = min(self.last_day, local_date(now) - dt.timedelta(days=1))
+        return working_days_between(first, last)
 
     def has_started(self, today) -> bool:
         return today >= self.first_day
@@ -74,6 +113,7 @@ class PublicityEntry(models.Model):
         PENDING = "pending", _("In publicity")
         CLEARED = "cleared", _("Publicity passed")
         NOT_RECOGNISED = "not_recognised", _("Not recognised")
+        WITHDRAWN = "withdrawn", _("List withdrawn")
 
     publicity_list = models.ForeignKey(
         PublicityList, verbose_name=_("publicity list"), on_delete=models.CASCADE, related_name="entries"
@@ -110,19 +150,46 @@ class PublicityEntry(models.Model):
         from django.utils.translation import gettext
 
         from portal.formatting import format_date
+        from portal.workdays.services import PUBLICITY_WORKING_DAYS, CalendarNotCovered
 
         problems = []
-        if self.publicity_list.is_open(now):
+        publicity_list = self.publicity_list
+        if publicity_list.is_withdrawn:
+            problems.append(gettext("This publicity list was withdrawn; publish a corrected list."))
+            return problems
+        if publicity_list.is_open(now):
             problems.append(
                 gettext("The publicity window runs until the end of %(date)s.")
-                % {"date": format_date(self.publicity_list.last_day)}
+                % {"date": format_date(publicity_list.last_day)}
             )
+        else:
+            try:
+                served = publicity_list.working_days_served(now)
+            except CalendarNotCovered as exc:
+                problems.append(str(exc))
+            else:
+                if served < PUBLICITY_WORKING_DAYS:
+                    problems.append(
+                        gettext(
+                            "The public has had only %(served)d of the %(days)d working days of publicity since the "
+                            "list was published on %(date)s; the candidate cannot be cleared."
+                        )
+                        % {
+                            "served": served,
+                            "days": PUBLICITY_WORKING_DAYS,
+                            "date": format_date(publicity_list.recorded_at),
+                        }
+                    )
         count = self.unresolved_objections().count()
         if count:
             problems.append(
                 gettext("%(count)d objection(s) against this candidate are not yet decided.") % {"count": count}
             )
         return problems
+
+
+def submission_hash(token: str) -> str:
+    return hashlib.sha256(f"objection-form:{settings.SECRET_KEY}:{token}".encode()).hexdigest()
 
 
 def tracking_hash(code: str) -> str:
@@ -157,6 +224,8 @@ class Objection(models.Model):
         PublicityEntry, verbose_name=_("candidate"), on_delete=models.PROTECT, related_name="objections"
     )
     tracking_hash = models.CharField(max_length=64, unique=True)
+    # The hash of the form's one-time token: sending the same form twice (a reload, a second click) files once.
+    submission_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     objector_name = EncryptedTextField(_("real name"))
     objector_phone = EncryptedTextField(_("phone"))
     facts = models.TextField(_("facts"))

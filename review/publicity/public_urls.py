@@ -11,6 +11,7 @@ urlpatterns = [
     path("publicity/<int:pk>/print/", public_views.list_print, name="list_print"),
     path("publicity/<int:pk>/notice.pdf", public_views.list_pdf, name="list_pdf"),
     path("publicity/<int:pk>/objection/", public_views.objection_new, name="objection_new"),
+    path("publicity/<int:pk>/objection/received/", public_views.objection_received, name="objection_received"),
     path("objections/track/", public_views.objection_track, name="objection_track"),
     path("workstations/", public_views.directory, name="directory"),
     path("documents/", public_views.documents, name="documents"),

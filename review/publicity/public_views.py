@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,6 +21,7 @@ from review.publicity.models import PublicityList
 from review.publicity.ratelimit import over_limit
 from review.publicity.services import ObjectionRefused, objection_file, objection_find
 
+RECEIPT_SESSION_KEY = "objection_receipt"
 OBJECTION_LIMIT = (5, 3600)  # attempts per address per hour
 TRACK_LIMIT = (30, 3600)
 
@@ -100,22 +101,48 @@ def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
                     objector_phone=data["objector_phone"],
                     facts=data["facts"],
                     evidence=data["evidence"],
+                    submission_token=data["submission"],
                 )
             except ObjectionRefused as exc:
                 form.add_error(None, str(exc))
             else:
-                response = render(
-                    request,
-                    "review/publicity/public_objection_filed.html",
-                    {**context, "code": filed.tracking_code, "entry": data["entry"]},
-                )
-                response["Cache-Control"] = "no-store"
-                return response
+                # POST → redirect → GET: a reload shows this receipt again and files nothing. The code is kept in the
+                # objector's own session only (the database holds its hash), so only this browser sees it again.
+                if filed.tracking_code:
+                    request.session[RECEIPT_SESSION_KEY] = {
+                        "list": publicity_list.pk,
+                        "objection": filed.objection.pk,
+                        "code": filed.tracking_code,
+                        "entry": filed.objection.entry.workstation_name,
+                    }
+                elif (request.session.get(RECEIPT_SESSION_KEY) or {}).get("objection") != filed.objection.pk:
+                    request.session[RECEIPT_SESSION_KEY] = {
+                        "list": publicity_list.pk,
+                        "objection": filed.objection.pk,
+                        "code": "",
+                        "entry": filed.objection.entry.workstation_name,
+                    }
+                return redirect("publicity_public:objection_received", pk=publicity_list.pk)
         if form.files:
             form.add_error("evidence", _("For your security, files are not kept after an error: choose them again."))
     else:
         form = ObjectionForm(publicity_list=publicity_list)
     return render(request, "review/publicity/public_objection_form.html", {**context, "form": form})
+
+
+def objection_received(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt of a filed objection (the GET after the POST). Reloading it files nothing."""
+    publicity_list = _get_list(pk)
+    receipt = request.session.get(RECEIPT_SESSION_KEY) or {}
+    if receipt.get("list") != publicity_list.pk:
+        raise Http404(_("No objection was filed from this browser."))
+    response = render(
+        request,
+        "review/publicity/public_objection_filed.html",
+        {"publicity_list": publicity_list, "code": receipt.get("code", ""), "entry_name": receipt.get("entry", "")},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

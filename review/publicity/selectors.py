@@ -25,6 +25,8 @@ def countdown(publicity_list: PublicityList, today=None) -> dict:
     """Working days left for the public page's countdown (Art. 6(4))."""
     today = today or timezone.localdate()
     window = PublicityWindow(publicity_list.first_day, publicity_list.last_day, publicity_list.closes_at)
+    if publicity_list.is_withdrawn:
+        return {"status": "withdrawn", "days_left": 0}
     if not publicity_list.is_open():
         return {"status": "closed", "days_left": 0}
     try:

@@ -9,7 +9,8 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +18,17 @@ from django.utils.translation import gettext as _
 from portal.audit import audit_record
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
+from portal.roles import Role
 from portal.uploads import store_upload
 from portal.workdays.services import publicity_window
-from review.publicity.models import Objection, ObjectionEvidence, PublicityEntry, PublicityList, tracking_hash
+from review.publicity.models import (
+    Objection,
+    ObjectionEvidence,
+    PublicityEntry,
+    PublicityList,
+    submission_hash,
+    tracking_hash,
+)
 from workstations.models import State, Workstation
 from workstations.services import TransitionRefused, workstation_transition
 
@@ -30,6 +39,45 @@ TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read alo
 
 class ObjectionRefused(Exception):
     """An objection that may not be filed (the window is closed, the candidate is not on the list)."""
+
+
+# A publication time a few minutes before the moment of saving is the same moment (the form was opened earlier).
+PUBLISH_CLOCK_SLACK = dt.timedelta(minutes=15)
+
+
+def publication_time_problems(
+    *, published_at: dt.datetime, now: dt.datetime, website_url: str = "", website_posted_at: dt.datetime | None = None
+) -> list[str]:
+    """Art. 6(4): the publication time may not lie before the moment of publishing, since the five working days are
+    the public's. The one exception is a notice posted earlier the same day on the bureau's website: then the time
+    may be that posting's, and its address and time must be recorded."""
+    from portal.formatting import format_date
+    from portal.workdays.services import local_date
+
+    if published_at >= now - PUBLISH_CLOCK_SLACK:
+        return []
+    today = local_date(now)
+    if local_date(published_at) != today:
+        return [
+            _(
+                "The publication time may not lie before today (%(today)s): the five working days of publicity run "
+                "from the day the public can read the list."
+            )
+            % {"today": format_date(today)}
+        ]
+    if not (website_url.strip() and website_posted_at):
+        return [
+            _(
+                "A publication time earlier than now is allowed only for a notice already posted today on the "
+                "bureau's website: record the address and the time of that posting."
+            )
+        ]
+    problems = []
+    if local_date(website_posted_at) != today or website_posted_at > now:
+        problems.append(_("The website posting must be from earlier today."))
+    if published_at < website_posted_at:
+        problems.append(_("The publication time may not lie before the website posting."))
+    return problems
 
 
 def new_tracking_code() -> str:
@@ -49,16 +97,24 @@ def publicity_publish(
     published_at: dt.datetime | None = None,
     first_day: dt.date | None = None,
     round_reference: str = "",
+    website_url: str = "",
+    website_posted_at: dt.datetime | None = None,
 ) -> PublicityList:
     """Art. 6(4): publish the passed candidates as one list for five working days.
 
-    The window comes from the calendar service (``CalendarNotCovered`` / ``InvalidWindowStart`` reach the caller
-    with a message for staff). The list and every candidate's ``publish`` transition are one transaction: either
-    all candidates are in publicity or none is.
+    The publication time may not lie before now (``publication_time_problems``). The window comes from the calendar
+    service (``CalendarNotCovered`` / ``InvalidWindowStart`` reach the caller with a message for staff). The list and
+    every candidate's ``publish`` transition are one transaction: either all candidates are in publicity or none is.
     """
-    published_at = published_at or timezone.now()
+    now = timezone.now()
+    published_at = published_at or now
     if not workstations:
         raise TransitionRefused([_("Choose at least one candidate.")])
+    problems = publication_time_problems(
+        published_at=published_at, now=now, website_url=website_url, website_posted_at=website_posted_at
+    )
+    if problems:
+        raise TransitionRefused(problems)
     window = publicity_window(published_at, first_day)
     with transaction.atomic():
         publicity_list = PublicityList.objects.create(
@@ -70,6 +126,9 @@ def publicity_publish(
             contact_address=contact_address.strip(),
             issuer=settings.ISSUING_AUTHORITY,
             published_at=published_at,
+            recorded_at=now,
+            website_url=website_url.strip() if website_posted_at else "",
+            website_posted_at=website_posted_at if website_url.strip() else None,
             first_day=window.first_day,
             last_day=window.last_day,
             closes_at=window.closes_at,
@@ -101,10 +160,74 @@ def publicity_publish(
     return publicity_list
 
 
+def publicity_withdraw(*, publicity_list: PublicityList, reason: str, actor) -> PublicityList:
+    """Art. 6(4): a published list is never edited; it is corrected by withdrawing it, with a reason the public reads.
+
+    Candidates still in publicity, or cleared but not yet certified, return to ``review_passed`` and wait for a
+    corrected list (a new window of five working days). A list with a certified candidate cannot be withdrawn: the
+    confirmation document stands on it. Undecided objections stay on record and are closed by the withdrawal.
+    """
+    if not reason.strip():
+        raise TransitionRefused([_("Give the reason for the withdrawal; it is published with the list.")])
+    with transaction.atomic():
+        locked = PublicityList.objects.select_for_update().get(pk=publicity_list.pk)
+        if locked.is_withdrawn:
+            raise TransitionRefused([_("This list has already been withdrawn.")])
+        entries = list(locked.entries.select_related("workstation").order_by("workstation_id"))
+        moved_on = [
+            e.workstation_name
+            for e in entries
+            if e.workstation.state not in (State.IN_PUBLICITY, State.PUBLICITY_CLEARED, State.NOT_RECOGNISED)
+        ]
+        if moved_on:
+            raise TransitionRefused(
+                [
+                    _("%(names)s already moved past publicity (certified); the list can no longer be withdrawn.")
+                    % {"names": "、".join(moved_on)}
+                ]
+            )
+        locked.withdrawn_at, locked.withdrawn_by, locked.withdrawal_reason = timezone.now(), actor, reason.strip()
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"])
+        for entry in entries:
+            if entry.workstation.state in (State.IN_PUBLICITY, State.PUBLICITY_CLEARED):
+                workstation_transition(
+                    workstation=entry.workstation_id, transition="withdraw_publicity", actor=actor, reason=reason
+                )
+                PublicityEntry.objects.filter(pk=entry.pk).update(outcome=PublicityEntry.Outcome.WITHDRAWN)
+                notify_organisation(
+                    organisation=entry.workstation.host_unit,
+                    subject=_("The publicity list with %(name)s was withdrawn") % {"name": entry.workstation_name},
+                    body=reason.strip(),
+                    url=reverse("publicity_public:list_detail", args=[locked.pk]),
+                )
+        audit_record(actor=actor, action="publicity.withdrawn", obj=locked, after={"reason": reason.strip()})
+        bump_public_version()
+    return locked
+
+
+def confirmation_date_problems(workstations, issued_on: dt.date, today: dt.date | None = None) -> list[str]:
+    """Art. 6(4): a confirmation decision is dated after the publicity it follows has ended, and not after today."""
+    from portal.formatting import format_date
+
+    today = today or timezone.localdate()
+    if issued_on > today:
+        return [_("The date of issue may not be in the future.")]
+    last_days = PublicityEntry.objects.filter(
+        workstation__in=[w.pk for w in workstations], publicity_list__withdrawn_at__isnull=True
+    ).values_list("publicity_list__last_day", flat=True)
+    ended = max(last_days, default=None)
+    if ended is not None and issued_on <= ended:
+        return [
+            _("The date of issue must lie after the publicity, which ended on %(date)s.") % {"date": format_date(ended)}
+        ]
+    return []
+
+
 @dataclass
 class FiledObjection:
     objection: Objection
-    tracking_code: str  # shown to the objector once; only its hash is stored
+    tracking_code: str | None  # shown to the objector once; only its hash is stored (None for a repeat)
+    repeated: bool = False  # the same form was sent again: nothing new was filed
 
 
 def objection_file(
@@ -115,8 +238,36 @@ def objection_file(
     facts: str,
     evidence: list | None = None,
     now: dt.datetime | None = None,
+    submission_token: str = "",
 ) -> FiledObjection:
-    """Art. 6(4): anyone may object, in real name, during the window; after it the objection is refused."""
+    """Art. 6(4): anyone may object, in real name, during the window; after it the objection is refused.
+
+    ``submission_token`` is the form's one-time token: the same form sent twice (a reload of the receipt, a double
+    click, a second tab) files one objection and sends one set of e-mails; the repeat gets the first one back.
+    """
+    token_hash = submission_hash(submission_token) if submission_token else None
+    if token_hash:
+        earlier = Objection.objects.filter(submission_hash=token_hash).first()
+        if earlier is not None:
+            return FiledObjection(objection=earlier, tracking_code=None, repeated=True)
+    try:
+        return _objection_file(
+            entry=entry,
+            objector_name=objector_name,
+            objector_phone=objector_phone,
+            facts=facts,
+            evidence=evidence,
+            now=now,
+            token_hash=token_hash,
+        )
+    except IntegrityError:
+        earlier = Objection.objects.filter(submission_hash=token_hash).first() if token_hash else None
+        if earlier is None:
+            raise
+        return FiledObjection(objection=earlier, tracking_code=None, repeated=True)
+
+
+def _objection_file(*, entry, objector_name, objector_phone, facts, evidence, now, token_hash) -> FiledObjection:
     with transaction.atomic():
         # The candidate's row first, as the closing job locks it: an objection and the clearing serialise, so a
         # candidate is never cleared while an objection filed in time is still being written.
@@ -136,6 +287,7 @@ def objection_file(
             objector_phone=objector_phone.strip(),
             facts=facts.strip(),
             filed_at=now,
+            submission_hash=token_hash,
         )
         for uploaded in evidence or []:
             ObjectionEvidence.objects.create(objection=objection, file=store_upload(uploaded=uploaded, actor=None))
@@ -152,7 +304,8 @@ def objection_find(code: str) -> Objection | None:
 
 
 def objection_investigate(*, objection: Objection, investigation: str, actor) -> Objection:
-    """Staff record what they found; the objection is then under investigation."""
+    """Staff record what they found; the objection is then under investigation. The record may be amended (each
+    version is in the audit trail) until the objection is decided."""
     if not investigation.strip():
         raise TransitionRefused([_("Write down what the investigation found.")])
     with transaction.atomic():
@@ -163,7 +316,12 @@ def objection_investigate(*, objection: Objection, investigation: str, actor) ->
         locked.investigated_by = actor
         locked.status = Objection.Status.INVESTIGATING
         locked.save(update_fields=["investigation", "investigated_by", "status"])
-        audit_record(actor=actor, action="objection.investigate", obj=locked, after={"status": locked.status})
+        audit_record(
+            actor=actor,
+            action="objection.investigate",
+            obj=locked,
+            after={"status": locked.status, "investigation": locked.investigation},
+        )
         bump_public_version()
     return locked
 
@@ -174,12 +332,18 @@ def objection_decide(*, objection: Objection, upheld: bool, reason: str, actor) 
     Upheld: the candidate is not recognised. Dismissed: when the window is over and nothing else is undecided, the
     candidate is cleared now rather than at the next run of the closing job.
     """
+    if not actor.has_role(Role.CITY_STAFF):
+        raise PermissionDenied(_("Only city bureau staff decide objections."))
     if not reason.strip():
         raise TransitionRefused([_("Please give a reason; the objector will read it.")])
     with transaction.atomic():
         locked = Objection.objects.select_for_update().select_related("entry").get(pk=objection.pk)
         if locked.is_resolved:
             raise TransitionRefused([_("This objection has already been decided.")])
+        if not locked.investigation.strip():
+            raise TransitionRefused(
+                [_("Record the investigation (调查核实) first: a decision rests on what was found.")]
+            )
         locked.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
         locked.decision_reason = reason.strip()
         locked.decided_at = timezone.now()

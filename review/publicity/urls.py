@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review.publicity import issuing_views, views
+from review.publicity import handover_views, issuing_views, views
 
 app_name = "publicity"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("publish/", views.list_publish, name="publish"),
     path("close/", views.close_now, name="close_now"),
     path("<int:pk>/", views.list_detail, name="list_detail"),
+    path("<int:pk>/withdraw/", views.list_withdraw, name="list_withdraw"),
     path("objections/<int:pk>/", views.objection_detail, name="objection_detail"),
     path("objections/<int:pk>/phone/", views.objection_reveal_phone, name="objection_reveal_phone"),
     path("objections/<int:pk>/investigate/", views.objection_investigate_view, name="objection_investigate"),
@@ -17,5 +18,10 @@ urlpatterns = [
     path("plaques/", issuing_views.plaque_index, name="plaques"),
     path("plaques/issue/<int:workstation_pk>/", issuing_views.plaque_issue_view, name="plaque_issue"),
     path("plaques/<int:pk>/hand-over/", issuing_views.plaque_hand_over_view, name="plaque_hand_over"),
+    path(
+        "plaques/<int:pk>/hand-over/correct/",
+        handover_views.plaque_hand_over_correct_view,
+        name="plaque_hand_over_correct",
+    ),
     path("plaques/<int:pk>/pdf/", issuing_views.plaque_pdf, name="plaque_pdf"),
 ]

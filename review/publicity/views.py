@@ -13,9 +13,16 @@ from portal.roles import Role
 from portal.uploads import file_response
 from portal.workdays.services import CalendarNotCovered, InvalidWindowStart
 from review.publicity import selectors
-from review.publicity.forms import DEFAULT_INTRO, DecisionForm, InvestigationForm, PublishForm
+from review.publicity.forms import DEFAULT_INTRO, DecisionForm, InvestigationForm, PublishForm, WithdrawForm
 from review.publicity.models import Objection, ObjectionEvidence, PublicityList
-from review.publicity.services import objection_decide, objection_investigate, publicity_close_due, publicity_publish
+from review.publicity.services import (
+    objection_decide,
+    objection_investigate,
+    publicity_close_due,
+    publicity_publish,
+    publicity_withdraw,
+)
+from workstations.models import State
 from workstations.services import TransitionRefused
 
 staff_only = role_required(Role.CITY_STAFF)
@@ -53,6 +60,8 @@ def list_publish(request: HttpRequest) -> HttpResponse:
                     published_at=data["published_at"],
                     first_day=data["first_day"],
                     round_reference=data["round_reference"],
+                    website_url=data["website_url"],
+                    website_posted_at=data["website_posted_at"],
                     actor=request.user,
                 )
             except CalendarNotCovered as exc:
@@ -99,6 +108,36 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": selectors.staff_list_entries(publicity_list),
             "objections": objections,
             "is_open": publicity_list.is_open(),
+        },
+    )
+
+
+@staff_only
+def list_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Art. 6(4): the confirmation page of a withdrawal, naming the candidates who go back to wait for a new list."""
+    publicity_list = get_visible_or_404(PublicityList.objects.all(), request.user, pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publicity_withdraw(publicity_list=publicity_list, reason=form.cleaned_data["reason"], actor=request.user)
+        except TransitionRefused as exc:
+            form.add_error(None, "；".join(str(p) for p in exc.problems))
+        else:
+            messages.success(request, _("The list is withdrawn; the public page shows the reason."))
+            return redirect("publicity:list_detail", pk=publicity_list.pk)
+    entries = list(publicity_list.entries.select_related("workstation").order_by("position"))
+    returning = [e for e in entries if e.workstation.state in (State.IN_PUBLICITY, State.PUBLICITY_CLEARED)]
+    open_objections = Objection.objects.filter(
+        entry__publicity_list=publicity_list, status__in=Objection.UNRESOLVED
+    ).count()
+    return render(
+        request,
+        "review/publicity/staff_withdraw.html",
+        {
+            "publicity_list": publicity_list,
+            "form": form,
+            "returning": returning,
+            "open_objections": open_objections,
         },
     )
 
@@ -173,6 +212,23 @@ def objection_investigate_view(request: HttpRequest, pk: int) -> HttpResponse:
 def objection_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     objection = _get_objection(request, pk)
     form = DecisionForm(request.POST)
+    if form.is_valid() and request.POST.get("confirmed") != "1":
+        upheld = form.cleaned_data["decision"] == "upheld"
+        entry = objection.entry
+        others = entry.unresolved_objections().exclude(pk=objection.pk).count()
+        return render(
+            request,
+            "review/publicity/staff_objection_confirm.html",
+            {
+                "objection": objection,
+                "form": form,
+                "upheld": upheld,
+                "entry": entry,
+                "others": others,
+                "window_open": entry.publicity_list.is_open(),
+                "missing_investigation": not objection.investigation.strip(),
+            },
+        )
     if form.is_valid():
         try:
             objection_decide(

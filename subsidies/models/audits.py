@@ -166,3 +166,20 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.verdict}"
+
+
+class ExitMisuseFinding(models.Model):
+    """Art. 11(4)2: a misuse finding a forced exit rests on (registered for ``workstations.exit_evidence``)."""
+
+    exit_case = models.ForeignKey(
+        "workstations.ExitCase", verbose_name=_("exit case"), on_delete=models.PROTECT, related_name="misuse_links"
+    )
+    finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="exit_links")
+
+    class Meta:
+        verbose_name = _("finding an exit rests on")
+        verbose_name_plural = _("findings exits rest on")
+        constraints = [models.UniqueConstraint(fields=["exit_case", "finding"], name="subsidies_exit_finding_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.exit_case_id} ← {self.finding_id}"

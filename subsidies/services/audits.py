@@ -139,6 +139,36 @@ def finding_record(*, assignment, entry: Entry | int, verdict: str, note: str, a
     return finding
 
 
+class FindingsRefused(LedgerRefused):
+    """Some rows of the page could not be recorded: nothing was recorded; ``errors`` maps entry id → reason."""
+
+    def __init__(self, errors: dict[int, str]):
+        self.errors = errors
+        super().__init__(_("%(n)d finding(s) could not be recorded; nothing was saved.") % {"n": len(errors)})
+
+
+def findings_record(*, assignment, rows: list[tuple[int, str, str]], actor) -> list[Finding]:
+    """Art. 9: every finding typed on the page at once — all recorded, or none (with the reason for each row that
+    was refused), so saving one row can never drop what was typed in another. Rows without a verdict, and rows
+    equal to the finding already recorded, are left alone."""
+    pk = assignment.pk if isinstance(assignment, AuditAssignment) else assignment
+    existing = {f.entry_id: (f.verdict, f.note) for f in Finding.objects.filter(assignment_id=pk)}
+    errors: dict[int, str] = {}
+    saved: list[Finding] = []
+    with transaction.atomic():
+        for entry_pk, verdict, note in rows:
+            if not verdict or existing.get(entry_pk) == (verdict, (note or "").strip()):
+                continue
+            try:
+                with transaction.atomic():
+                    saved.append(finding_record(assignment=pk, entry=entry_pk, verdict=verdict, note=note, actor=actor))
+            except LedgerRefused as exc:
+                errors[entry_pk] = str(exc)
+        if errors:
+            raise FindingsRefused(errors)
+    return saved
+
+
 def assignment_conclude(*, assignment, conclusion: str, actor) -> AuditAssignment:
     """The inspector's conclusion on one ledger; afterwards its findings are final."""
     conclusion = (conclusion or "").strip()

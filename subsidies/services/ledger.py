@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import held_uploads
 from portal.formatting import CENT, format_date, format_yuan
 from portal.notifications import notify_city_staff, notify_organisation
 from portal.roles import Role
-from portal.uploads import store_upload
 from subsidies.models import Category, Entry, EntryReceipt, EntryReview, Kind, Ledger, Source
 from subsidies.models.ledger import GRANT_SOURCE, INFLOW_KINDS
 from subsidies.selectors import balance_of
@@ -147,7 +147,7 @@ def _refuse_second_award(ledger: Ledger, workstation: Workstation, kind: str, re
 
 def _attach(entry: Entry, receipts, actor) -> None:
     for uploaded in receipts or ():
-        EntryReceipt.objects.create(entry=entry, file=store_upload(uploaded=uploaded, actor=actor))
+        EntryReceipt.objects.create(entry=entry, file=held_uploads.stored(uploaded, actor=actor))
 
 
 def _ledger_url(workstation) -> str:

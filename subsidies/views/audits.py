@@ -20,6 +20,7 @@ from subsidies.services import (
     finding_record,
     may_inspect,
 )
+from subsidies.services.audits import FindingsRefused, findings_record
 
 AUDIT_ROLES = (Role.CITY_STAFF, Role.AUDITOR, Role.ADMIN)
 
@@ -101,14 +102,42 @@ def _assignment(request, pk: int) -> AuditAssignment:
     )
 
 
+def _typed_rows(data) -> dict[int, dict]:
+    """``verdict_<entry>`` / ``note_<entry>`` pairs of the one form covering every row."""
+    rows = {}
+    for key, verdict in data.items():
+        if key.startswith("verdict_") and key[8:].isdigit():
+            pk = int(key[8:])
+            rows[pk] = {"verdict": verdict, "note": data.get(f"note_{pk}", "")[:2000], "error": ""}
+    return rows
+
+
 @role_required(*AUDIT_ROLES)
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The audited ledger with a finding per entry and the conclusion; POST records either (Art. 9)."""
     assignment = _assignment(request, pk)
     conclusion_form = ConclusionForm()
     typed: dict = {}  # what the inspector typed into a refused finding, shown again with the reason
+    typed_rows: dict[int, dict] = {}  # the whole page's typed verdicts and notes after a refusal, per entry
     if request.method == "POST":
-        if request.POST.get("action") == "conclude":
+        if request.POST.get("action") == "findings":
+            rows = _typed_rows(request.POST)
+            try:
+                saved = findings_record(
+                    assignment=assignment,
+                    rows=[(pk, row["verdict"], row["note"]) for pk, row in rows.items()],
+                    actor=request.user,
+                )
+            except FindingsRefused as exc:
+                messages.error(request, str(exc))
+                typed_rows = {pk: {**row, "error": exc.errors.get(pk, "")} for pk, row in rows.items()}
+            except LedgerRefused as exc:
+                messages.error(request, str(exc))
+                typed_rows = rows
+            else:
+                messages.success(request, _("%(n)d finding(s) recorded.") % {"n": len(saved)})
+                return redirect("subsidies:assignment", assignment.pk)
+        elif request.POST.get("action") == "conclude":
             conclusion_form = ConclusionForm(request.POST)
             if conclusion_form.is_valid():
                 try:
@@ -139,7 +168,15 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
     findings = selectors.findings_by_entry(assignment)
     entries = list(selectors.ledger_entries(assignment.ledger))
-    rows = [(entry, findings.get(entry.pk)) for entry in entries]
+    rows = []
+    for entry in entries:
+        finding = findings.get(entry.pk)
+        shown = typed_rows.get(entry.pk) or {
+            "verdict": finding.verdict if finding else "",
+            "note": finding.note if finding else "",
+            "error": "",
+        }
+        rows.append((entry, finding, shown))
     return render(
         request,
         "subsidies/assignment_detail.html",

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.held_uploads import HeldUploads
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from portal.uploads import file_response
@@ -102,6 +103,9 @@ def entry_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise PermissionDenied(refusal)
     initial = {"amount": default_city_grant(workstation)} if kind == Kind.CITY_GRANT else {}
     form = EntryForm(request.POST or None, request.FILES or None, kind=kind, initial=initial)
+    held = HeldUploads.from_request(request, ["receipts"])  # issue 15: receipts survive an error
+    if held.get("receipts") and "receipts" in form.fields:
+        form.fields["receipts"].required = False  # kept from the last attempt; the service still needs one
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -115,7 +119,7 @@ def entry_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 category=data.get("category", ""),
                 explanation=data.get("explanation", ""),
                 reference=data.get("reference", ""),
-                receipts=data.get("receipts") or [],
+                receipts=held.combined("receipts", data.get("receipts") or []),
                 actor=request.user,
             )
         except LedgerRefused as exc:
@@ -123,10 +127,18 @@ def entry_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         else:
             messages.success(request, _("Recorded: %(kind)s.") % {"kind": Kind(kind).label})
             return redirect("subsidies:ledger", workstation.pk)
+    if request.method == "POST" and "receipts" in form.fields:
+        held.hold_from_form(form, ["receipts"])
     return render(
         request,
         "subsidies/entry_form.html",
-        {"workstation": workstation, "form": form, "kind_label": Kind(kind).label, "kind": kind},
+        {
+            "workstation": workstation,
+            "form": form,
+            "kind_label": Kind(kind).label,
+            "kind": kind,
+            **held.context(),
+        },
     )
 
 

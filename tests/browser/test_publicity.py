@@ -10,6 +10,7 @@ from portal.workdays.models import CalendarDay
 from review.publicity import forms as publicity_forms
 from review.publicity.services import publicity_publish
 from tests.factories import WorkstationFactory
+from tests.review.publicity.conftest import published_in_the_past
 from workstations.models import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,15 +26,15 @@ def test_objection_filed_tracked_and_dismissed(
         day = today + dt.timedelta(days=offset)
         CalendarDay.objects.get_or_create(date=day, defaults={"is_working_day": day.weekday() < 5})
     candidate = WorkstationFactory(host_unit=host_unit, lead_mentor_name="赵敏", state=State.REVIEW_PASSED)
-    publicity_list = publicity_publish(
-        workstations=[candidate],
-        title="2026年度第二批拟认定名单公示",
-        intro="拟认定以下工作室，现予以公示。",
-        contact_office="市人社局就业促进科",
-        contact_phone="0375-2660000",
-        published_at=timezone.now() - dt.timedelta(days=1),
-        actor=staff,
-    )
+    with published_in_the_past(1):  # the clock moves back; the publication time is never backdated
+        publicity_list = publicity_publish(
+            workstations=[candidate],
+            title="2026年度第二批拟认定名单公示",
+            intro="拟认定以下工作室，现予以公示。",
+            contact_office="市人社局就业促进科",
+            contact_phone="0375-2660000",
+            actor=staff,
+        )
 
     page = anon_page
     page.goto(f"{live_server.url}/public/publicity/")
@@ -69,9 +70,13 @@ def test_objection_filed_tracked_and_dismissed(
     staff_page.goto(f"{live_server.url}/publicity/")
     staff_page.click("[data-testid=open-objections] a")
     assert "陈刚" in staff_page.inner_text("[data-testid=objection]")
+    staff_page.fill("textarea[name=investigation]", "实地查看孵化基地，场地仍由工作室使用。")
+    staff_page.click("form[action$='/investigate/'] button[type=submit]")
     staff_page.check("input[name=decision][value=dismissed]")
     staff_page.fill("textarea[name=reason]", "经实地核查，该工作室场地仍在使用，反映问题不属实。")
     staff_page.click("[data-testid=decide-submit]")
+    assert "赵敏" in staff_page.inner_text("[data-testid=decision-consequences]")
+    staff_page.click("[data-testid=decide-confirm]")
     assert staff_page.inner_text("[data-testid=status]") == "异议不成立"
     screenshot(staff_page, "staff-dismissed")
 

@@ -54,9 +54,9 @@ def test_expenditure_overview_and_finding(
     auditor_page = login(auditor)
     auditor_page.click(f"[data-testid=panels] >> text={ws.name}")
     form = auditor_page.locator(f"[data-testid=finding-form-{expense.pk}]")
-    form.locator("select[name=verdict]").select_option("question")
-    form.locator("input[name=note]").fill("讲课费标准需说明")
-    form.locator("button").click()
+    form.locator(f"select[name=verdict_{expense.pk}]").select_option("question")
+    form.locator(f"input[name=note_{expense.pk}]").fill("讲课费标准需说明")
+    auditor_page.click("[data-testid=findings-save]")  # one form for every row (issue 15)
     assert "存疑" in auditor_page.inner_text(f"[data-testid=finding-{expense.pk}]")
     screenshot(auditor_page, "finding")
     assert Finding.objects.get().assignment.audit == audit

@@ -296,9 +296,15 @@ def test_whole_lifecycle(
     staff_page.goto(f"{url}/publicity/")
     staff_page.click("[data-testid=open-objections] a")
     assert "陈刚" in staff_page.inner_text("[data-testid=objection]")
+    # The decision rests on the investigation record (issue 15), and is confirmed on a page stating its effect.
+    staff_page.fill("textarea[name=investigation]", "实地查看孵化基地，场地仍由工作室使用，租赁合同在有效期内。")
+    submit(staff_page, "form[action$='/investigate/'] button[type=submit]")
     staff_page.check("input[name=decision][value=dismissed]")
     staff_page.fill("textarea[name=reason]", "经实地核查，该工作室场地仍在使用，反映问题不属实。")
     submit(staff_page, "[data-testid=decide-submit]")
+    assert LI in staff_page.inner_text("[data-testid=decision-consequences]")
+    screenshot(staff_page, "objection-decision-confirm")
+    submit(staff_page, "[data-testid=decide-confirm]")
     assert staff_page.inner_text("[data-testid=status]") == "异议不成立"
     public.goto(f"{url}/public/objections/track/")
     public.fill("input[name=code]", code)
@@ -311,6 +317,7 @@ def test_whole_lifecycle(
     publicity_list = PublicityList.objects.get()
     PublicityList.objects.filter(pk=publicity_list.pk).update(
         published_at=publicity_list.published_at - shift,
+        recorded_at=publicity_list.recorded_at - shift,
         first_day=publicity_list.first_day - shift,
         last_day=publicity_list.last_day - shift,
         closes_at=publicity_list.closes_at - shift,
@@ -386,9 +393,14 @@ def test_whole_lifecycle(
         staff_page.click("[data-testid=report-list] tbody a")
         submit(staff_page, "[data-testid=report-accept]")
 
-    # 12. Staff run the annual evaluation: open it, score both workstations, close it.
+    # 12. Staff run the annual evaluation: open it, score both workstations, close it through its confirmation page.
+    # A year is evaluated after it ends, on the periods that ended (issue 15): time moves as in step 9 — both were
+    # recognised on 1 October of last year, and 张伟's two accepted reports were held in its fourth quarter.
+    last_year = today.year - 1
+    Workstation.objects.filter(lead_mentor_name__in=["张伟", "李强"]).update(certified_on=dt.date(last_year, 10, 1))
+    zhang.reports.update(held_on=dt.date(last_year, 11, 16))
     staff_page.goto(f"{url}/workstations/evaluations/new/")
-    staff_page.fill("#id_year", str(today.year))
+    staff_page.fill("#id_year", str(last_year))
     submit(staff_page, "main form button[type=submit]")
     for n in range(2):
         staff_page.locator("[data-testid=results] tbody tr").nth(n).locator("a", has_text="评分").click()
@@ -396,7 +408,11 @@ def test_whole_lifecycle(
         staff_page.fill("#id_score_item2", "18")
         staff_page.fill("#id_score_item3", "17")
         submit(staff_page, "[data-testid=score-submit]")
-    submit(staff_page, "main form[action$='/close/'] button")
+    staff_page.click("[data-testid=close-link]")
+    consequences = staff_page.inner_text("[data-testid=close-consequences]")
+    assert "李强" in consequences and "整改" in consequences  # 李强 reported nothing: graded fail, to rectify
+    screenshot(staff_page, "evaluation-close-confirm")
+    submit(staff_page, "[data-testid=close-confirm]")
     assert staff_page.locator("[data-testid=results] tbody tr .badge").count() == 2  # both graded
     for lead in ("张伟", "李强"):
         row = staff_page.locator("[data-testid=results] tbody tr", has_text=lead).inner_text()

@@ -98,6 +98,7 @@ MATRIX: dict[str, tuple] = {
     "workstations:report": ({"pk": "report"}, _(HOST_A, STAFF, SUPERVISOR, ADMIN)),
     "workstations:report_accept": ({"pk": "report"}, _(STAFF)),
     "workstations:report_reject": ({"pk": "report"}, _(STAFF)),
+    "workstations:report_add_evidence": ({"pk": "report"}, _(HOST_A)),
     "workstations:report_evidence": (
         {"pk": "report", "evidence_pk": "report_evidence"},
         _(HOST_A, STAFF, SUPERVISOR, ADMIN),
@@ -198,6 +199,7 @@ MATRIX: dict[str, tuple] = {
     "publicity:publish": ({}, _(STAFF)),
     "publicity:close_now": ({}, _(STAFF)),
     "publicity:list_detail": ({"pk": "publicity_list"}, _(STAFF)),
+    "publicity:list_withdraw": ({"pk": "publicity_list"}, _(STAFF)),
     "publicity:objection_detail": ({"pk": "objection"}, _(STAFF)),
     "publicity:objection_reveal_phone": ({"pk": "objection"}, _(STAFF)),
     "publicity:objection_investigate": ({"pk": "objection"}, _(STAFF)),
@@ -207,6 +209,7 @@ MATRIX: dict[str, tuple] = {
     "publicity:plaques": ({}, _(STAFF)),
     "publicity:plaque_issue": ({"workstation_pk": "ws_certified"}, _(STAFF)),
     "publicity:plaque_hand_over": ({"pk": "plaque"}, _(STAFF)),
+    "publicity:plaque_hand_over_correct": ({"pk": "plaque"}, _(STAFF)),
     "publicity:plaque_pdf": ({"pk": "plaque"}, _(HOST_A, STAFF)),
     # public pages (no login)
     "publicity_public:lists": ({}, EVERYONE),
@@ -215,6 +218,8 @@ MATRIX: dict[str, tuple] = {
     "publicity_public:list_pdf": ({"pk": "publicity_list"}, EVERYONE),
     "publicity_public:objection_new": ({"pk": "publicity_list"}, EVERYONE),
     "publicity_public:objection_track": ({}, EVERYONE),
+    # The receipt reads the objector's own session: without having filed from that browser it is a 404 for anyone.
+    "publicity_public:objection_received": ({"pk": "publicity_list"}, _()),
     "publicity_public:directory": ({}, EVERYONE),
     "publicity_public:documents": ({}, EVERYONE),
     "publicity_public:document_pdf": ({"pk": "document"}, EVERYONE),

@@ -188,3 +188,34 @@ def test_assigning_a_firm_through_the_page(funded, staff, auditor, client):
     ]
     client.force_login(auditor)
     assert funded.name in client.get(reverse("subsidies:audits")).content.decode()
+
+
+def test_one_form_for_every_row_keeps_what_was_typed_and_saves_all_or_nothing(
+    funded, host_user, staff, auditor, client
+):
+    """Issue 15: saving one row silently discarded the verdicts typed in the others."""
+    first = spend(funded, host_user, "800.00")
+    second = spend(funded, host_user, "1200.00")
+    audit = audit_assign(title="第三方审计", firm=auditor.organisation, ledgers=[funded.ledger], actor=staff)
+    assignment = audit.assignments.get()
+    url = reverse("subsidies:assignment", args=[assignment.pk])
+    client.force_login(auditor)
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="findings-form"') == 1 and "js/unsaved" in page
+    typed = {
+        "action": "findings",
+        f"verdict_{first.pk}": "fine",
+        f"note_{first.pk}": "",
+        f"verdict_{second.pk}": "misuse",
+        f"note_{second.pk}": "",  # refused: a misuse finding needs a note
+    }
+    response = client.post(url, typed)
+    body = response.content.decode()
+    assert response.status_code == 200 and not Finding.objects.exists()
+    assert '<option value="fine" selected' in body.split(f'name="verdict_{first.pk}"')[1].split("</select>")[0]
+    assert '<option value="misuse" selected' in body.split(f'name="verdict_{second.pk}"')[1].split("</select>")[0]
+    typed[f"note_{second.pk}"] = "购买个人用品"
+    assert client.post(url, typed).status_code == 302
+    assert dict(Finding.objects.values_list("entry_id", "verdict")) == {first.pk: "fine", second.pk: "misuse"}
+    client.force_login(UserFactory(organisation=AuditFirmFactory()))
+    assert client.post(url, typed).status_code == 404

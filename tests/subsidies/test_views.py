@@ -223,3 +223,24 @@ def test_ledger_list_shows_fifty_a_page_with_the_same_queries(client, host_unit,
     assert html.count("/subsidies/workstations/") == 50 and "1 / 2" in html
     _n, second = queries(reverse("subsidies:ledgers") + "?page=2")
     assert second.count("/subsidies/workstations/") == 3
+
+
+def test_receipts_survive_a_refused_expenditure(client, funded, host_user):
+    """Issue 15: the receipts chosen were silently gone when the form came back with an error."""
+    client.force_login(host_user)
+    url = reverse("subsidies:record", args=[funded.pk, Kind.EXPENDITURE])
+    data = {
+        "source": "city",
+        "category": "equipment",
+        "amount": "60000.00",
+        "date": "2026-03-05",
+        "description": "购置设备一批",
+    }
+    refused = client.post(url, {**data, "receipts": [png("发票.png")]})
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "已上传：发票.png" in html
+    token = html.split('name="held_files_receipts" value="', 1)[1].split('"', 1)[0]
+    done = client.post(url, {**data, "amount": "600.00", "held_files_receipts": token})
+    assert done.status_code == 302
+    entry = Entry.objects.get(kind=Kind.EXPENDITURE)
+    assert [r.file.original_name for r in entry.receipts.all()] == ["发票.png"]

@@ -170,7 +170,13 @@ def test_end_of_term_evaluation_takes_those_whose_term_ends_that_year(staff):
     OperatingWorkstationFactory(certified_on=date(2024, 5, 15))
     assert term_ends_on(date(2023, 3, 10)) == date(2026, 3, 9)
     assert term_ends_on(date(2024, 2, 29)) == date(2027, 2, 28)
-    evaluation = evaluation_open(year=2026, kind=EvaluationKind.END_OF_TERM, actor=staff, today=date(2026, 11, 1))
+    evaluation = evaluation_open(
+        year=2026,
+        kind=EvaluationKind.END_OF_TERM,
+        actor=staff,
+        today=date(2026, 11, 1),
+        early_reason="届满工作室须在年内完成期满评估。",
+    )
     assert [r.workstation for r in evaluation.results.all()] == [ending]
     # The whole term is scored: 2023 to 2026, quarters with no consultation at all.
     assert evaluation.results.get().compliance["consultation"]["met"] == 0
@@ -190,3 +196,84 @@ def test_evaluation_pages_are_for_city_staff(client, ws, staff, host_user):
     )
     assert response.status_code == 200  # 99 is above the item's points: the form comes back with what was typed
     assert 'value="99"' in response.content.decode()
+
+
+def _identical(ws, staff, today):
+    evaluation = evaluation_open(year=2026, kind=EvaluationKind.ANNUAL, actor=staff, today=today)
+    return evaluation
+
+
+def test_not_applicable_periods_leave_the_base_and_running_periods_do_not_count(staff):
+    """Issue 15: identical manual scores, one workstation recognised in January, one in October. Before, the late
+    one scored full marks for the periods that did not apply to it, and the running quarter scored zero."""
+    early = OperatingWorkstationFactory(certified_on=date(2026, 1, 5))
+    late = OperatingWorkstationFactory(certified_on=date(2026, 10, 9))
+    for q in (2, 5, 8, 11):
+        accepted(early, ActivityKind.CONSULTATION, date(2026, q, 10))
+    accepted(late, ActivityKind.CONSULTATION, date(2026, 11, 10))
+    for ws in (early, late):
+        accepted(ws, ActivityKind.THEMED, date(2026, 11, 1))
+        accepted(ws, ActivityKind.THEMED, date(2026, 11, 20))
+        accepted(ws, ActivityKind.TRAINING, date(2026, 11, 5), trainees=["李明", "王芳"])
+    evaluation = evaluation_open(year=2026, kind=EvaluationKind.ANNUAL, actor=staff, today=date(2027, 1, 10))
+    scores = {}
+    for result in evaluation.results.all():
+        scored = result_score(
+            result=result,
+            actor=staff,
+            staff_scores={"plan": Decimal(12), "support": Decimal(16), "results": Decimal(16)},
+            today=date(2027, 1, 10),
+        )
+        scores[result.workstation_id] = scored
+    # Both met everything that applied to them: the same grade, on their own base.
+    assert scores[early.pk].total == scores[late.pk].total == Decimal("89.0")
+    assert scores[late.pk].compliance["consultation"] == {"met": 1, "of": 1}
+    assert scores[early.pk].base == 100
+
+
+def test_a_running_quarter_neither_scores_zero_nor_full(staff):
+    ws = OperatingWorkstationFactory(certified_on=date(2025, 1, 1))
+    for q in (2, 5, 8):
+        accepted(ws, ActivityKind.CONSULTATION, date(2026, q, 10))
+    evaluation = evaluation_open(
+        year=2026, kind=EvaluationKind.ANNUAL, actor=staff, today=date(2026, 12, 1), early_reason="上级要求提前评价。"
+    )
+    result = evaluation.results.get()
+    assert result.compliance["consultation"] == {"met": 3, "of": 3}  # Q4 is running: not counted
+    assert result.scores["consultation"] == "15.0"
+    assert "themed" not in result.scores and result.base == 70  # the running year leaves the yearly items out
+
+
+def test_a_workstation_recognised_too_late_for_any_period_is_not_graded(client, staff):
+    graded = OperatingWorkstationFactory(certified_on=date(2026, 3, 1))
+    too_late = OperatingWorkstationFactory(certified_on=date(2026, 12, 1))
+    evaluation = evaluation_open(year=2026, kind=EvaluationKind.ANNUAL, actor=staff, today=date(2027, 1, 10))
+    assert [r.workstation for r in evaluation.results.all()] == [graded]
+    assert [row["workstation"] for row in evaluation.not_graded] == [too_late.pk]
+    client.force_login(staff)
+    page = client.get(reverse("workstations:evaluation", args=[evaluation.pk])).content.decode()
+    assert "not-graded" in page and too_late.name in page and "2026年12月1日" in page
+
+
+def test_a_year_is_evaluated_after_it_ends_unless_an_early_evaluation_is_confirmed(client, staff):
+    with pytest.raises(OutcomeRefused) as exc:
+        evaluation_open(year=2026, kind=EvaluationKind.ANNUAL, actor=staff, today=date(2026, 12, 1))
+    assert "尚未结束" in str(exc.value)
+    with pytest.raises(OutcomeRefused):
+        evaluation_open(year=2027, kind=EvaluationKind.ANNUAL, actor=staff, today=date(2026, 12, 1), early_reason="x")
+    evaluation = evaluation_open(
+        year=2026, kind=EvaluationKind.ANNUAL, actor=staff, today=date(2026, 12, 1), early_reason="配合省厅抽查。"
+    )
+    assert evaluation.early_reason == "配合省厅抽查。"
+
+
+def test_closing_goes_through_a_page_naming_who_will_rectify(client, ws, staff):
+    evaluation = evaluation_open(year=2024, kind=EvaluationKind.ANNUAL, actor=staff, today=TODAY)
+    _score(evaluation.results.get(), staff, [Decimal(5), Decimal(5), Decimal(5)], remarks="骨干培养不足")
+    client.force_login(staff)
+    url = reverse("workstations:evaluation_close", args=[evaluation.pk])
+    page = client.get(url).content.decode()
+    assert "close-rectify" in page and ws.name in page and "不合格 1" in page
+    assert Workstation.objects.get(pk=ws.pk).state == State.ACTIVE  # nothing happened on GET
+    client.post(url)
+    assert Workstation.objects.get(pk=ws.pk).state == State.RECTIFYING

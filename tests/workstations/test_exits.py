@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from portal.documents.models import OfficialDocument
 from portal.models import Notification
 from tests.portal.test_infrastructure import PDF
+from tests.workstations.exit_helpers import evidence_for, failed_rectification, misuse_finding
 from tests.workstations.factories import OperatingWorkstationFactory
 from workstations.exit_services import (
     ExitRefused,
@@ -89,7 +90,12 @@ def test_staff_natural_exits_need_a_second_member_of_staff(ws, staff, staff2, gr
 @pytest.mark.parametrize("ground", sorted(FORCED_GROUNDS))
 def test_each_forced_ground_revokes_after_the_statement(ws, staff, staff2, host_user, ground):
     case = exit_propose(
-        workstation=ws, ground=ground, facts="查实的事实。", actor=staff, source_reference="审计发现 #3"
+        workstation=ws,
+        ground=ground,
+        facts="查实的事实。",
+        actor=staff,
+        source_reference="审计发现 #3",
+        evidence_record=evidence_for(ws, ground, staff),
     )
     assert Notification.objects.filter(recipient=host_user, subject__contains="退出").exists()
     with pytest.raises(ExitRefused, match="陈述"):
@@ -182,7 +188,13 @@ def test_a_revoked_workstation_accepts_no_reports_or_expenditures(ws, staff, sta
     from subsidies.services.ledger import LedgerRefused, entry_record
     from workstations.services_outcomes import OutcomeRefused, report_submit
 
-    case = exit_propose(workstation=ws, ground=ExitGround.SUBSIDY_MISUSE, facts="挪用补助资金。", actor=staff)
+    case = exit_propose(
+        workstation=ws,
+        ground=ExitGround.SUBSIDY_MISUSE,
+        facts="挪用补助资金。",
+        actor=staff,
+        evidence_record=evidence_for(ws, ExitGround.SUBSIDY_MISUSE, staff),
+    )
     exit_statement(case=case, statement="无异议", actor=host_user)
     exit_confirm(case=case, actor=staff2)
     with pytest.raises((OutcomeRefused, PermissionDenied)):
@@ -238,3 +250,48 @@ def test_pages_per_role_and_the_staff_export(client, ws, staff, staff2, host_use
     assert ws.name in cells
     client.force_login(host_user)
     assert client.get(reverse("workstations:exit_list")).status_code == 403
+
+
+def test_an_exit_on_failed_rectification_needs_a_rectification_that_ended_as_failed(client, ws, staff, staff2):
+    from workstations.models_evaluations import RectificationStatus
+
+    running = failed_rectification(ws, status=RectificationStatus.OPEN)
+    with pytest.raises(ExitRefused) as exc:
+        exit_propose(
+            workstation=ws,
+            ground=ExitGround.FAILED_RECTIFICATION,
+            facts="整改仍不达标。",
+            actor=staff,
+            evidence_record=str(running.pk),
+        )
+    assert "整改" in str(exc.value) and not ExitCase.objects.exists()
+    client.force_login(staff)
+    page = client.get(reverse("workstations:exit_propose", args=[ws.pk])).content.decode()
+    assert "exit-records" in page and running.get_status_display() in page
+    running.status, running.decided_at = RectificationStatus.FAILED, timezone.now()
+    running.save()
+    case = exit_propose(
+        workstation=ws,
+        ground=ExitGround.FAILED_RECTIFICATION,
+        facts="整改仍不达标。",
+        actor=staff,
+        evidence_record=str(running.pk),
+    )
+    assert case.rectification == running
+    detail = client.get(reverse("workstations:exit_detail", args=[case.pk])).content.decode()
+    assert "exit-linked-records" in detail and "未通过" in detail
+
+
+def test_an_exit_on_misuse_needs_a_misuse_finding_and_follows_its_live_state(ws, staff, staff2, host_user):
+    with pytest.raises(ExitRefused):
+        exit_propose(workstation=ws, ground=ExitGround.SUBSIDY_MISUSE, facts="挪用。", actor=staff)
+    finding = misuse_finding(ws, staff)
+    case = exit_propose(
+        workstation=ws, ground=ExitGround.SUBSIDY_MISUSE, facts="挪用。", actor=staff, evidence_record=str(finding.pk)
+    )
+    exit_statement(case=case, statement="无异议", actor=host_user)
+    # The auditor revises the verdict before concluding: the exit no longer rests on a misuse finding.
+    type(finding).objects.filter(pk=finding.pk).update(verdict="question")
+    with pytest.raises(ExitRefused, match="不再"):
+        exit_confirm(case=case, actor=staff2)
+    assert Workstation.objects.get(pk=ws.pk).state == State.ACTIVE

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import WorkstationFactory
 from tests.portal.pdf_checks import all_fonts_embedded, page_count, page_size_mm, pdf_fonts, pdf_text
@@ -79,7 +81,7 @@ def test_no_plaque_before_certification(host_unit, staff):
 
 
 def test_handover_makes_the_workstation_active_with_a_log(certified, staff):
-    plaque = plaque_issue(workstation=certified, actor=staff)
+    plaque = plaque_issue(workstation=certified, actor=staff, issued_on=dt.date(2026, 6, 1))
     plaque_hand_over(plaque=plaque, handed_over_to="李主任", handed_over_on=dt.date(2026, 6, 5), actor=staff)
     certified.refresh_from_db()
     assert certified.state == State.ACTIVE
@@ -90,7 +92,7 @@ def test_handover_makes_the_workstation_active_with_a_log(certified, staff):
 
 
 def test_handover_needs_a_recipient_and_city_staff(certified, staff, host_user):
-    plaque = plaque_issue(workstation=certified, actor=staff)
+    plaque = plaque_issue(workstation=certified, actor=staff, issued_on=dt.date(2026, 6, 1))
     with pytest.raises(TransitionRefused):
         plaque_hand_over(plaque=plaque, handed_over_to=" ", handed_over_on=dt.date(2026, 6, 5), actor=staff)
     from django.core.exceptions import PermissionDenied
@@ -120,3 +122,49 @@ def test_removal_is_recorded_once(certified, staff):
 def test_engraved_date_uses_chinese_numerals():
     assert chinese_year_month(dt.date(2026, 12, 1)) == "二〇二六年十二月"
     assert chinese_year_month(dt.date(2030, 1, 9)) == "二〇三〇年一月"
+
+
+def test_handover_date_lies_between_the_plaque_and_today(certified, staff):
+    """Issue 15: 2020-01-01 for a workstation recognised in 2026 was accepted."""
+    certified.certified_on = dt.date(2026, 5, 20)
+    certified.save(update_fields=["certified_on"])
+    plaque = plaque_issue(workstation=certified, actor=staff, issued_on=dt.date(2026, 6, 1))
+    for wrong in (dt.date(2020, 1, 1), dt.date(2026, 5, 31), timezone.localdate() + dt.timedelta(days=1)):
+        with pytest.raises(TransitionRefused):
+            plaque_hand_over(plaque=plaque, handed_over_to="李主任", handed_over_on=wrong, actor=staff)
+    certified.refresh_from_db()
+    assert certified.state == State.CERTIFIED
+
+
+def test_a_handover_is_corrected_by_a_correcting_record_kept_in_the_history(client, certified, staff, host_user):
+    from workstations.plaque_services import plaque_hand_over_correct
+    from workstations.plaques import PlaqueHandOverCorrection
+
+    plaque = plaque_issue(workstation=certified, actor=staff, issued_on=dt.date(2026, 6, 1))
+    plaque_hand_over(plaque=plaque, handed_over_to="李主任", handed_over_on=dt.date(2026, 6, 5), actor=staff)
+    with pytest.raises(TransitionRefused):
+        plaque_hand_over_correct(
+            plaque=plaque, handed_over_to="李主任", handed_over_on=dt.date(2026, 6, 8), reason=" ", actor=staff
+        )
+    with pytest.raises(TransitionRefused):
+        plaque_hand_over_correct(
+            plaque=plaque, handed_over_to="李主任", handed_over_on=dt.date(2020, 1, 1), reason="笔误", actor=staff
+        )
+    client.force_login(staff)
+    url = reverse("publicity:plaque_hand_over_correct", args=[plaque.pk])
+    response = client.post(
+        url, {"handed_over_to": "李建国主任", "handed_over_on": "2026-06-08", "reason": "日期录入有误。"}
+    )
+    assert response.status_code == 302
+    plaque.refresh_from_db()
+    assert (plaque.handed_over_to, plaque.handed_over_on) == ("李建国主任", dt.date(2026, 6, 8))
+    correction = PlaqueHandOverCorrection.objects.get()
+    assert (correction.previous_to, correction.previous_on, correction.reason) == (
+        "李主任",
+        dt.date(2026, 6, 5),
+        "日期录入有误。",
+    )
+    page = client.get(url).content.decode()
+    assert "日期录入有误。" in page and "2026年6月5日" in page
+    client.force_login(host_user)
+    assert client.get(url).status_code in (403, 404)

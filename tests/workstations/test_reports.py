@@ -141,3 +141,55 @@ def test_plan_is_versioned_and_its_absence_is_overdue(client, ws, host_user):
     ]
     page = client.get(reverse("workstations:outcomes", args=[ws.pk])).content.decode()
     assert "方向二" in page and "方向一" in page  # the current version and the earlier one in the history
+
+
+def _held_token(html: str, field: str) -> str:
+    return html.split(f'name="held_files_{field}" value="', 1)[1].split('"', 1)[0]
+
+
+def test_files_survive_an_error_and_can_be_removed(client, ws, host_user, other_host_user):
+    """Issue 15: a refused report came back without its files, and was then filed without evidence."""
+    client.force_login(host_user)
+    future = (timezone.localdate() + timedelta(days=2)).isoformat()
+    first = _post_report(
+        client,
+        ws,
+        held_on=future,
+        evidence=[
+            SimpleUploadedFile("签到表.png", PNG, content_type="image/png"),
+            SimpleUploadedFile("照片.png", PNG, content_type="image/png"),
+        ],
+    )
+    html = first.content.decode()
+    assert first.status_code == 200 and not ActivityReport.objects.exists()
+    assert "已上传：签到表.png" in html and "已上传：照片.png" in html
+    token = _held_token(html, "evidence")
+    photo = html.split("已上传：照片.png", 1)[1].split('name="held_remove" value="', 1)[1].split('"', 1)[0]
+    # Another user cannot use the token to attach these files.
+    from portal.held_uploads import _from_token
+
+    assert _from_token(token, other_host_user) == [] and len(_from_token(token, host_user)) == 2
+    done = _post_report(client, ws, held_files_evidence=token, held_remove=photo)
+    assert done.status_code == 302
+    report = ActivityReport.objects.get()
+    assert [e.file.original_name for e in report.evidence.all()] == ["签到表.png"]
+
+
+def test_evidence_is_added_until_staff_accept_the_report(client, ws, host_user, staff, other_host_user):
+    client.force_login(host_user)
+    _post_report(client, ws)
+    report = ActivityReport.objects.get()
+    url = reverse("workstations:report_add_evidence", args=[report.pk])
+    assert "add-evidence" in client.get(reverse("workstations:report", args=[report.pk])).content.decode()
+    client.post(url, {"files": [SimpleUploadedFile("补充照片.png", PNG, content_type="image/png")]})
+    assert [e.file.original_name for e in report.evidence.all()] == ["补充照片.png"]
+    client.force_login(other_host_user)
+    assert client.post(url, {"files": [SimpleUploadedFile("x.png", PNG, content_type="image/png")]}).status_code in (
+        403,
+        404,
+    )
+    client.force_login(staff)
+    client.post(reverse("workstations:report_accept", args=[report.pk]))
+    client.force_login(host_user)
+    refused = client.post(url, {"files": [SimpleUploadedFile("晚到.png", PNG, content_type="image/png")]})
+    assert refused.status_code == 200 and report.evidence.count() == 1

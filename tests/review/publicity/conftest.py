@@ -1,4 +1,6 @@
 import datetime as dt
+import secrets
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -41,18 +43,25 @@ def passed(host_unit):
     return make
 
 
+def published_in_the_past(days_ago):
+    """Publish as staff did ``days_ago`` days ago: the clock is moved, not the publication time (which may not lie
+    before the moment of publishing)."""
+    then = timezone.now() - dt.timedelta(days=days_ago)
+    return mock.patch("django.utils.timezone.now", return_value=then)
+
+
 @pytest.fixture
 def publish(staff):
     def do(workstations, *, days_ago=1):
-        return publicity_publish(
-            workstations=workstations,
-            title="2026年度大师工作室拟认定名单公示",
-            intro="拟认定以下工作室，现予以公示。",
-            contact_office="市人社局就业促进科",
-            contact_phone="0375-2660000",
-            published_at=timezone.now() - dt.timedelta(days=days_ago),
-            actor=staff,
-        )
+        with published_in_the_past(days_ago):
+            return publicity_publish(
+                workstations=workstations,
+                title="2026年度大师工作室拟认定名单公示",
+                intro="拟认定以下工作室，现予以公示。",
+                contact_office="市人社局就业促进科",
+                contact_phone="0375-2660000",
+                actor=staff,
+            )
 
     return do
 
@@ -75,6 +84,7 @@ def objection_post(entry, **overrides):
         "facts": "该工作室申报的培训人次与实际开展情况明显不符，请核查2025年的培训签到记录。",
         "website": "",
         "started": form_started_token(timezone.now().timestamp() - 30),
+        "submission": secrets.token_urlsafe(24),  # each call is a new form
     }
     data.update(overrides)
     return data

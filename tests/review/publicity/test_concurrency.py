@@ -1,14 +1,13 @@
 """The closing job run twice at the same moment clears each candidate once (PostgreSQL only)."""
 
-import datetime as dt
 import threading
 
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
 
 from review.publicity.services import publicity_close_due, publicity_publish
 from tests.factories import WorkstationFactory
+from tests.review.publicity.conftest import published_in_the_past
 from workstations.models import State, TransitionLog, Workstation
 
 pytestmark = [
@@ -23,15 +22,15 @@ def test_two_close_runs_at_once_clear_each_candidate_once(host_unit, staff):
         WorkstationFactory(host_unit=host_unit, lead_mentor_name=f"导师{i}", state=State.REVIEW_PASSED)
         for i in range(4)
     ]
-    publicity_publish(
-        workstations=candidates,
-        title="公示",
-        intro="现予以公示。",
-        contact_office="就业促进科",
-        contact_phone="0375-2660000",
-        published_at=timezone.now() - dt.timedelta(days=30),
-        actor=staff,
-    )
+    with published_in_the_past(30):  # the clock moves back; the publication time is never backdated
+        publicity_publish(
+            workstations=candidates,
+            title="公示",
+            intro="现予以公示。",
+            contact_office="就业促进科",
+            contact_phone="0375-2660000",
+            actor=staff,
+        )
     barrier = threading.Barrier(2)
     reports = []
 

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from portal.models import Notification
 from portal.workdays.services import CalendarNotCovered, publicity_window
@@ -13,6 +12,7 @@ from review.publicity.services import (
     objection_decide,
     objection_file,
     objection_find,
+    objection_investigate,
     publicity_close_due,
     publicity_publish,
 )
@@ -113,6 +113,7 @@ def test_objection_at_the_last_instant_is_accepted_and_at_24_00_refused(open_lis
 def test_upheld_objection_makes_the_candidate_not_recognised(open_list, staff):
     entry = open_list.entries.first()
     objection = _file(entry).objection
+    objection_investigate(objection=objection, investigation="调取签到记录并电话核实。", actor=staff)
     objection_decide(objection=objection, upheld=True, reason="经核实，反映问题属实。", actor=staff)
     entry.refresh_from_db()
     assert entry.workstation.state == State.NOT_RECOGNISED
@@ -125,6 +126,7 @@ def test_upheld_objection_makes_the_candidate_not_recognised(open_list, staff):
 def test_dismissed_objection_during_the_window_leaves_the_candidate_for_the_close_job(open_list, staff):
     entry = open_list.entries.first()
     objection = _file(entry).objection
+    objection_investigate(objection=objection, investigation="调取签到记录并电话核实。", actor=staff)
     objection_decide(objection=objection, upheld=False, reason="经核查，反映问题不属实。", actor=staff)
     entry.workstation.refresh_from_db()
     assert entry.workstation.state == State.IN_PUBLICITY
@@ -157,12 +159,11 @@ def test_close_job_leaves_an_open_window_alone(open_list):
     assert Workstation.objects.filter(state=State.IN_PUBLICITY).count() == 2
 
 
-def test_unresolved_objection_makes_the_candidate_wait_and_staff_are_told_once(open_list, staff):
+def test_unresolved_objection_makes_the_candidate_wait_and_staff_are_told_once(ended_list, staff):
+    open_list = ended_list
     wang, liu = list(open_list.entries.order_by("position"))
     objection = _file(wang, now=open_list.closes_at - dt.timedelta(hours=1)).objection
     later = open_list.closes_at + dt.timedelta(hours=2)
-    # The window has ended (as seen at ``later``); make the real clock agree by moving the window back.
-    type(open_list).objects.filter(pk=open_list.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
     report = publicity_close_due(now=later)
     assert report.cleared == [liu.workstation_id] and report.waiting == [wang.workstation_id]
     publicity_close_due(now=later)
@@ -171,6 +172,7 @@ def test_unresolved_objection_makes_the_candidate_wait_and_staff_are_told_once(o
     wang.workstation.refresh_from_db()
     assert wang.workstation.state == State.IN_PUBLICITY
     # Dismissing the last objection after the window clears the candidate at once.
+    objection_investigate(objection=objection, investigation="调取签到记录并电话核实。", actor=staff)
     objection_decide(objection=objection, upheld=False, reason="经核查，反映问题不属实。", actor=staff)
     wang.workstation.refresh_from_db()
     assert wang.workstation.state == State.PUBLICITY_CLEARED

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from review.publicity import forms as publicity_forms
 from review.publicity.models import Objection
-from review.publicity.services import objection_decide, objection_file
+from review.publicity.services import objection_decide, objection_file, objection_investigate
 from tests.factories import WorkstationFactory
 from tests.portal.pdf_checks import pdf_text
 from tests.review.publicity.conftest import objection_post
@@ -44,6 +44,7 @@ def _public_urls(publicity_list):
 
 
 def test_public_pages_open_without_login_and_never_show_the_objector(client, open_list, with_objection, staff):
+    objection_investigate(objection=with_objection.objection, investigation="调取签到记录并电话核实。", actor=staff)
     objection_decide(objection=with_objection.objection, upheld=False, reason="经核查不属实。", actor=staff)
     for url in _public_urls(open_list):
         response = client.get(url)
@@ -80,6 +81,7 @@ def test_public_pages_are_cached_and_change_when_the_list_changes(
         again = client.get(url)
     assert again.content.decode().count("csrfmiddlewaretoken") == first.content.decode().count("csrfmiddlewaretoken")
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    objection_investigate(objection=with_objection.objection, investigation="调取签到记录并电话核实。", actor=staff)
     objection_decide(objection=with_objection.objection, upheld=True, reason="属实。", actor=staff)
     after = client.get(url)
     assert after["ETag"] != first["ETag"]
@@ -136,7 +138,8 @@ def test_public_index_query_count_is_fixed(client, passed, publish, django_asser
 def test_objection_filed_through_the_form_shows_the_code_once(client, open_list, staff):
     entry = open_list.entries.first()
     response = client.post(reverse("publicity_public:objection_new", args=[open_list.pk]), objection_post(entry))
-    assert response.status_code == 200
+    assert response.status_code == 302  # POST → redirect → GET
+    response = client.get(response["Location"])
     assert response["Cache-Control"] == "no-store"
     code = response.content.decode().split('data-testid="tracking-code">', 1)[1].split("<", 1)[0]
     assert Objection.objects.get().entry == entry
@@ -179,11 +182,11 @@ def test_objections_are_rate_limited_per_address(client, open_list):
     url = reverse("publicity_public:objection_new", args=[open_list.pk])
     entry = open_list.entries.first()
     statuses = [client.post(url, objection_post(entry), REMOTE_ADDR="10.0.0.1").status_code for _ in range(6)]
-    assert statuses == [200] * 5 + [429]
+    assert statuses == [302] * 5 + [429]
     assert Objection.objects.count() == 5
     limited = client.post(url, objection_post(entry), REMOTE_ADDR="10.0.0.1").content.decode()
     assert "次数过多" in limited and "李明" in limited  # still keeps what was typed
-    assert client.post(url, objection_post(entry), REMOTE_ADDR="10.0.0.2").status_code == 200
+    assert client.post(url, objection_post(entry), REMOTE_ADDR="10.0.0.2").status_code == 302
 
 
 def test_objection_after_the_window_is_refused_with_a_clear_message(client, ended_list):
@@ -209,8 +212,16 @@ def test_staff_decide_an_objection_and_only_staff_see_the_objector(client, open_
     client.post(reverse("publicity:objection_investigate", args=[objection.pk]), {"investigation": "实地查看场地。"})
     missing_reason = client.post(reverse("publicity:objection_decide", args=[objection.pk]), {"decision": "upheld"})
     assert missing_reason.status_code == 200
-    client.post(
+    # The first POST only shows the consequence; nothing is decided until it is confirmed.
+    confirm = client.post(
         reverse("publicity:objection_decide", args=[objection.pk]), {"decision": "upheld", "reason": "场地确已转租。"}
+    ).content.decode()
+    assert "decision-consequences" in confirm and objection.entry.workstation_name in confirm
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.INVESTIGATING
+    client.post(
+        reverse("publicity:objection_decide", args=[objection.pk]),
+        {"decision": "upheld", "reason": "场地确已转租。", "confirmed": "1"},
     )
     objection.refresh_from_db()
     assert objection.status == Objection.Status.UPHELD and objection.investigation == "实地查看场地。"
@@ -281,7 +292,7 @@ def test_plaque_made_and_handed_over_makes_the_workstation_active(client, staff,
     plaque = Plaque.objects.get(workstation=ws)
     response = client.post(
         reverse("publicity:plaque_hand_over", args=[plaque.pk]),
-        {"handed_over_to": "李主任", "handed_over_on": "2026-06-10"},
+        {"handed_over_to": "李主任", "handed_over_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
     ws.refresh_from_db()
