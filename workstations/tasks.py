@@ -33,3 +33,13 @@ def render_plaque_pdf(plaque_id: int) -> bool:
     from workstations.plaque_services import plaque_render_store
 
     return plaque_render_store(plaque_id)
+
+
+@shared_task
+def render_missing_plaque_pdfs() -> int:
+    """Every ten minutes: render the plaques whose render task never reached the broker (issue 22)."""
+    from workstations.plaque_services import plaque_render_store
+    from workstations.plaques import Plaque
+
+    pending = Plaque.objects.filter(pdf="").order_by("pk").values_list("pk", flat=True)[:50]
+    return sum(plaque_render_store(pk) for pk in pending)
