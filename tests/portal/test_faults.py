@@ -14,7 +14,7 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import OperationalError, connection, connections, transaction
+from django.db import InterfaceError, OperationalError, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -316,3 +316,34 @@ def test_the_maintenance_flag_answers_503_without_touching_the_database(client, 
     assert "系统维护中" in page and "under maintenance" in page
     settings.MAINTENANCE_FLAG_FILE.unlink()
     assert client.get("/static/css/error.css").status_code != 503
+
+
+# --- 3. Every task retries transient faults ---------------------------------------------------------------------
+
+
+def test_every_task_of_the_portal_retries_transient_faults_and_is_acknowledged_late():
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+    ours = {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
+    assert {"portal.tasks.send_notification_emails", "workstations.tasks.render_plaque_pdf"} <= set(ours)
+    for name, task in ours.items():
+        assert {OperationalError, InterfaceError, OSError} <= set(task.autoretry_for), name
+        assert task.acks_late and task.reject_on_worker_lost, name
+        assert 0 < task.retry_backoff_max < app.conf.broker_transport_options["visibility_timeout"], name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plaque_never_rendered_or_whose_file_went_missing_is_rendered_by_the_job(host_unit, staff, settings):
+    from workstations.tasks import render_missing_plaque_pdfs
+
+    ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="欧阳明远", state=State.CERTIFIED)
+    with mock.patch("workstations.plaque_services._send_render"):
+        plaque = plaque_issue(workstation=ws, actor=staff, issued_on=dt.date(2026, 6, 1))
+    assert render_missing_plaque_pdfs() == 1  # never rendered (the broker was down)
+    assert render_missing_plaque_pdfs() == 0
+    plaque.refresh_from_db()
+    Path(plaque.pdf.path).unlink()  # lost between the commit and the rename
+    assert orphan_files_remove()["missing"] == 1
+    assert render_missing_plaque_pdfs() == 1
+    assert Path(plaque.pdf.path).read_bytes().startswith(b"%PDF")
