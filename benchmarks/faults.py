@@ -158,14 +158,14 @@ def mail_scenario(stack: Stack, n: int, kills: int, lease: int) -> dict:
         with transaction.atomic():
             notify(recipients=[user], subject=f"故障演练通知 {i}", body="请查收。")
     started = time.monotonic()
-    killed_mid_send = 0
+    killed_mid_send: set[int] = set()
     for k in range(kills):
         proc = stack.worker(f"mail{k}", **extra)
         time.sleep(1.5)
-        sending = Notification.objects.filter(email_state=EmailState.SENDING).count()
+        leased = set(Notification.objects.filter(email_state=EmailState.SENDING).values_list("pk", flat=True))
         os.killpg(proc.pid, signal.SIGKILL)  # worker and pool gone at once, as when a container is killed
         proc.wait()
-        killed_mid_send += sending
+        killed_mid_send |= leased
     stack.worker("mail-last", **extra)
     deadline = time.monotonic() + lease * 4 + 120
     while Notification.objects.exclude(email_state=EmailState.SENT).exists() and time.monotonic() < deadline:
@@ -183,7 +183,7 @@ def mail_scenario(stack: Stack, n: int, kills: int, lease: int) -> dict:
     return {
         "notifications": n,
         "workers killed mid-sending": kills,
-        "rows being sent when a worker was killed": killed_mid_send,
+        "notifications being sent when a worker was killed": len(killed_mid_send),
         "rows sent in the end": sent,
         "notifications delivered (at least one transmission)": delivered,
         "distinct Message-IDs received": len(transmissions),
@@ -251,9 +251,40 @@ def render_scenario(stack: Stack, n: int) -> dict:
     }
 
 
+def child_scenario(stack: Stack, n: int) -> dict:
+    """``n`` renders on a worker with 2 pool processes; one pool process is killed (SIGKILL) mid-render. Its task is
+    handed back at once (``reject_on_worker_lost``) instead of waiting for the visibility timeout."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from benchmarks.city import build_city
+    from workstations.plaques import Plaque
+    from workstations.tasks import render_plaque_pdf
+
+    build_city(max(n * 2, 20), timezone.localdate(), prefix="k")
+    ids = list(Plaque.objects.filter(pdf="").order_by("pk").values_list("pk", flat=True)[:n])
+    worker = stack.worker("child")
+    for pk in ids:
+        render_plaque_pdf.delay(pk)
+    while Plaque.objects.filter(pk__in=ids).exclude(pdf="").count() < 2:
+        time.sleep(0.1)
+    victim = int(Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()[0])
+    os.kill(victim, signal.SIGKILL)
+    killed = time.monotonic()
+    deadline = killed + settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 60
+    while Plaque.objects.filter(pk__in=ids, pdf="").exists() and time.monotonic() < deadline:
+        time.sleep(0.25)
+    done = Plaque.objects.filter(pk__in=ids).exclude(pdf="").count()
+    return {
+        "plaques queued": len(ids),
+        "plaques with their PDF in the end": done,
+        "seconds after the pool process was killed until all were done": round(time.monotonic() - killed, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="mail,renders")
+    parser.add_argument("--only", default="mail,renders,child")
     parser.add_argument("--notifications", type=int, default=30)
     parser.add_argument("--kills", type=int, default=3)
     parser.add_argument("--lease", type=int, default=20, help="e-mail lease for the run (production: 300 s)")
@@ -269,6 +300,8 @@ def main() -> None:
             results["E-mails under killed workers"] = mail_scenario(stack, args.notifications, args.kills, args.lease)
         if "renders" in only:
             results["Plaque renders after the worker's main process is killed"] = render_scenario(stack, args.plaques)
+        if "child" in only:
+            results["Plaque renders after one pool process is killed"] = child_scenario(stack, 10)
     finally:
         stack.close()
     load = os.getloadavg()
