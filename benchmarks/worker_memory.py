@@ -55,7 +55,7 @@ def main() -> None:
         build_city(args.plaques * 2, timezone.localdate(), prefix="m")
         ids = list(Plaque.objects.filter(pdf="").order_by("pk").values_list("pk", flat=True)[: args.plaques])
         limits = (
-            {"CELERY_WORKER_MAX_TASKS_PER_CHILD": "0", "CELERY_WORKER_MAX_MEMORY_PER_CHILD": "0"}
+            {"CELERY_WORKER_MAX_TASKS_PER_CHILD": "1000000", "CELERY_WORKER_MAX_MEMORY_PER_CHILD": "100000000"}
             if args.without_limits
             else {}
         )

@@ -238,9 +238,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY = False
 # Issue 21 item 4: a worker child is replaced after 100 tasks or once it holds more than 300 MB after a task
 # (WeasyPrint's font and layout caches grow with every plaque; docs/operations.md has the measured figures).
-# 0 switches a limit off (benchmarks/worker_memory.py --without-limits measures what the limits save).
-CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100")) or None
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "307200")) or None  # KiB
+# The same variables are read by `celery worker` itself (its options' environment names), so both agree.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "307200"))  # KiB
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_IMPORTS = ["review.publicity.tasks"]
 CELERY_BEAT_SCHEDULE: dict = {
