@@ -6,6 +6,7 @@ rendered, a Redis that hangs instead of going away, a database that is gone — 
 """
 
 import datetime as dt
+import io
 import os
 import signal
 import time
@@ -310,14 +311,17 @@ def test_the_500_page_renders_with_the_database_unreachable(client, staff, setti
 
 
 def test_the_maintenance_flag_answers_503_without_touching_the_database(client, settings, tmp_path):
+    from django.core.management import call_command
+
     settings.MAINTENANCE_FLAG_FILE = tmp_path / "maintenance"
-    settings.MAINTENANCE_FLAG_FILE.touch()
+    call_command("maintenance", "on", stdout=io.StringIO())
     response = client.get("/inbox/")  # no database access is allowed in this test: any query would fail it
     assert response.status_code == 503 and response["Retry-After"]
     page = response.content.decode()
     assert "系统维护中" in page and "under maintenance" in page
-    settings.MAINTENANCE_FLAG_FILE.unlink()
     assert client.get("/static/css/error.css").status_code != 503
+    call_command("maintenance", "off", stdout=io.StringIO())
+    assert not settings.MAINTENANCE_FLAG_FILE.exists()
 
 
 # --- 3. Every task retries transient faults ---------------------------------------------------------------------
