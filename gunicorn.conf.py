@@ -1,8 +1,14 @@
-"""gunicorn settings, read by default from the working directory (the image's /app; docker-compose.yml runs it).
+"""gunicorn's settings, read from this file because gunicorn looks for ``gunicorn.conf.py`` in the working directory
+(the project root here and ``/app`` in the image), so ``docker compose``, the Dockerfile's command and a bare
+``gunicorn portal.wsgi:application`` all get them. Flags on the command line still win.
 
 Request bodies (issue 14): gunicorn has no body-size option of its own, so each worker's WSGI application is wrapped
 after loading with a guard that answers 413 from the Content-Length, before the portal is called. It is the same
 figure as the portal's ``PORTAL_MAX_REQUEST_BYTES`` and the proxy's ``client_max_body_size`` (docs/operations.md).
+
+Issue 21 item 4: a web worker is replaced after ``max_requests`` requests (± up to ``max_requests_jitter``, so the
+three workers do not restart together), which bounds what a leak or a large render (the public notice PDF) can hold.
+docs/operations.md "Processes" has the figures.
 """
 
 import os
@@ -13,6 +19,11 @@ MAX_REQUEST_BYTES = int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", str(40 * 1024
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+# A worker finishing its requests before a restart gets this long; then it is killed.
+graceful_timeout = 30
 
 
 class BodyLimit:

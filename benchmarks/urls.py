@@ -12,4 +12,4 @@ def trivial(request):
 urlpatterns = [path("bench/trivial/", trivial), *portal_urlpatterns]
 handler403 = "portal.views.error_403"
 handler404 = "portal.views.error_404"
-handler500 = "portal.views.error_500"
+handler500 = "portal.errorpages.server_error"

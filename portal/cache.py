@@ -1,10 +1,15 @@
-"""A Redis cache that degrades to "no cache" when Redis is unreachable, so that pages keep working (issue 10)."""
+"""A Redis cache that degrades to "no cache" when Redis is unreachable, so that pages keep working (issue 10).
+
+A hung Redis costs one socket timeout, after which :data:`portal.redisguard.redis_breaker` skips it (issue 22).
+"""
 
 import logging
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from portal.redisguard import redis_breaker
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
@@ -14,9 +19,12 @@ class ResilientRedisCache(RedisCache):
     """Every read is a miss and every write is dropped while Redis is down; nothing raises to the page."""
 
     def _safe(self, method: str, default, *args, **kwargs):
+        if not redis_breaker.allows():
+            return default
         try:
             return getattr(super(), method)(*args, **kwargs)
         except UNAVAILABLE as exc:
+            redis_breaker.trip(exc)
             logger.warning("cache unavailable (%s): %s skipped", type(exc).__name__, method)
             return default
 
@@ -42,9 +50,12 @@ class ResilientRedisCache(RedisCache):
         return self._safe("delete_many", None, keys, version)
 
     def incr(self, key, delta=1, version=None):
+        if not redis_breaker.allows():
+            raise ValueError("cache unavailable")
         try:
             return super().incr(key, delta, version)
-        except UNAVAILABLE:
+        except UNAVAILABLE as exc:
+            redis_breaker.trip(exc)
             logger.warning("cache unavailable: incr skipped")
             raise ValueError("cache unavailable") from None
 

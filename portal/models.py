@@ -115,6 +115,13 @@ class User(AbstractUser):
         return self.is_authenticated and self.is_active and self.role in roles
 
 
+class EmailState(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    NO_ADDRESS = "no_address", _("no e-mail address")
+
+
 class Notification(models.Model):
     """An in-app inbox message; e-mail is sent alongside by ``portal.notifications.notify``."""
 
@@ -128,7 +135,15 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Scheduled jobs use a key so that running twice sends a reminder once.
     dedup_key = models.CharField(max_length=200, blank=True)
-    emailed = models.BooleanField(default=False)
+    # The e-mail beside the inbox row (issue 22): claimed with a lease before sending, so that a sender that dies
+    # leaves a row the sweeper takes again only once the lease has expired, and always under the same Message-ID.
+    email_state = models.CharField(
+        _("e-mail"), max_length=12, choices=EmailState.choices, default=EmailState.PENDING, db_index=True
+    )
+    email_lease_until = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_message_id = models.CharField(max_length=200, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

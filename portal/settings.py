@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a body over PORTAL_MAX_REQUEST_BYTES is refused from its Content-Length, before anything reads it.
     "portal.middleware.RequestBodyLimitMiddleware",
+    "portal.errorpages.MaintenanceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,6 +125,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# While this file exists every request gets the static 503 page (``manage.py maintenance on|off``; issue 22).
+MAINTENANCE_FLAG_FILE = Path(os.environ.get("PORTAL_MAINTENANCE_FILE", VAR_DIR / "maintenance"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
@@ -184,8 +188,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Uploaded evidence is private: kept outside any public path, served only through permission-checking views.
+    # Files are written whole and only when their transaction commits (portal/storage.py, issue 22).
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "portal.storage.TransactionalFileSystemStorage",
         "OPTIONS": {"location": str(Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private")))},
     },
     "staticfiles": {
@@ -212,12 +217,14 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Issue 22: a hung Redis costs one timeout, then portal.redisguard skips it for a while.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -231,21 +238,38 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-# Broker timeouts: with Redis down a request waits about a second, then the outbox keeps the work for later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# Issue 22, docs/operations.md "Tasks under faults". Every task is a portal.celery.PortalTask (late acknowledgement,
+# retried on transient faults). The longest task may run CELERY_TASK_TIME_LIMIT seconds and a retry waits at most
+# portal.celery.RETRY_BACKOFF_MAX; the visibility timeout (after which Redis hands a task whose worker vanished to
+# another worker) must exceed both together, or a slow task would run twice at once.
+CELERY_TASK_SOFT_TIME_LIMIT = 100
+CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
-    "socket_timeout": 2,
-    "max_retries": 1,
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_timeout": 1,
+    "max_retries": 0,
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
+    # Look for abandoned tasks every 10 s (kombu's default scans every 100 s).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
 }
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY = False
+# Issue 21 item 4: a worker child is replaced after 100 tasks or once it holds more than 300 MB after a task
+# (WeasyPrint's font and layout caches grow with every plaque; docs/operations.md has the measured figures).
+# The same variables are read by `celery worker` itself (its options' environment names), so both agree.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "307200"))  # KiB
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_IMPORTS = ["review.publicity.tasks"]
 CELERY_BEAT_SCHEDULE: dict = {
     # Art. 6(4): windows close at 24:00 Asia/Shanghai; hourly runs clear them soon after and retry waiting ones.
     "close-publicity-windows": {"task": "review.publicity.tasks.close_publicity_windows", "schedule": 3600.0},
-    "sweep-unsent-notifications": {"task": "portal.tasks.sweep_unsent_notifications", "schedule": 300.0},
+    # Issue 22: e-mails whose lease expired (their sender died) or that never reached the broker.
+    "sweep-unsent-notifications": {"task": "portal.tasks.sweep_unsent_notifications", "schedule": 120.0},
+    # Issue 22: stored files no row refers to (a render interrupted, an upload whose transaction rolled back).
+    "remove-orphan-files": {"task": "portal.tasks.remove_orphan_files", "schedule": crontab(hour=3, minute=15)},
+    "workstations-render-missing-plaques": {"task": "workstations.tasks.render_missing_plaque_pdfs", "schedule": 600.0},
     # Art. 10 reminders and Art. 11(4)2 rectification deadlines, every morning (Asia/Shanghai).
     "workstations-outcome-reminders": {
         "task": "workstations.tasks.send_outcome_reminders",
@@ -264,6 +288,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@rsj.pds.example")
+# Issue 22: an SMTP server that does not answer holds a worker at most this long (Django waits forever by default).
+EMAIL_TIMEOUT = 10
+# A notification being mailed is leased this long; a sender that dies leaves it to the sweeper after the lease.
+NOTIFICATION_EMAIL_LEASE_SECONDS = int(os.environ.get("NOTIFICATION_EMAIL_LEASE_SECONDS", "300"))
 
 # Production security (``manage.py check --deploy`` is clean with these).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,42 +1,26 @@
 """Cross-cutting scheduled jobs. Tasks take ids only and are safe to run twice."""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 
-from portal.models import Notification
+from portal.notifications import notification_emails_send, notifications_unsent
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+@shared_task
 def send_notification_emails(notification_ids: list[int]) -> int:
-    """Mail each notification once. A row is marked in the same transaction that holds its lock while mailing, so a
-    worker killed mid-task leaves it unmarked for the redelivered message, and a second run skips what is done."""
-    sent = 0
-    for pk in notification_ids:
-        with transaction.atomic():
-            note = (
-                Notification.objects.select_for_update(skip_locked=True)
-                .select_related("recipient")
-                .filter(pk=pk, emailed=False)
-                .first()
-            )
-            if note is None:
-                continue
-            if note.recipient.email:
-                send_mail(
-                    note.subject,
-                    f"{note.body}\n\n{note.url}".strip(),
-                    settings.DEFAULT_FROM_EMAIL,
-                    [note.recipient.email],
-                )
-            note.emailed = True
-            note.save(update_fields=["emailed"])
-            sent += 1
-    return sent
+    """Mail each notification at least once, under one Message-ID (claim, send, record: portal.notifications)."""
+    return notification_emails_send(notification_ids)
 
 
 @shared_task
 def sweep_unsent_notifications() -> int:
-    ids = list(Notification.objects.filter(emailed=False).values_list("pk", flat=True)[:500])
-    return send_notification_emails(ids) if ids else 0
+    """Every two minutes: mail what no task took and what a dead sender left once its lease has expired. Stops after
+    a minute's work so that a slow mail server cannot hold the worker past the task time limit."""
+    return notification_emails_send(notifications_unsent(), budget_seconds=60)
+
+
+@shared_task
+def remove_orphan_files() -> dict[str, int]:
+    """Daily: delete private files older than a day that no row refers to, and count rows whose file is missing."""
+    from portal.storage import orphan_files_remove
+
+    return orphan_files_remove()

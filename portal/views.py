@@ -52,10 +52,6 @@ def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
-def error_500(request):
-    return render(request, "500.html", status=500)
-
-
 @login_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """The supervisor (and city staff) read the trail and verify its hash chain (Art. 6(3) oversight; SPEC §5)."""

@@ -10,11 +10,14 @@ def _fast_settings(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "portal.storage.TransactionalFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "private")},
         },
     }
     settings.LANGUAGE_CODE = "zh-hans"
+    from portal.redisguard import redis_breaker
+
+    redis_breaker.close()  # process-wide: a test that found Redis hung must not make the next one skip it
 
 
 @pytest.fixture

@@ -108,9 +108,10 @@ def plaque_issue(*, workstation: Workstation, actor, issued_on: dt.date | None =
 
 
 def _send_render(plaque_id: int) -> None:
+    from portal.celery import send_task
     from workstations.tasks import render_plaque_pdf
 
-    render_plaque_pdf.delay(plaque_id)
+    send_task(render_plaque_pdf, plaque_id)  # broker down: render_missing_plaque_pdfs renders it later
 
 
 def plaque_render_store(plaque_id: int) -> bool:
@@ -118,7 +119,7 @@ def plaque_render_store(plaque_id: int) -> bool:
     demand if the worker has not yet). Returns False when the plaque already had its PDF."""
     with transaction.atomic():
         plaque = Plaque.objects.select_for_update().get(pk=plaque_id)
-        if plaque.pdf:
+        if plaque.pdf and plaque.pdf.storage.exists(plaque.pdf.name):
             return False
         plaque.pdf.save(f"{plaque.number}.pdf", ContentFile(render_plaque(plaque)), save=False)
         Plaque.objects.filter(pk=plaque.pk).update(pdf=plaque.pdf.name)

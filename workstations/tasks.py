@@ -33,3 +33,20 @@ def render_plaque_pdf(plaque_id: int) -> bool:
     from workstations.plaque_services import plaque_render_store
 
     return plaque_render_store(plaque_id)
+
+
+@shared_task
+def render_missing_plaque_pdfs() -> int:
+    """Every ten minutes: render the plaques whose render task never reached the broker, or whose file is missing
+    (a crash between the commit and the file's rename; issue 22)."""
+    from portal.uploads import private_storage
+    from workstations.plaque_services import plaque_render_store
+    from workstations.plaques import Plaque
+
+    pending = list(Plaque.objects.filter(pdf="").order_by("pk").values_list("pk", flat=True)[:50])
+    for pk, name in Plaque.objects.exclude(pdf="").values_list("pk", "pdf").iterator(chunk_size=2000):
+        if len(pending) >= 50:
+            break
+        if not private_storage.exists(name):
+            pending.append(pk)
+    return sum(plaque_render_store(pk) for pk in pending)
