@@ -74,11 +74,15 @@ def ballot_confirm(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
                 "form": form,
             },
         )
-    choice = form.cleaned_data["choice"]
     return render(
         request,
         "review/ballot_confirm.html",
-        {"round": review_round, "candidate": candidate, "choice": choice, "choice_label": Choice(choice).label},
+        {
+            "round": review_round,
+            "candidate": candidate,
+            "choice": form.cleaned_data["choice"],
+            "choices": Choice.choices,
+        },
     )
 
 
@@ -107,6 +111,8 @@ def receipt_check(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = selectors.get_round_for(request.user, pk)
     form = ReceiptForm(request.POST or None)
     result, checked, problems = None, False, []
+    # Issue 13: the page tells inclusion (in the box / counted), never the choice; a code of another expert matches
+    # nothing and reads like a typo.
     if request.method == "POST" and form.is_valid():
         try:
             result = services.receipt_check(
@@ -119,5 +125,5 @@ def receipt_check(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "review/receipt_check.html",
-        {"round": review_round, "form": form, "ballot": result, "checked": checked, "problems": problems},
+        {"round": review_round, "form": form, "result": result, "checked": checked, "problems": problems},
     )

@@ -32,3 +32,10 @@ class Command(BaseCommand):
                     continue
                 seen.add(username)
                 self.stdout.write(f"  {username:<10} {user.role_label!s:<12} {org}")
+        from review.demo import demo_shares_path  # issue 13: the demo rounds' key shares, for the demo only
+
+        if demo_shares_path().exists():
+            self.stdout.write(
+                f"Demo key shares of the review rounds (demo only; any two, 郑纪明's among them): {demo_shares_path()}"
+            )
+            self.stdout.write(demo_shares_path().read_text(encoding="utf-8"))
