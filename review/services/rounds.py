@@ -483,11 +483,11 @@ def round_close(*, review_round: ReviewRound, actor, shares: list[str], reason: 
     deleted, and the key forgotten, all in this one transaction. Ballots of a candidate whose vote failed quorum or
     was voided are destroyed unopened.
 
-    City staff or the supervisor perform it, always with the supervisor's share among at least ``key_threshold``. A
+    City staff perform it, always with the supervisor's share among at least ``key_threshold`` shares. A
     close before the scheduled end while experts still have to vote is an early close: it needs a reason, recorded
     for the supervisor. A failed quorum, too few eligible experts, a voided vote or a tie stays for a staff decision.
     """
-    require_role(actor, Role.CITY_STAFF, Role.SUPERVISOR)
+    require_role(actor, Role.CITY_STAFF)
     with transaction.atomic():
         locked = _lock(review_round)
         if not locked.is_open:

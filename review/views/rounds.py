@@ -201,7 +201,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters()
 @sensitive_variables("form")
 @never_cache
-@role_required(Role.CITY_STAFF, Role.SUPERVISOR)
+@role_required(Role.CITY_STAFF)
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     """结束投票并计票: the key holders' ceremony. The page states the consequence per candidate in numbers; the key
     holders type their shares; POST opens the box."""

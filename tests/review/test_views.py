@@ -122,7 +122,9 @@ def test_supervisor_sees_attendance_but_no_choices_while_open(client, staff, sup
     assert 'data-testid="tally"' not in page  # no counts of choices while open
     detail = client.get(reverse("review:round_detail", args=[review_round.pk])).content.decode()
     assert 'data-testid="ballots-count">2<' in detail
-    # The supervisor takes part in the close ceremony, but nothing closes without the key holders' shares.
+    assert client.post(reverse("review:round_close", args=[review_round.pk])).status_code == 403
+    # Staff cannot close without the key holders' shares either.
+    client.force_login(staff)
     refused = client.post(reverse("review:round_close", args=[review_round.pk]), {"reason": "x"})
     assert refused.status_code == 200 and 'data-testid="close-problem"' in refused.content.decode()
     assert ReviewRound.objects.get(pk=review_round.pk).is_open

@@ -171,7 +171,7 @@ MATRIX: dict[str, tuple] = {
     "review:round_candidates": ({"pk": "round_open"}, _(STAFF)),
     "review:recusal_record": ({"pk": "round_open"}, _(STAFF)),
     "review:round_open": ({"pk": "round_open"}, _(STAFF)),
-    "review:round_close": ({"pk": "round_open"}, _(STAFF, SUPERVISOR)),
+    "review:round_close": ({"pk": "round_open"}, _(STAFF)),
     "review:key_share": ({"pk": "round_open"}, _(STAFF, SUPERVISOR)),
     "review:round_delete": ({"pk": "round_draft"}, _(STAFF)),
     "review:round_oversight": ({"pk": "round_open"}, _(STAFF, SUPERVISOR)),
