@@ -36,6 +36,8 @@ def _can_vote(user, review_round, candidate) -> bool:
 def candidate_detail(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     review_round, candidate = selectors.get_candidate_for(request.user, pk, cid)
     voted = Participation.objects.filter(candidate=candidate, expert=request.user).exists()
+    # Issue 13: an expert reads the application while the round is being prepared or open, not after it closed.
+    materials_closed = request.user.role == Role.EXPERT and review_round.is_closed
     return render(
         request,
         "review/candidate_detail.html",
@@ -43,7 +45,8 @@ def candidate_detail(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
             "round": review_round,
             "candidate": candidate,
             "workstation": candidate.workstation,
-            "application": getattr(candidate.workstation, "application", None),
+            "application": None if materials_closed else getattr(candidate.workstation, "application", None),
+            "materials_closed": materials_closed,
             "can_vote": _can_vote(request.user, review_round, candidate),
             "voted": voted,
             "form": BallotForm(),
