@@ -165,6 +165,9 @@ def test_close_page_states_the_consequence_in_numbers_and_an_early_close_needs_a
     requeue = reverse("review:candidate_requeue", args=[closed.pk, cand.pk])
     assert f'href="{requeue}"' in detail
     assert client.get(requeue).status_code == 200
+    # ... and so is "重新评审" among the workstation's next steps.
+    ws_page = client.get(reverse("workstations:detail", args=[cand.workstation_id])).content.decode()
+    assert f'href="{requeue}"' in ws_page
     client.post(requeue, {"reason": "未达到法定人数，另行组织评审"})
     cand.refresh_from_db()
     assert cand.requeued_at is not None
