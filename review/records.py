@@ -174,15 +174,16 @@ def recount(review_round, private_key: bytes | None = None) -> RecountResult:
     from django.utils.translation import gettext as _
 
     from review.models import Ballot, Receipt
-    from review.sealing import BadEnvelope, open_envelope
+    from review.sealing import BadEnvelope, opener
 
     rows = list(Ballot.objects.filter(candidate__round=review_round).values_list("candidate_id", "choice", "envelope"))
     problems = []
     if private_key is not None:
         mismatched = 0
+        open_one = opener(private_key)
         for candidate_id, choice, envelope in rows:
             try:
-                if open_envelope(private_key, envelope, round_id=review_round.pk, candidate_id=candidate_id) != choice:
+                if open_one(envelope, round_id=review_round.pk, candidate_id=candidate_id) != choice:
                     mismatched += 1
             except BadEnvelope:
                 mismatched += 1

@@ -507,18 +507,19 @@ def round_close(*, review_round: ReviewRound, actor, shares: list[str], reason: 
             cast[candidate_id] = cast.get(candidate_id, 0) + 1
         unopened = unopened_candidates(locked, cast)
         opened = []
+        open_one = sealing.opener(private_key)
         for candidate_id, envelope, _receipt in rows:
             if candidate_id in unopened:
                 continue
             try:
-                choice = sealing.open_envelope(private_key, envelope, round_id=locked.pk, candidate_id=candidate_id)
+                choice = open_one(envelope, round_id=locked.pk, candidate_id=candidate_id)
             except sealing.BadEnvelope as exc:
                 raise ReviewError(
                     _("A sealed ballot does not open with the round's key; the round stays open.")
                 ) from exc
             opened.append((candidate_id, choice))
-        del private_key
-        public_key = bytes(locked.public_key)
+        del private_key, open_one
+        public_key = sealing.SealedBox(sealing.PublicKey(bytes(locked.public_key)))
         rng = secrets.SystemRandom()
         rng.shuffle(opened)
         Ballot.objects.bulk_create(

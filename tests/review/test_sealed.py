@@ -13,7 +13,14 @@ from review import services
 from review.models import ReviewRound, RoundEvent, RoundKeyHolder
 from review.rules import Choice, Outcome
 from tests import factories
-from tests.review.factories import SHARES, close_round, draft_round, open_round, supervisor_and_one
+from tests.review.factories import (
+    SHARES,
+    ExpertProfileFactory,
+    close_round,
+    draft_round,
+    open_round,
+    supervisor_and_one,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +38,9 @@ def _headers(response) -> dict:
 
 
 def test_every_choice_gives_byte_identical_responses_on_the_voting_path(client, staff):
-    review_round, experts, [cand] = open_round(staff, experts=3)
+    # Names of the same length, so that only the choice could make the pages differ.
+    experts = [ExpertProfileFactory(user__username=f"byte-{i}", user__full_name=f"专家{i}").user for i in range(3)]
+    review_round, experts, [cand] = open_round(staff, experts_list=experts)
     confirms, casts = [], []
     for expert, choice in zip(experts, Choice.values, strict=True):
         client.force_login(expert)
