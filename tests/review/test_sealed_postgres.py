@@ -9,7 +9,9 @@ Runs in CI (``.ci/run`` is root on the machine with the local cluster, so the da
 """
 
 import base64
+import os
 import re
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -165,7 +167,17 @@ def _lsn(text: str) -> int:
     return (int(high, 16) << 32) | int(low, 16)
 
 
-def _vote_and_close(staff, *, early=False):
+@pytest.fixture
+def keep_wal():
+    """A temporary physical replication slot that reserves the WAL from now on, so that no checkpoint recycles the
+    segments the test reads (dropped at the end, and by PostgreSQL with the session anyway)."""
+    name = f"i13_wal_{os.getpid()}_{secrets.token_hex(4)}"
+    _execute("SELECT pg_create_physical_replication_slot(%s, true, true)", [name])
+    yield
+    _execute("SELECT pg_drop_replication_slot(%s)", [name])
+
+
+def _vote_and_close(staff):
     """A round of 7 experts and two candidates: one voted by all (opened), one by two (no quorum, never opened)."""
     review_round, experts, [a, b] = draft_round(staff, candidates=2)
     start = _scalar("SELECT pg_current_wal_insert_lsn()::text")
@@ -178,12 +190,11 @@ def _vote_and_close(staff, *, early=False):
     services.ballot_cast(candidate=b, choice=Choice.APPROVE, actor=experts[1])
     envelopes = [bytes(e) for e in StagedBallot.objects.values_list("envelope", flat=True)]
     close_round(review_round, staff)  # VACUUMs the staging table on commit
-    _execute("CHECKPOINT")
     end = _scalar("SELECT pg_current_wal_flush_lsn()::text")
     return review_round, start, end, envelopes
 
 
-def test_after_close_no_page_or_wal_record_holds_a_plaintext_choice(staff):
+def test_after_close_no_page_or_wal_record_holds_a_plaintext_choice(staff, keep_wal):
     review_round, start, end, envelopes = _vote_and_close(staff)
     # Every sealed ballot had the same length whatever its choice (so neither a page nor the WAL tells it by size).
     assert {len(e) for e in envelopes} == {sealing.ENVELOPE_SIZE}
@@ -211,7 +222,7 @@ def test_after_close_no_page_or_wal_record_holds_a_plaintext_choice(staff):
     assert len(writers) == 1, writers
 
 
-def test_with_every_byte_of_the_database_and_no_shares_no_ballot_opens(staff, monkeypatch):
+def test_with_every_byte_of_the_database_and_no_shares_no_ballot_opens(staff, monkeypatch, keep_wal):
     made = {}
     original = sealing.new_round_key
 
