@@ -37,23 +37,24 @@ def workstation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
+    transitions = available_transitions(workstation, request.user)
     return render(
         request,
         "workstations/detail.html",
         {
             "workstation": workstation,
             "timeline": timeline_for(workstation),
-            "transitions": available_transitions(workstation, request.user),
+            "transitions": transitions,
             "related": related_records(workstation, request.user),
-            "requeue_url": _requeue_url(workstation, request.user),
+            "requeue_url": _requeue_url(workstation, request.user, transitions),
         },
     )
 
 
-def _requeue_url(workstation, user) -> str:
+def _requeue_url(workstation, user, transitions) -> str:
     """Issue 15 item 5: "重新评审" after a failed quorum, tie or voided vote is a link to the review round's decision
-    page (reached by string lookups; workstations does not import review)."""
-    if not user.has_role(Role.CITY_STAFF):
+    page (reached by string lookups; workstations does not import review). No query unless it is a next step."""
+    if not (user.has_role(Role.CITY_STAFF) and any(t.name == "requeue_review" for t in transitions)):
         return ""
     candidate = (
         workstation.review_candidacies.filter(
