@@ -53,6 +53,12 @@ def freeze_record(review_round) -> dict:
             ),
             key=lambda item: (item["candidate"], item["expert"]),
         ),
+        # Issue 13: who holds the key, and the ballot box's public key, are frozen with the rule.
+        "key_holders": sorted(
+            ({"id": kh.holder_id, "name": str(kh.holder)} for kh in review_round.key_holders.select_related("holder")),
+            key=lambda item: item["id"],
+        ),
+        "public_key": bytes(review_round.public_key or b"").hex(),
     }
 
 

@@ -39,6 +39,9 @@ def test_open_moves_candidates_under_review_and_freezes(staff):
     assert len(review_round.freeze_hash) == 64
     frozen = json.loads(review_round.freeze_record)
     assert [e["id"] for e in frozen["experts"]] == sorted(e.pk for e in experts)
+    # The ballot box's public key and its key holders are frozen with the rule (issue 13).
+    assert frozen["public_key"] == bytes(review_round.public_key).hex() and len(frozen["public_key"]) == 64
+    assert {h["id"] for h in frozen["key_holders"]} == set(review_round.key_holders.values_list("holder_id", flat=True))
     with pytest.raises(services.ReviewError):
         services.round_update_rule(review_round=review_round, actor=staff, pass_numerator=1)
     with pytest.raises(services.ReviewError):
