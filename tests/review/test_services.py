@@ -183,6 +183,8 @@ def test_a_ballot_altered_in_the_database_is_caught_by_the_recount(staff, superv
     assert services.round_recount(review_round=review_round, actor=supervisor).matches
     call_command("review_recount", str(review_round.pk))
     assert "OK" in capsys.readouterr().out
+    call_command("review_recount", str(review_round.pk), *[f"--share={c}" for c in supervisor_and_one(review_round)])
+    assert "sealed ballots opened" in capsys.readouterr().out
     Ballot.objects.filter(choice="disapprove").update(choice="approve")  # done behind the portal's back
     result = services.round_recount(review_round=review_round, actor=supervisor)
     assert not result.matches
