@@ -13,6 +13,16 @@ def fill_ballots_cast(apps, schema_editor):
         cand.save(update_fields=["ballots_cast"])
 
 
+def copy_receipts(apps, schema_editor):
+    """Rounds closed before issue 13 keep their receipt hashes, now in the receipt table (their result records keep
+    the old format and hash: ``review.records.recount`` verifies them as such)."""
+    Ballot = apps.get_model("review", "Ballot")
+    Receipt = apps.get_model("review", "Receipt")
+    Receipt.objects.bulk_create(
+        [Receipt(id=uuid.uuid4(), candidate_id=c, receipt_hash=h) for c, h in Ballot.objects.values_list("candidate_id", "receipt_hash")]
+    )
+
+
 def refuse_open_rounds(apps, schema_editor):
     """Plaintext staged ballots cannot be sealed after the fact: close open rounds before this migration."""
     ReviewRound = apps.get_model("review", "ReviewRound")
@@ -32,10 +42,6 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name='stagedballot',
             options={'verbose_name': 'sealed ballot', 'verbose_name_plural': 'sealed ballots'},
-        ),
-        migrations.RemoveField(
-            model_name='ballot',
-            name='receipt_hash',
         ),
         migrations.RemoveField(
             model_name='stagedballot',
@@ -114,4 +120,9 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_ballots_cast, migrations.RunPython.noop),
+        migrations.RunPython(copy_receipts, migrations.RunPython.noop),
+        migrations.RemoveField(
+            model_name='ballot',
+            name='receipt_hash',
+        ),
 ]
