@@ -63,6 +63,7 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     logins: list[tuple[str, User, str]] = field(default_factory=list)  # (username, user, organisation)
     data: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # printed by seed_demo after the logins
     _known_hashes: set[str] = field(default_factory=set, repr=False)
 
     def ensure_demo_password(self, user: User) -> None:

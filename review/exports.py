@@ -50,9 +50,7 @@ def results_workbook(review_round, candidates):
                 c.panel_size,
                 c.eligible,
                 c.voted,
-                c.approve,
-                c.disapprove,
-                c.abstain,
+                *((c.approve, c.disapprove, c.abstain) if c.counts_shown else ("—", "—", "—")),
                 str(Outcome(c.outcome).label),
             ]
         )

@@ -51,6 +51,9 @@ class Outcome(models.TextChoices):
 DECIDED_PASS = frozenset({Outcome.PASSED})
 DECIDED_FAIL = frozenset({Outcome.FAILED, Outcome.NOT_WITHIN_PLACES})
 NEEDS_DECISION = frozenset({Outcome.NO_QUORUM, Outcome.TOO_FEW_EXPERTS, Outcome.TIE, Outcome.VOIDED})
+# Outcomes decided without opening a single ballot: those ballots stay sealed and are destroyed at the close, and no
+# counts are shown (issue 13: a failed quorum or a voided vote must not reveal how the few voted).
+UNOPENED = frozenset({Outcome.NO_QUORUM, Outcome.TOO_FEW_EXPERTS, Outcome.VOIDED})
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class BallotRule:
     abstentions_count: bool = True
     min_eligible: int = 5
     places: int | None = None
+    key_threshold: int = 2
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -87,7 +91,21 @@ class BallotRule:
             found.append(_("At least one eligible expert per candidate is needed."))
         if self.places is not None and self.places < 1:
             found.append(_("The number of places must be at least 1, or left empty."))
+        if self.key_threshold < 2:
+            found.append(_("At least two key holders must be needed to open the ballots."))
         return found
+
+    def quorum_needed(self, panel: int, eligible: int) -> int:
+        """The smallest number of ballots that reaches the quorum for a candidate."""
+        base = panel if self.quorum_base == Base.PANEL else eligible
+        return next(
+            (
+                n
+                for n in range(base + 1)
+                if meets(n, self.quorum_numerator, self.quorum_denominator, base, self.quorum_comparison)
+            ),
+            base + 1,
+        )
 
     def describe(self) -> list[str]:
         """The rule in words, as shown on the round page and the results sheet."""
@@ -122,6 +140,10 @@ class BallotRule:
                 % {"n": self.places}
             )
         lines.append(_("Recused experts leave the base of the candidate they are recused from."))
+        lines.append(
+            _("The ballots are sealed; %(n)d key holders must enter their shares to open them at the close.")
+            % {"n": self.key_threshold}
+        )
         return lines
 
 
@@ -145,10 +167,12 @@ class Counts:
     approve: int = 0
     disapprove: int = 0
     abstain: int = 0
+    # Ballots cast when they are not (yet) opened: the quorum needs only their number.
+    cast: int | None = None
 
     @property
     def voted(self) -> int:
-        return self.approve + self.disapprove + self.abstain
+        return self.cast if self.cast is not None else self.approve + self.disapprove + self.abstain
 
     @property
     def valid(self) -> int:
@@ -175,8 +199,11 @@ class Counts:
         }
 
 
-def candidate_outcome(rule: BallotRule, counts: Counts, *, voided: bool = False) -> str:
-    """Art. 6(3): the outcome of one candidate under ``rule``, before places are applied."""
+def unopened_outcome(rule: BallotRule, counts: Counts, *, voided: bool = False) -> str | None:
+    """The outcome decided without reading a choice (voided, too few experts, no quorum), or None: open the ballots.
+
+    Only the number of ballots cast (``counts.voted``) is used, never their content.
+    """
     if voided:
         return Outcome.VOIDED
     if counts.eligible < rule.min_eligible:
@@ -185,6 +212,14 @@ def candidate_outcome(rule: BallotRule, counts: Counts, *, voided: bool = False)
         counts.voted, rule.quorum_numerator, rule.quorum_denominator, counts.quorum_base(rule), rule.quorum_comparison
     ):
         return Outcome.NO_QUORUM
+    return None
+
+
+def candidate_outcome(rule: BallotRule, counts: Counts, *, voided: bool = False) -> str:
+    """Art. 6(3): the outcome of one candidate under ``rule``, before places are applied."""
+    early = unopened_outcome(rule, counts, voided=voided)
+    if early is not None:
+        return early
     base = counts.pass_base(rule)
     if base > 0 and meets(counts.approve, rule.pass_numerator, rule.pass_denominator, base, rule.pass_comparison):
         return Outcome.PASSED

@@ -2,8 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from portal.permissions import get_visible_or_404
+from portal.roles import Role
 from workstations.models import State, Workstation
 from workstations.selectors import related_records, state_counts_for, timeline_for, workstation_list_for
 from workstations.services import available_transitions
@@ -35,13 +37,32 @@ def workstation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
+    transitions = available_transitions(workstation, request.user)
     return render(
         request,
         "workstations/detail.html",
         {
             "workstation": workstation,
             "timeline": timeline_for(workstation),
-            "transitions": available_transitions(workstation, request.user),
+            "transitions": transitions,
             "related": related_records(workstation, request.user),
+            "requeue_url": _requeue_url(workstation, request.user, transitions),
         },
     )
+
+
+def _requeue_url(workstation, user, transitions) -> str:
+    """Issue 15 item 5: "重新评审" after a failed quorum, tie or voided vote is a link to the review round's decision
+    page (reached by string lookups; workstations does not import review). No query unless it is a next step."""
+    if not (user.has_role(Role.CITY_STAFF) and any(t.name == "requeue_review" for t in transitions)):
+        return ""
+    candidate = (
+        workstation.review_candidacies.filter(
+            round__status="closed",
+            requeued_at__isnull=True,
+            outcome__in=["no_quorum", "too_few_experts", "tie", "voided"],
+        )
+        .order_by("-round_id")
+        .first()
+    )
+    return reverse("review:candidate_requeue", args=[candidate.round_id, candidate.pk]) if candidate else ""

@@ -49,11 +49,12 @@ STATEMENTS = [
 def _reviewed_by(user) -> models.QuerySet:
     """Workstations an expert reviews, as ``RoundCandidate`` rows of the review app reached by string lookups only
     (stage apps do not import each other): a candidate of a round the expert sits on (``RoundExpert``, from the
-    opening) or, while the round is a draft, of a round of a panel the expert is a member of — the same experts
-    ``review.selectors.get_candidate_for`` shows the candidate to. A recusal (回避) for the workstation in any round
+    opening) while the round is open or, while the round is a draft, of a round of a panel the expert is a member
+    of. After the close the expert no longer reads them (issue 13). A recusal (回避) for the workstation in any round
     hides it: the conflict is between the person and the host unit, not the round.
     """
-    seat = models.Q(review_candidacies__round__experts__expert=user)
+    # Issue 13: a seat shows the materials while the round is open, not after it closed.
+    seat = models.Q(review_candidacies__round__status="open", review_candidacies__round__experts__expert=user)
     draft_member = models.Q(review_candidacies__round__status="draft", review_candidacies__round__panel__members=user)
     return (
         Workstation.objects.filter(seat | draft_member).exclude(review_candidacies__recusals__expert=user).values("pk")

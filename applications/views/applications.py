@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, selectors, services
-from applications.models import Call, Mentor
+from applications.models import Call, Material, Mentor
 from applications.views.steps import STEP_BY_SLUG, STEPS, next_step
 from portal.http import safe_next
 from portal.permissions import get_visible_or_404, role_required
@@ -266,4 +266,14 @@ def material_download(request: HttpRequest, pk: int, material_pk: int, version_p
         stored = next((v for v in material.file.versions() if v.pk == version_pk), None)
         if stored is None:
             raise Http404(_("Not found, or not yours to see."))
+    if material.kind == Material.Kind.ID_CARD:  # issue 13: every download of an ID-card image is audited
+        from portal.audit import audit_record
+
+        audit_record(
+            actor=request.user,
+            action="applications.id_card_download",
+            obj=material,
+            after={"application": application.pk, "version": version_pk},
+            ip=request.META.get("REMOTE_ADDR"),
+        )
     return file_response(stored)

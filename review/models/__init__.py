@@ -1,17 +1,19 @@
-from review.models.ballots import Ballot, Participation, StagedBallot
+from review.models.ballots import Ballot, Participation, Receipt, StagedBallot
 from review.models.panels import ExpertProfile, Panel
-from review.models.rounds import Recusal, ReviewRound, RoundCandidate, RoundEvent, RoundExpert
+from review.models.rounds import Recusal, ReviewRound, RoundCandidate, RoundEvent, RoundExpert, RoundKeyHolder
 
 __all__ = [
     "Ballot",
     "ExpertProfile",
     "Panel",
     "Participation",
+    "Receipt",
     "Recusal",
     "ReviewRound",
     "RoundCandidate",
     "RoundEvent",
     "RoundExpert",
+    "RoundKeyHolder",
     "StagedBallot",
 ]
 from review.publicity.models import (  # noqa: F401  (kept in review/publicity/, registered with the review app here)

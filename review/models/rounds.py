@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.roles import Role
-from review.rules import DECIDED_FAIL, DECIDED_PASS, NEEDS_DECISION, BallotRule, Base, Comparison, Outcome
+from review.rules import DECIDED_FAIL, DECIDED_PASS, NEEDS_DECISION, UNOPENED, BallotRule, Base, Comparison, Outcome
 
 
 class RoundQuerySet(models.QuerySet):
@@ -54,6 +54,20 @@ class ReviewRound(models.Model):
     places = models.PositiveSmallIntegerField(
         _("number of places"), null=True, blank=True, help_text=_("Leave empty when the places are not limited.")
     )
+    key_threshold = models.PositiveSmallIntegerField(
+        _("key holders needed to open the ballots"),
+        default=2,
+        help_text=_("How many of the key holders must enter their shares to close the round (at least 2)."),
+    )
+    closes_at = models.DateTimeField(
+        _("voting scheduled to end at"),
+        null=True,
+        blank=True,
+        help_text=_("Closing before this time while experts still have to vote is an early close and needs a reason."),
+    )
+    # The round's public key (X25519), made when it opens; the private key exists only in the key holders' shares.
+    public_key = models.BinaryField(_("public key of the ballot box"), blank=True, default=b"")
+    early_close_reason = models.TextField(_("why the round was closed early"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -105,6 +119,7 @@ class ReviewRound(models.Model):
             abstentions_count=self.abstentions_count,
             min_eligible=self.min_eligible,
             places=self.places,
+            key_threshold=self.key_threshold,
         )
 
     @property
@@ -148,6 +163,8 @@ class RoundCandidate(models.Model):
         related_name="review_candidacies",
     )
     voided = models.BooleanField(_("vote voided"), default=False)
+    # Sealed ballots received on the candidate: the attendance count, public to staff and the supervisor.
+    ballots_cast = models.PositiveSmallIntegerField(_("ballots cast"), default=0)
     void_reason = models.TextField(_("why the vote was voided"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices, default=Outcome.PENDING)
     panel_size = models.PositiveSmallIntegerField(_("experts of the round"), default=0)
@@ -170,7 +187,13 @@ class RoundCandidate(models.Model):
 
     @property
     def voted(self) -> int:
-        return self.approve + self.disapprove + self.abstain
+        return self.ballots_cast
+
+    @property
+    def counts_shown(self) -> bool:
+        """Counts of a candidate whose vote failed quorum, was voided or lacked experts were never opened: no counts
+        are shown to anyone (issue 13)."""
+        return self.round.status == ReviewRound.Status.CLOSED and self.outcome not in UNOPENED
 
     @property
     def review_decision(self) -> str:
@@ -243,7 +266,9 @@ class RoundEvent(models.Model):
         RECUSAL = "recusal", _("Conflict of interest recorded")
         OPENED = "opened", _("Round opened; rule, experts and recusals frozen")
         VOIDED = "voided", _("Candidate's vote voided")
+        SHARE = "share", _("Key holder took their share")
         CLOSED = "closed", _("Round closed and tallied")
+        CLOSED_EARLY = "closed_early", _("Round closed early")
         REQUEUED = "requeued", _("Candidate sent to a new round")
         RECOUNT = "recount", _("Re-count")
 
@@ -267,3 +292,32 @@ class RoundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}: {self.kind}"
+
+
+class RoundKeyHolder(models.Model):
+    """A person who holds a share of the round's private key (issue 13). Part of the frozen rule.
+
+    When the round opens the holder gets an index and a share, kept encrypted here only until the holder takes it
+    (once: a printable code and a download); then it is erased. The fingerprint (a hash of the 256-bit share) lets
+    the close tell whose share was typed; it does not help anyone rebuild the share.
+    """
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="key_holders"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("key holder"), on_delete=models.PROTECT, related_name="+"
+    )
+    index = models.PositiveSmallIntegerField(_("share number"), null=True, blank=True)
+    fingerprint = models.CharField(_("share fingerprint"), max_length=64, blank=True)
+    pending_share = models.TextField(_("share waiting to be taken"), blank=True)
+    taken_at = models.DateTimeField(_("share taken at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("key holder")
+        verbose_name_plural = _("key holders")
+        ordering = ["round", "index", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "holder"], name="review_keyholder_unique")]
+
+    def __str__(self) -> str:
+        return str(self.holder)

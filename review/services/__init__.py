@@ -4,22 +4,27 @@ from review.services.panels import expert_profile_save, panel_create, panel_set_
 from review.services.rounds import (
     ReviewError,
     candidate_requeue,
+    key_share_take,
     recusal_declare,
     recusal_record,
     round_close,
+    round_close_preview,
     round_create,
+    round_delete,
     round_open,
     round_set_candidates,
     round_update_rule,
 )
-from review.services.voting import AlreadyVoted, ballot_cast, receipt_check, round_recount
+from review.services.voting import AlreadyVoted, ReceiptStatus, ballot_cast, receipt_check, round_recount
 
 __all__ = [
     "AlreadyVoted",
+    "ReceiptStatus",
     "ReviewError",
     "ballot_cast",
     "candidate_requeue",
     "expert_profile_save",
+    "key_share_take",
     "panel_create",
     "panel_set_members",
     "panel_update",
@@ -27,7 +32,9 @@ __all__ = [
     "recusal_declare",
     "recusal_record",
     "round_close",
+    "round_close_preview",
     "round_create",
+    "round_delete",
     "round_open",
     "round_recount",
     "round_set_candidates",

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from portal.roles import Role
-from review.models import Ballot, Participation, ReviewRound, RoundCandidate, RoundEvent, StagedBallot
+from review import sealing
+from review.models import Participation, Receipt, ReviewRound, RoundCandidate, RoundEvent, StagedBallot
 from review.records import RecountResult, recount
-from review.rules import Choice
-from review.services.rounds import ReviewError
+from review.rules import UNOPENED, Choice
+from review.services.rounds import ReviewError, rebuild_key
 
 
 class AlreadyVoted(ReviewError):
@@ -36,8 +37,9 @@ def normalise_receipt_code(code: str) -> str:
 
 
 @sensitive_variables("code")
-def receipt_hash(round_id: int, code: str) -> str:
-    text = f"review-receipt:{round_id}:{normalise_receipt_code(code)}"
+def receipt_hash(round_id: int, expert_id: int, code: str) -> str:
+    """Bound to the expert: another expert's code, typed in one's own session, matches nothing (issue 13)."""
+    text = f"review-receipt:{round_id}:{expert_id}:{normalise_receipt_code(code)}"
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
@@ -78,46 +80,78 @@ def ballot_cast(*, candidate: RoundCandidate | int, choice: str, actor) -> str:
             raise ReviewError(_("Voting in this round is not open."))
         if cand.voided:
             raise ReviewError(_("The vote on this candidate has been voided; a new round will decide it."))
+        if locked.key_holders.filter(taken_at__isnull=True).exists():
+            raise ReviewError(_("Voting starts once every key holder has taken their share of the ballot box key."))
         if Participation.objects.filter(candidate=cand, expert=actor).exists():
             raise AlreadyVoted()
         code = new_receipt_code()
+        envelope = sealing.seal(bytes(locked.public_key), round_id=locked.pk, candidate_id=cand.pk, choice=choice)
         try:
             with transaction.atomic():
                 Participation.objects.create(round=locked, candidate=cand, expert=actor)
-                StagedBallot.objects.create(candidate=cand, choice=choice, receipt_hash=receipt_hash(locked.pk, code))
+                StagedBallot.objects.create(
+                    candidate=cand, envelope=envelope, receipt_hash=receipt_hash(locked.pk, actor.pk, code)
+                )
         except IntegrityError:
             raise AlreadyVoted() from None
     return code
 
 
+class ReceiptStatus:
+    """What a receipt check tells its holder: inclusion, never content."""
+
+    NOT_FOUND = "not_found"
+    IN_BOX = "in_box"  # the round is open: the sealed ballot is in the box
+    COUNTED = "counted"  # closed: opened and counted
+    NOT_OPENED = "not_opened"  # closed: the candidate's vote failed quorum or was voided; nothing was opened
+
+    def __init__(self, status: str, candidate: RoundCandidate | None = None):
+        self.status, self.candidate = status, candidate
+
+
 @sensitive_variables("code")
-def receipt_check(*, review_round: ReviewRound, code: str, actor) -> Ballot | None:
-    """After the close, an expert of the round finds its ballot by the receipt code: included, and counted as cast."""
+def receipt_check(*, review_round: ReviewRound, code: str, actor) -> ReceiptStatus:
+    """An expert of the round, in their own session, checks that their sealed ballot is in the round (while open)
+    and was counted (after the close). The choice is never shown; the hash is bound to the expert, so a code of
+    another expert matches nothing and gives the same answer as a typo."""
     review_round = ReviewRound.objects.get(pk=review_round.pk)
     if not (actor.has_role(Role.EXPERT) and review_round.experts.filter(expert=actor).exists()):
         raise PermissionDenied(_("Only experts of the round can check a receipt."))
-    if not review_round.is_closed:
-        raise ReviewError(_("Receipts can be checked once the round is closed."))
-    return (
-        Ballot.objects.select_related("candidate__workstation")
-        .filter(candidate__round=review_round, receipt_hash=receipt_hash(review_round.pk, code))
+    if review_round.is_draft:
+        raise ReviewError(_("Receipts can be checked once the round is open."))
+    digest = receipt_hash(review_round.pk, actor.pk, code)
+    model = StagedBallot if review_round.is_open else Receipt
+    found = (
+        model.objects.select_related("candidate__workstation")
+        .filter(candidate__round=review_round, receipt_hash=digest)
         .first()
     )
+    if found is None:
+        return ReceiptStatus(ReceiptStatus.NOT_FOUND)
+    if review_round.is_open:
+        return ReceiptStatus(ReceiptStatus.IN_BOX, found.candidate)
+    if found.candidate.outcome in UNOPENED:
+        return ReceiptStatus(ReceiptStatus.NOT_OPENED, found.candidate)
+    return ReceiptStatus(ReceiptStatus.COUNTED, found.candidate)
 
 
-def round_recount(*, review_round: ReviewRound, actor) -> RecountResult:
-    """The supervisor (or staff) recounts a closed round from the stored ballots and compares with its record."""
+@sensitive_variables("shares", "private_key")
+def round_recount(*, review_round: ReviewRound, actor, shares: list[str] | None = None) -> RecountResult:
+    """The supervisor (or staff) re-counts a closed round and compares with its record. With the key holders' shares
+    (at least the threshold) every stored envelope is opened again in memory; without, the stored ballots and
+    receipts are checked against the record and its hash only."""
     if not (actor is None or actor.has_role(Role.SUPERVISOR, Role.CITY_STAFF)):
         raise PermissionDenied(_("Only the supervisor and city staff can re-count."))
     review_round = ReviewRound.objects.get(pk=review_round.pk)
     if not review_round.is_closed:
         raise ReviewError(_("Only a closed round can be re-counted."))
-    result = recount(review_round)
+    private_key = rebuild_key(review_round, shares) if shares else None
+    result = recount(review_round, private_key)
+    del private_key
+    detail = _("matches the record") if result.matches else _("DOES NOT match the record")
+    if result.opened:
+        detail = _("sealed ballots opened with the key holders' shares: %(detail)s") % {"detail": detail}
     RoundEvent.objects.create(
-        round=review_round,
-        kind=RoundEvent.Kind.RECOUNT,
-        actor=actor,
-        detail=(_("matches the record") if result.matches else _("DOES NOT match the record"))
-        + f" ({result.recomputed_hash})",
+        round=review_round, kind=RoundEvent.Kind.RECOUNT, actor=actor, detail=f"{detail} ({result.recomputed_hash})"
     )
     return result

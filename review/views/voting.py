@@ -36,6 +36,8 @@ def _can_vote(user, review_round, candidate) -> bool:
 def candidate_detail(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     review_round, candidate = selectors.get_candidate_for(request.user, pk, cid)
     voted = Participation.objects.filter(candidate=candidate, expert=request.user).exists()
+    # Issue 13: an expert reads the application while the round is being prepared or open, not after it closed.
+    materials_closed = request.user.role == Role.EXPERT and review_round.is_closed
     return render(
         request,
         "review/candidate_detail.html",
@@ -43,7 +45,8 @@ def candidate_detail(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
             "round": review_round,
             "candidate": candidate,
             "workstation": candidate.workstation,
-            "application": getattr(candidate.workstation, "application", None),
+            "application": None if materials_closed else getattr(candidate.workstation, "application", None),
+            "materials_closed": materials_closed,
             "can_vote": _can_vote(request.user, review_round, candidate),
             "voted": voted,
             "form": BallotForm(),
@@ -74,11 +77,15 @@ def ballot_confirm(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
                 "form": form,
             },
         )
-    choice = form.cleaned_data["choice"]
     return render(
         request,
         "review/ballot_confirm.html",
-        {"round": review_round, "candidate": candidate, "choice": choice, "choice_label": Choice(choice).label},
+        {
+            "round": review_round,
+            "candidate": candidate,
+            "choice": form.cleaned_data["choice"],
+            "choices": Choice.choices,
+        },
     )
 
 
@@ -107,6 +114,8 @@ def receipt_check(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = selectors.get_round_for(request.user, pk)
     form = ReceiptForm(request.POST or None)
     result, checked, problems = None, False, []
+    # Issue 13: the page tells inclusion (in the box / counted), never the choice; a code of another expert matches
+    # nothing and reads like a typo.
     if request.method == "POST" and form.is_valid():
         try:
             result = services.receipt_check(
@@ -119,5 +128,5 @@ def receipt_check(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "review/receipt_check.html",
-        {"round": review_round, "form": form, "ballot": result, "checked": checked, "problems": problems},
+        {"round": review_round, "form": form, "result": result, "checked": checked, "problems": problems},
     )

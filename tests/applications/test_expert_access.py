@@ -96,3 +96,26 @@ def test_the_supervisor_reads_but_does_not_change(client, supervisor, candidate)
     urls = _urls(candidate)
     assert client.get(urls["download"]).status_code == 200
     assert client.post(urls["materials"], {"title": "x"}).status_code == 403
+
+
+def test_materials_follow_the_stage_and_id_card_downloads_are_audited(client, staff, candidate):
+    """Issue 13: the expert reads the materials while the round is open and not after; each ID-card image download
+    leaves an audit event naming who downloaded it."""
+    from portal.audit import AuditEvent
+    from review.rules import Choice
+    from tests.review.factories import close_round
+
+    review_round, experts, [cand] = open_round(staff, experts=3, workstations=[candidate.workstation])
+    client.force_login(experts[0])
+    urls = _urls(candidate)
+    assert client.get(urls["download"]).status_code == 200
+    event = AuditEvent.objects.filter(action="applications.id_card_download").get()
+    assert event.actor == experts[0] and event.object_id == str(candidate.materials.get().pk)
+    for e in experts:
+        review_services.ballot_cast(candidate=cand, choice=Choice.APPROVE, actor=e)
+    close_round(review_round, staff)
+    for url in urls.values():
+        assert client.get(url).status_code == 404, url
+    page = client.get(reverse("review:candidate_detail", args=[review_round.pk, cand.pk])).content.decode()
+    assert 'data-testid="materials-closed"' in page and urls["download"] not in page
+    assert AuditEvent.objects.filter(action="applications.id_card_download").count() == 1

@@ -5,7 +5,7 @@ import pytest
 
 from review import services
 from tests import factories
-from tests.review.factories import ExpertProfileFactory, recommended_workstation
+from tests.review.factories import ExpertProfileFactory, recommended_workstation, take_shares
 from workstations.models import State, Workstation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,8 @@ def test_three_experts_vote_staff_close_supervisor_verifies_expert_checks_receip
     panel = services.panel_create(name="评审专家组", members=[a, b, c], actor=staff)
     review_round = services.round_create(panel=panel, title="浏览器测试评审", actor=staff, min_eligible=2)
     services.round_set_candidates(review_round=review_round, workstations=[x, y], actor=staff)
-    services.round_open(review_round=review_round, actor=staff)
+    review_round = services.round_open(review_round=review_round, actor=staff)
+    shares = take_shares(review_round)  # issue 13: the key holders took their shares (the supervisor and staff)
     base = f"{live_server.url}/review/rounds/{review_round.pk}/"
 
     page_a = login(a)
@@ -53,6 +54,11 @@ def test_three_experts_vote_staff_close_supervisor_verifies_expert_checks_receip
     assert staff_page.inner_text("[data-testid=candidate-王芳] [data-testid=ballots-count]") == "3"
     assert staff_page.inner_text("[data-testid=candidate-李强] [data-testid=ballots-count]") == "2"
     staff_page.click("[data-testid=close-round]")
+    staff_page.wait_for_load_state()
+    # The close is the key holders' ceremony: they type their shares.
+    for kh in review_round.key_holders.select_related("holder"):
+        staff_page.fill(f"input[name=share_{kh.pk}]", shares[kh.holder.username])
+    staff_page.click("[data-testid=close-round-confirm]")
     staff_page.wait_for_load_state()
     assert "已结束" in staff_page.inner_text("[data-testid=round-status]")
     # 王芳: 2 of 3 approve (2/3 以上) passes; 李强: 1 of 2 fails.
@@ -76,5 +82,6 @@ def test_three_experts_vote_staff_close_supervisor_verifies_expert_checks_receip
     page_a.fill("input[name=code]", receipt_a)
     page_a.click("[data-testid=receipt-submit]")
     checked = page_a.inner_text("[data-testid=receipt-result]")
-    assert "王芳" in checked and "赞成" in checked
+    # Inclusion, never content (issue 13).
+    assert "王芳" in checked and "计入" in checked and "赞成" not in checked
     screenshot(page_a, "receipt-checked")

@@ -235,7 +235,18 @@ def test_whole_lifecycle(
     assert recusing.locator("[data-testid=candidate-李强] [data-testid=recused]").is_visible()
     staff_page.goto(base)
     submit(staff_page, "[data-testid=open-round]")
+    # 开始投票 states the consequence first (issue 15 item 5), then opens.
+    assert "3" in staff_page.inner_text("[data-testid=open-consequence]")
+    submit(staff_page, "[data-testid=open-round-confirm]")
     assert state_of("张伟") == state_of("李强") == State.UNDER_REVIEW
+    # Issue 13: each key holder (the supervisor and staff) takes their share of the ballot box key, once.
+    sup = login(supervisor)
+    shares = {}
+    for holder_page, who in ((sup, "supervisor"), (staff_page, "staff")):
+        holder_page.goto(f"{base}key-share/")
+        submit(holder_page, "[data-testid=take-share]")
+        shares[who] = holder_page.inner_text("[data-testid=share-code]").strip()
+        screenshot(holder_page, f"key-share-{who}")
 
     # 5. Three experts vote; the recused one cannot vote on 李强.
     receipts = [cast(experts_pages[0], base, "张伟", "approve")]
@@ -257,13 +268,21 @@ def test_whole_lifecycle(
     assert staff_page.inner_text("[data-testid=candidate-张伟] [data-testid=ballots-count]") == "3"
     assert staff_page.inner_text("[data-testid=candidate-李强] [data-testid=ballots-count]") == "2"
     submit(staff_page, "[data-testid=close-round]")
+    # 结束投票并计票 is the key holders' ceremony: the page states the numbers, the holders type their shares.
+    assert "已有 3 名投票" in staff_page.inner_text("[data-testid=close-consequence]")
+    fields = staff_page.locator("[data-testid=close-form] input[name^=share_]")
+    for i in range(fields.count()):
+        label = staff_page.locator(f"label[for={fields.nth(i).get_attribute('id')}]").inner_text()
+        fields.nth(i).fill(shares["supervisor"] if str(supervisor) in label else shares["staff"])
+    screenshot(staff_page, "close-ceremony")
+    submit(staff_page, "[data-testid=close-round-confirm]")
     assert staff_page.inner_text("[data-testid=candidate-张伟] [data-testid=outcome]").strip() == "通过"
     assert staff_page.inner_text("[data-testid=candidate-李强] [data-testid=outcome]").strip() == "通过"
     screenshot(staff_page, "round-closed")
 
-    # 6. The supervisor re-counts from the stored ballots.
-    sup = login(supervisor)
+    # 6. The supervisor re-counts: the key holders' shares open the sealed ballots again.
     sup.goto(f"{base}oversight/")
+    sup.fill("[data-testid=recount-form] textarea[name=shares]", f"{shares['supervisor']}\n{shares['staff']}")
     submit(sup, "[data-testid=recount]")
     result = sup.inner_text("[data-testid=recount-result]")
     assert "一致" in result and "不一致" not in result

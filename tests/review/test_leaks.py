@@ -15,7 +15,7 @@ from django.urls import reverse
 from portal.audit import AuditEvent
 from review.models import StagedBallot
 from review.rules import Choice
-from tests.review.factories import open_round
+from tests.review.factories import SHARES, close_round, open_round, supervisor_and_one
 
 pytestmark = pytest.mark.django_db
 
@@ -95,9 +95,17 @@ def test_nothing_outside_the_ballot_tables_holds_a_choice_or_receipt(
         assert msgs and not any(c in m for m in msgs for c in (*Choice.values, *[str(x.label) for x in Choice]))
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("review:round_close", args=[review_round.pk]))
+        shares = supervisor_and_one(review_round)
+        data = {f"share_{kh.pk}": "" for kh in review_round.key_holders.all()}
+        for kh in review_round.key_holders.select_related("holder"):
+            code = SHARES[review_round.pk][kh.holder.username]
+            if code in shares:
+                data[f"share_{kh.pk}"] = code
+        closed = client.post(reverse("review:round_close", args=[review_round.pk]), data)
+        assert closed.status_code == 302
+    secrets_extra = list(SHARES[review_round.pk].values())
 
-    secrets_ = [*codes, *[c.replace("-", "") for c in codes]]
+    secrets_ = [*codes, *[c.replace("-", "") for c in codes], *secrets_extra]
     choice_words = list(Choice.values)
 
     def clean(text: str, what: str) -> None:
@@ -136,14 +144,18 @@ def test_get_on_the_voting_endpoints_is_refused(client, staff):
 
 def test_after_close_the_staging_table_is_empty_and_ballots_have_fresh_ids(staff):
     from review import services
-    from review.models import Ballot
+    from review.models import Ballot, Receipt
 
     review_round, experts, [cand] = open_round(staff, experts=5)
     for e in experts:
         services.ballot_cast(candidate=cand, choice="approve", actor=e)
     staged_ids = set(StagedBallot.objects.values_list("id", flat=True))
     staged_receipts = set(StagedBallot.objects.values_list("receipt_hash", flat=True))
-    services.round_close(review_round=review_round, actor=staff)
+    staged_envelopes = {bytes(e) for e in StagedBallot.objects.values_list("envelope", flat=True)}
+    close_round(review_round, staff)
     assert not StagedBallot.objects.exists()
-    assert set(Ballot.objects.values_list("receipt_hash", flat=True)) == staged_receipts
+    assert set(Receipt.objects.values_list("receipt_hash", flat=True)) == staged_receipts
     assert not staged_ids & set(Ballot.objects.values_list("id", flat=True))
+    assert not staged_ids & set(Receipt.objects.values_list("id", flat=True))
+    # The envelopes kept for the re-count are fresh: none is a cast-time envelope (which could be joined by xmin).
+    assert not staged_envelopes & {bytes(e) for e in Ballot.objects.values_list("envelope", flat=True)}

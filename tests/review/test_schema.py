@@ -8,9 +8,14 @@ from django.contrib import admin
 from django.db import models
 
 from portal.models import User
-from review.models import Ballot, ExpertProfile, Participation, RoundExpert, StagedBallot
+from review.models import Ballot, ExpertProfile, Participation, Receipt, RoundExpert, StagedBallot
 
-BALLOT_MODELS = [Ballot, StagedBallot]
+BALLOT_MODELS = [Ballot, StagedBallot, Receipt]
+FIELDS = {
+    StagedBallot: ["id", "candidate", "envelope", "receipt_hash"],  # sealed: no choice while the round is open
+    Ballot: ["id", "candidate", "choice", "envelope"],  # opened at the close: no receipt beside a choice
+    Receipt: ["id", "candidate", "receipt_hash"],  # inclusion only
+}
 
 
 @pytest.mark.parametrize("model", BALLOT_MODELS)
@@ -35,7 +40,7 @@ def test_ballot_has_no_date_time_or_address_field_and_a_uuid4_key(model):
         assert not isinstance(f, models.AutoField | models.BigAutoField)
     assert isinstance(model._meta.pk, models.UUIDField)
     assert model._meta.pk.default is uuid.uuid4
-    assert [f.name for f in model._meta.concrete_fields] == ["id", "candidate", "choice", "receipt_hash"]
+    assert [f.name for f in model._meta.concrete_fields] == FIELDS[model]
 
 
 @pytest.mark.parametrize("model", [*BALLOT_MODELS, Participation])

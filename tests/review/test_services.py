@@ -7,10 +7,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from review import services
-from review.models import Ballot, Participation, Recusal, RoundEvent, StagedBallot
+from review.models import Ballot, Participation, Receipt, Recusal, RoundEvent, StagedBallot
 from review.rules import Outcome
 from tests import factories
-from tests.review.factories import ExpertProfileFactory, draft_round, open_round, recommended_workstation
+from tests.review.factories import (
+    ExpertProfileFactory,
+    close_round,
+    draft_round,
+    open_round,
+    recommended_workstation,
+    supervisor_and_one,
+    take_shares,
+)
 from workstations.models import State
 from workstations.services import TransitionRefused, workstation_transition
 
@@ -31,6 +39,9 @@ def test_open_moves_candidates_under_review_and_freezes(staff):
     assert len(review_round.freeze_hash) == 64
     frozen = json.loads(review_round.freeze_record)
     assert [e["id"] for e in frozen["experts"]] == sorted(e.pk for e in experts)
+    # The ballot box's public key and its key holders are frozen with the rule (issue 13).
+    assert frozen["public_key"] == bytes(review_round.public_key).hex() and len(frozen["public_key"]) == 64
+    assert {h["id"] for h in frozen["key_holders"]} == set(review_round.key_holders.values_list("holder_id", flat=True))
     with pytest.raises(services.ReviewError):
         services.round_update_rule(review_round=review_round, actor=staff, pass_numerator=1)
     with pytest.raises(services.ReviewError):
@@ -51,7 +62,7 @@ def test_close_passes_and_fails_by_the_tally(staff, supervisor):
     vote_all(a, experts, ["approve"] * 5 + ["disapprove"] * 2)  # 5/7 ≥ 2/3
     vote_all(b, experts, ["approve"] * 4 + ["disapprove"] * 3)  # 4/7 < 2/3
     assert StagedBallot.objects.count() == 14 and not Ballot.objects.exists()
-    services.round_close(review_round=review_round, actor=staff)
+    close_round(review_round, staff)
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.outcome, a.approve, a.disapprove, a.eligible) == (Outcome.PASSED, 5, 2, 7)
@@ -61,9 +72,14 @@ def test_close_passes_and_fails_by_the_tally(staff, supervisor):
     assert StagedBallot.objects.count() == 0 and Ballot.objects.count() == 14 == Participation.objects.count()
     review_round.refresh_from_db()
     record = json.loads(review_round.result_record)
-    assert [x["receipt_hash"] for x in record["ballots"]] == sorted(x["receipt_hash"] for x in record["ballots"])
+    assert [x[0] for x in record["receipts"]] == sorted(x[0] for x in record["receipts"])
+    assert "ballots" not in record  # no receipt is paired with a choice anywhere
     assert record["freeze_hash"] == review_round.freeze_hash
     assert services.round_recount(review_round=review_round, actor=supervisor).matches
+    opened = services.round_recount(
+        review_round=review_round, actor=supervisor, shares=supervisor_and_one(review_round)
+    )
+    assert opened.matches and opened.opened
     # The supervisor was told.
     assert supervisor.notifications.filter(subject__contains=review_round.title).exists()
 
@@ -78,16 +94,17 @@ def test_no_late_voting_no_second_ballot_no_proxy(staff):
     outsider = ExpertProfileFactory().user
     with pytest.raises(PermissionDenied):
         services.ballot_cast(candidate=cand, choice="approve", actor=outsider)
-    services.round_close(review_round=review_round, actor=staff)
+    close_round(review_round, staff)
     with pytest.raises(services.ReviewError):
         services.ballot_cast(candidate=cand, choice="approve", actor=experts[1])
-    assert Ballot.objects.count() == 1 == Participation.objects.count()
+    assert Receipt.objects.count() == 1 == Participation.objects.count()
+    assert Ballot.objects.count() == 0  # one ballot of seven is no quorum: it was destroyed unopened
 
 
 def test_failed_quorum_waits_for_a_staff_decision(staff):
     review_round, experts, [cand] = open_round(staff)
     vote_all(cand, experts, ["approve"] * 4)  # 4 of 7 < 2/3
-    services.round_close(review_round=review_round, actor=staff)
+    close_round(review_round, staff)
     cand.refresh_from_db()
     assert cand.outcome == Outcome.NO_QUORUM
     assert cand.workstation.__class__.objects.get(pk=cand.workstation_id).state == State.UNDER_REVIEW
@@ -107,11 +124,12 @@ def test_auto_flagged_and_declared_recusals_shrink_the_base(staff, host_unit):
     review_round, _experts, [cand] = draft_round(staff, experts_list=[colleague, *others], workstations=[ws])
     assert Recusal.objects.get(expert=colleague).source == Recusal.Source.AUTO
     services.recusal_declare(review_round=review_round, candidate=cand, reason="曾为其提供咨询", actor=others[0])
-    services.round_open(review_round=review_round, actor=staff)
+    review_round = services.round_open(review_round=review_round, actor=staff)
+    take_shares(review_round)
     with pytest.raises(PermissionDenied):
         services.ballot_cast(candidate=cand, choice="approve", actor=colleague)
     vote_all(cand, others[1:], ["approve"] * 4 + ["disapprove"])  # 5 eligible, 5 voted, 4/5 approve
-    services.round_close(review_round=review_round, actor=staff)
+    close_round(review_round, staff)
     cand.refresh_from_db()
     assert (cand.eligible, cand.outcome) == (5, Outcome.PASSED)
     assert json.loads(review_round.__class__.objects.get(pk=review_round.pk).freeze_record)["recusals"]
@@ -133,32 +151,40 @@ def test_conflict_found_after_opening_voids_the_vote(staff):
     services.recusal_record(
         review_round=review_round, candidate=cand, expert=experts[2], reason="发现其为候选人亲属", actor=staff
     )
-    services.round_close(review_round=review_round, actor=staff)
+    close_round(review_round, staff)
     cand.refresh_from_db()
     assert cand.outcome == Outcome.VOIDED
     assert RoundEvent.objects.filter(round=review_round, kind=RoundEvent.Kind.VOIDED).exists()
 
 
-def test_receipt_check_after_close(staff):
+def test_receipt_check_proves_inclusion_not_content(staff):
     review_round, experts, [cand] = open_round(staff)
-    code = services.ballot_cast(candidate=cand, choice="abstain", actor=experts[0])
-    with pytest.raises(services.ReviewError):
-        services.receipt_check(review_round=review_round, code=code, actor=experts[0])
-    services.round_close(review_round=review_round, actor=staff)
-    ballot = services.receipt_check(review_round=review_round, code=code.lower().replace("-", " "), actor=experts[0])
-    assert ballot.choice == "abstain" and ballot.candidate_id == cand.pk
-    assert services.receipt_check(review_round=review_round, code="AAAA-BBBB-CCCC-DDDD", actor=experts[0]) is None
+    codes = vote_all(cand, experts, ["abstain"] + ["approve"] * 6)
+    status = services.receipt_check(review_round=review_round, code=codes[0], actor=experts[0])
+    assert (status.status, status.candidate.pk) == (services.ReceiptStatus.IN_BOX, cand.pk)
+    close_round(review_round, staff)
+    typed = codes[0].lower().replace("-", " ")
+    status = services.receipt_check(review_round=review_round, code=typed, actor=experts[0])
+    assert (status.status, status.candidate.pk) == (services.ReceiptStatus.COUNTED, cand.pk)
+    assert not hasattr(status, "choice")
+    missing = services.receipt_check(review_round=review_round, code="AAAA-BBBB-CCCC-DDDD", actor=experts[0])
+    assert missing.status == services.ReceiptStatus.NOT_FOUND
+    # Another expert's code, typed in one's own session, tells nothing: the same answer as a typo.
+    other = services.receipt_check(review_round=review_round, code=codes[1], actor=experts[0])
+    assert other.status == services.ReceiptStatus.NOT_FOUND and other.candidate is None
     with pytest.raises(PermissionDenied):
-        services.receipt_check(review_round=review_round, code=code, actor=staff)
+        services.receipt_check(review_round=review_round, code=codes[0], actor=staff)
 
 
 def test_a_ballot_altered_in_the_database_is_caught_by_the_recount(staff, supervisor, capsys):
     review_round, experts, [cand] = open_round(staff)
     vote_all(cand, experts, ["approve"] * 5 + ["disapprove"] * 2)
-    services.round_close(review_round=review_round, actor=staff)
+    close_round(review_round, staff)
     assert services.round_recount(review_round=review_round, actor=supervisor).matches
     call_command("review_recount", str(review_round.pk))
     assert "OK" in capsys.readouterr().out
+    call_command("review_recount", str(review_round.pk), *[f"--share={c}" for c in supervisor_and_one(review_round)])
+    assert "sealed ballots opened" in capsys.readouterr().out
     Ballot.objects.filter(choice="disapprove").update(choice="approve")  # done behind the portal's back
     result = services.round_recount(review_round=review_round, actor=supervisor)
     assert not result.matches

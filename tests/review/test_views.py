@@ -8,13 +8,20 @@ from openpyxl import load_workbook
 
 from review import services
 from review.models import Ballot, Participation, ReviewRound
-from tests.review.factories import ExpertProfileFactory, draft_round, open_round, recommended_workstation
+from tests.review.factories import (
+    ExpertProfileFactory,
+    close_round,
+    draft_round,
+    open_round,
+    recommended_workstation,
+    supervisor_and_one,
+)
 from workstations.models import State
 
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_prepare_and_open_a_round_through_the_pages(client, staff):
+def test_staff_prepare_and_open_a_round_through_the_pages(client, staff, supervisor):
     experts = [ExpertProfileFactory().user for _ in range(5)]
     ws = recommended_workstation(lead="周强")
     client.force_login(staff)
@@ -34,6 +41,7 @@ def test_staff_prepare_and_open_a_round_through_the_pages(client, staff):
             "pass_comparison": "at_least",
             "abstentions_count": "on",
             "min_eligible": 3,
+            "key_threshold": 2,
         },
     )
     assert bad.status_code == 200 and "第一轮" in bad.content.decode()  # re-rendered, nothing typed lost
@@ -41,11 +49,17 @@ def test_staff_prepare_and_open_a_round_through_the_pages(client, staff):
     data = bad.context["form"].data.copy()
     data["quorum_numerator"] = 2
     response = client.post(reverse("review:round_create"), data)
+    assert response.status_code == 302, response.context["form"].errors
     review_round = ReviewRound.objects.get()
     assert response.url == reverse("review:round_candidates", args=[review_round.pk])
     client.post(reverse("review:round_candidates", args=[review_round.pk]), {"workstations": [ws.pk]})
     page = client.get(reverse("review:round_detail", args=[review_round.pk])).content.decode()
     assert "周强" in page and "2/3" in page
+    # 开始投票 is a page that states the consequence first (issue 15 item 5); the POST opens.
+    confirm = client.get(reverse("review:round_open", args=[review_round.pk])).content.decode()
+    assert 'data-testid="open-consequence"' in confirm and "5" in confirm
+    ws.refresh_from_db()
+    assert ws.state == State.RECOMMENDED
     client.post(reverse("review:round_open", args=[review_round.pk]))
     ws.refresh_from_db()
     assert ws.state == State.UNDER_REVIEW
@@ -58,7 +72,7 @@ def test_expert_votes_with_a_confirmation_and_gets_a_receipt_once(client, staff)
     page = client.get(reverse("review:candidate_detail", args=[review_round.pk, cand.pk]))
     assert page.context["can_vote"]
     confirm = client.post(reverse("review:ballot_confirm", args=[review_round.pk, cand.pk]), {"choice": "disapprove"})
-    assert "不赞成" in confirm.content.decode() or "Disapprove" in confirm.content.decode()
+    assert 'value="disapprove" checked' in confirm.content.decode()
     assert not Participation.objects.exists()  # nothing is cast before the confirmation
     cast = client.post(reverse("review:ballot_cast", args=[review_round.pk, cand.pk]), {"choice": "disapprove"})
     assert cast.context["code"] in cast.content.decode()
@@ -109,16 +123,24 @@ def test_supervisor_sees_attendance_but_no_choices_while_open(client, staff, sup
     detail = client.get(reverse("review:round_detail", args=[review_round.pk])).content.decode()
     assert 'data-testid="ballots-count">2<' in detail
     assert client.post(reverse("review:round_close", args=[review_round.pk])).status_code == 403
+    # Staff cannot close without the key holders' shares either.
+    client.force_login(staff)
+    refused = client.post(reverse("review:round_close", args=[review_round.pk]), {"reason": "x"})
+    assert refused.status_code == 200 and 'data-testid="close-problem"' in refused.content.decode()
+    assert ReviewRound.objects.get(pk=review_round.pk).is_open
 
 
 def test_supervisor_recounts_and_expert_checks_receipt(client, staff, supervisor):
     review_round, experts, [cand] = open_round(staff, experts=3)
     code = services.ballot_cast(candidate=cand, choice="approve", actor=experts[0])
     services.ballot_cast(candidate=cand, choice="approve", actor=experts[1])
-    services.round_close(review_round=review_round, actor=staff)
+    close_round(review_round, staff)
     client.force_login(supervisor)
     page = client.post(reverse("review:round_recount", args=[review_round.pk])).content.decode()
     assert 'data-testid="recount-result"' in page and "alert-success" in page
+    shares = "\n".join(supervisor_and_one(review_round))
+    opened = client.post(reverse("review:round_recount", args=[review_round.pk]), {"shares": shares})
+    assert opened.context["recount"].opened and "alert-success" in opened.content.decode()
     Ballot.objects.update(choice="disapprove")
     page = client.post(reverse("review:round_recount", args=[review_round.pk])).content.decode()
     assert "alert-danger" in page
@@ -133,7 +155,7 @@ def test_results_page_and_sheets(client, staff, supervisor):
     review_round, experts, [cand] = open_round(staff, experts=3)
     for e in experts:
         services.ballot_cast(candidate=cand, choice="approve", actor=e)
-    services.round_close(review_round=review_round, actor=staff)
+    close_round(review_round, staff)
     client.force_login(supervisor)
     page = client.get(reverse("review:round_results", args=[review_round.pk])).content.decode()
     assert cand.workstation.name in page

@@ -178,6 +178,8 @@ MATRIX: dict[str, tuple] = {
     "review:recusal_record": ({"pk": "round_open"}, _(STAFF)),
     "review:round_open": ({"pk": "round_open"}, _(STAFF)),
     "review:round_close": ({"pk": "round_open"}, _(STAFF)),
+    "review:key_share": ({"pk": "round_open"}, _(STAFF, SUPERVISOR)),
+    "review:round_delete": ({"pk": "round_draft"}, _(STAFF)),
     "review:round_oversight": ({"pk": "round_open"}, _(STAFF, SUPERVISOR)),
     "review:round_recount": ({"pk": "round_closed"}, _(STAFF, SUPERVISOR)),
     "review:receipt_check": ({"pk": "round_open"}, _(EXPERT_IN)),

@@ -106,6 +106,9 @@ def _extras(ids: dict) -> None:
     ids["round_open"] = open_round.pk
     ids["candidate"] = open_round.candidates.first().pk
     ids["round_closed"] = ReviewRound.objects.get(status="closed").pk
+    ids["round_draft"] = ReviewRound.objects.create(
+        panel_id=ids["panel"], title="未开始的轮次", created_by=users["staff"]
+    ).pk
 
     ids["publicity_list"] = PublicityList.objects.order_by("pk").first().pk
     objection = Objection.objects.order_by("pk").first()

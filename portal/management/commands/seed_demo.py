@@ -44,6 +44,9 @@ class Command(BaseCommand):
                     continue
                 seen.add(username)
                 self.stdout.write(f"  {username:<10} {user.role_label!s:<12} {org}")
+        # Lines a builder wants the newcomer to read (e.g. the review rounds' demo key shares), printed last.
+        for note in world.notes:
+            self.stdout.write(note)
 
 
 def _row_counts() -> dict[str, int]:
