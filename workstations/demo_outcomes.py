@@ -90,15 +90,15 @@ def build(world: World) -> None:
     for year, grades in GRADES.items():
         _evaluation(year, grades, operating, staff, today)
     _rectification(operating.get("刘洋"), staff, today)
-    if not Evaluation.objects.filter(year=today.year, kind=EvaluationKind.END_OF_TERM).exists():
+    if not Evaluation.objects.filter(year=today.year, kind=EvaluationKind.ANNUAL).exists():
         # Issue 15: the year has not ended, so this opens only as a confirmed early evaluation: its running quarter
         # and the running year's items do not count (they show as "n/a" and leave the base).
         evaluation_open(
             year=today.year,
-            kind=EvaluationKind.END_OF_TERM,
+            kind=EvaluationKind.ANNUAL,
             actor=staff,
             today=today,
-            early_reason="任期届满的工作室须在年内完成期满评估，经局务会同意提前启动；未结束的季度和年度不计入。",
+            early_reason="年底前须向省厅报送年度评价情况，经局务会同意提前启动；未结束的季度和年度不计入。",
         )
 
 
