@@ -117,6 +117,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Least privilege (docs/operations.md "Database roles"): migrations run as the owner role named in DATABASE_URL of
+# the migrate step; web and workers log in as this application role, which the post-migrate hook grants only what it
+# needs (portal/dbroles.py). Empty: no grants (the embedded SQLite default, or a single-role development database).
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
+# The append-only tables: model label → the columns that may be filled in once after the insert. The database refuses
+# UPDATE, DELETE and TRUNCATE on them (triggers) and the application role holds only SELECT and INSERT.
+APPEND_ONLY_MODELS: dict[str, tuple[str, ...]] = {
+    "portal.AuditEvent": (),
+    "portal.OfficialDocument": ("pdf",),  # issued documents: the stored PDF is written once, after the number
+    "subsidies.Entry": (),
+    "subsidies.EntryReceipt": (),
+    "workstations.TransitionLog": (),
+    "review.Participation": (),
+    "review.Ballot": (),
+}
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
