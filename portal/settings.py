@@ -45,6 +45,16 @@ DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# Tamper evidence (issue 14 item 3; docs/operations.md "Audit key and checkpoints"): the audit trail and the ledgers
+# are chained with HMAC-SHA256 under this key, which lives in the environment and never in the database. The demo and
+# the tests derive one from the secret key; production sets its own (manage.py check --deploy warns otherwise).
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY") or f"dev-audit-chain:{SECRET_KEY}"
+# Where the scheduled checkpoints of the chain heads are appended (outside the database), and how often.
+AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "checkpoints" / "chain-heads.jsonl"))
+AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600"))
+# The verified chains: name → verifier (called with ``checkpoints=``); portal reaches stage apps by dotted path only.
+PORTAL_HASH_CHAINS = {"audit": "portal.audit.verify_chain", "ledger": "subsidies.chain.verify_ledger_chain"}
+
 # Key for personal data encrypted at rest (ID and phone numbers). A comma-separated list: the first key encrypts,
 # all keys decrypt, so that ``manage.py rotate_field_key`` can re-encrypt after a new key is put first.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "") or [f"dev:{SECRET_KEY}"]
@@ -238,8 +248,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_IMPORTS = ["review.publicity.tasks"]
+CELERY_IMPORTS = ["review.publicity.tasks", "portal.checkpoints"]
 CELERY_BEAT_SCHEDULE: dict = {
+    # Issue 14: the heads of the audit and ledger chains, sealed outside the database (portal/checkpoints.py).
+    "audit-chain-checkpoints": {
+        "task": "portal.checkpoints.write_chain_checkpoints",
+        "schedule": AUDIT_CHECKPOINT_SECONDS,
+    },
     # Art. 6(4): windows close at 24:00 Asia/Shanghai; hourly runs clear them soon after and retry waiting ones.
     "close-publicity-windows": {"task": "review.publicity.tasks.close_publicity_windows", "schedule": 3600.0},
     "sweep-unsent-notifications": {"task": "portal.tasks.sweep_unsent_notifications", "schedule": 300.0},

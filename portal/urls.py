@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/2fa/setup/", views_2fa.otp_setup, name="otp_setup"),
     path("accounts/2fa/verify/", views_2fa.otp_verify, name="otp_verify"),
     path("audit/", views.audit_trail, name="audit_trail"),
+    path("audit/checkpoints/", views.audit_checkpoints_download, name="audit_checkpoints"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),

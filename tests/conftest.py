@@ -25,6 +25,7 @@ def _fast_settings(settings, tmp_path):
         },
     }
     settings.LANGUAGE_CODE = "zh-hans"
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints" / "chain-heads.jsonl"
 
 
 @pytest.fixture

@@ -73,6 +73,7 @@ MATRIX: dict[str, tuple] = {
     "otp_setup": ({}, LOGGED_IN),
     "otp_verify": ({}, LOGGED_IN),
     "audit_trail": ({}, _(STAFF, SUPERVISOR, ADMIN)),
+    "audit_checkpoints": ({}, _(STAFF, SUPERVISOR, ADMIN)),
     "inbox": ({}, LOGGED_IN),
     "notification_open": ({"pk": "notification"}, _(HOST_A)),
     "inbox_mark_all_read": ({}, LOGGED_IN),

@@ -116,3 +116,32 @@ def flush_around_guards(flush_handle):
                         cursor.execute(f'ALTER TABLE "{spec.table}" ENABLE TRIGGER {spec.name}_truncate')
 
     return handle
+
+
+def tamper(*statements: tuple[str, list] | str) -> None:
+    """What the database administrator can do whatever the roles: switch every guard off, rewrite, switch back on."""
+    import pytest
+
+    with superuser_cursor() as cursor:
+        if cursor is None:
+            pytest.skip("needs the database administrator (DATABASE_SUPERUSER_URL)")
+        if connections["default"].vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+            try:
+                for statement in statements:
+                    sql, params = (statement, []) if isinstance(statement, str) else statement
+                    cursor.execute(sql, params)
+            finally:
+                cursor.execute("SET session_replication_role = DEFAULT")
+            return
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%append_only%'")
+        saved = cursor.fetchall()
+        for name, _sql in saved:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        try:
+            for statement in statements:
+                sql, params = (statement, []) if isinstance(statement, str) else statement
+                cursor.execute(sql, params)
+        finally:
+            for _name, sql in saved:
+                cursor.execute(sql)
