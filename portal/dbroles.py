@@ -139,9 +139,14 @@ def grant_sql(app_role: str, specs: list[AppendOnly], schema: str = "public") ->
         f"REVOKE INSERT, UPDATE, DELETE ON {schema}.django_migrations FROM {role}",
     ]
     for spec in specs:
+        table = f"{schema}.{_ident(spec.table)}"
         # A fill-once table keeps UPDATE, which its trigger narrows to that one column, once.
         verbs = "DELETE" if spec.fill_once else "UPDATE, DELETE"
-        statements.append(f"REVOKE {verbs} ON {schema}.{_ident(spec.table)} FROM {role}")
+        statements.append(f"REVOKE {verbs} ON {table} FROM {role}")
+        if not spec.fill_once:
+            # PostgreSQL lets a role lock rows (SELECT … FOR UPDATE, as services do to serialise work on an entry)
+            # only with UPDATE on at least one column: the key column, whose every UPDATE the row trigger refuses.
+            statements.append(f'GRANT UPDATE ("id") ON {table} TO {role}')
     return statements
 
 
@@ -188,7 +193,8 @@ def create_roles_sql(
             )
         )
     statements += [
-        (f"ALTER ROLE {o} LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS {'CREATEDB' if createdb else 'NOCREATEDB'}", []),
+        # CREATEDB only when asked (test runs); never taken away here, since roles are shared by the whole cluster.
+        (f"ALTER ROLE {o} LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS{' CREATEDB' if createdb else ''}", []),
         (f"ALTER ROLE {a} LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB NOBYPASSRLS NOREPLICATION", []),
         (f"REVOKE {o} FROM {a}", []),
         (f"ALTER DATABASE {db} OWNER TO {o}", []),

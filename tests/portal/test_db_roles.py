@@ -63,7 +63,11 @@ def test_the_application_role_is_neither_superuser_nor_owner():
 def test_the_application_role_cannot_change_empty_or_unguard_an_append_only_table(table):
     fill_once = {s.table: s.fill_once for s in append_only_tables()}[table]
     if not fill_once:
-        assert "permission denied" in _refused(f'UPDATE "{table}" SET id = id')  # noqa: S608
+        with connection.cursor() as cursor:
+            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+        for column in columns:
+            if column != "id":  # the key column only lets the role lock rows; its trigger refuses every UPDATE
+                assert "permission denied" in _refused(f'UPDATE "{table}" SET "{column}" = "{column}"')  # noqa: S608
     assert "permission denied" in _refused(f'DELETE FROM "{table}"')  # noqa: S608
     assert "permission denied" in _refused(f'TRUNCATE "{table}" CASCADE')
     assert "must be owner" in _refused(f'ALTER TABLE "{table}" DISABLE TRIGGER {table}_append_only')
@@ -108,8 +112,41 @@ def test_an_issued_document_gets_its_pdf_once_and_is_never_rewritten(staff):
 def test_grants_follow_the_declared_list():
     statements = grant_sql("portal_app", append_only_tables())
     assert 'REVOKE UPDATE, DELETE ON "public"."review_ballot" FROM "portal_app"' in statements
+    assert 'GRANT UPDATE ("id") ON "public"."review_ballot" TO "portal_app"' in statements
     assert 'REVOKE DELETE ON "public"."portal_officialdocument" FROM "portal_app"' in statements
     assert (
         len([s for s in statements if s.startswith("REVOKE") and "ALL TABLES" not in s])
         == len(settings.APPEND_ONLY_MODELS) + 2
     )  # plus CREATE on the schema and writes to django_migrations
+
+
+def test_the_application_role_locks_an_entry_row_but_cannot_change_it(funded_entry):
+    """Services lock entries (SELECT … FOR UPDATE) to serialise a review; the lock needs a column privilege, the
+    change stays refused by the trigger."""
+    from subsidies.models import Entry
+
+    with transaction.atomic():
+        assert Entry.objects.select_for_update().get(pk=funded_entry.pk)
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            Entry.objects.filter(pk=funded_entry.pk).update(id=funded_entry.pk)
+
+
+@pytest.fixture
+def funded_entry(staff, host_unit):
+    from decimal import Decimal
+
+    from subsidies.models import Entry, Ledger
+    from workstations.models import State, Workstation
+
+    ws = Workstation.objects.create(host_unit=host_unit, recommender=host_unit.county, state=State.ACTIVE)
+    ledger = Ledger.objects.create(workstation=ws)
+    return Entry.objects.create(
+        ledger=ledger,
+        kind="city_grant",
+        source="city",
+        amount=Decimal("100.00"),
+        sign=1,
+        date=dt.date(2026, 5, 20),
+        description="补助",
+        recorded_by=staff,
+    )
