@@ -143,9 +143,9 @@ def red_pixels(pdf: bytes) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "doc.pdf").write_bytes(pdf)
-        subprocess.run(  # noqa: S603
-            [shutil.which("pdftoppm") or "pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", f"{tmp}/doc.pdf", f"{tmp}/page"], check=True
-        )
+        pdftoppm = shutil.which("pdftoppm") or "pdftoppm"
+        page = ["-r", "40", "-f", "1", "-l", "1", "-png", f"{tmp}/doc.pdf", f"{tmp}/page"]
+        subprocess.run([pdftoppm, *page], check=True)  # noqa: S603
         raw = Image.open(f"{tmp}/page-1.png").convert("RGB").tobytes()
     return sum(1 for i in range(0, len(raw), 3) if raw[i] > 150 and raw[i + 1] < 90 and raw[i + 2] < 90)
 
