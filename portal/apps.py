@@ -7,4 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import checks, signals  # noqa: F401  (registers deploy checks and audit receivers)
+        from django.db.models.signals import post_migrate
+
+        from portal import checks, dbroles, signals  # noqa: F401  (registers deploy checks and audit receivers)
+
+        post_migrate.connect(dbroles.after_migrate, sender=self, dispatch_uid="portal-append-only-and-grants")

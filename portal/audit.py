@@ -1,14 +1,24 @@
 """The audit trail (SPEC §5, MLPS 2.0 practice): every state change and every user action, append-only, hash-chained.
 
-Each event stores the hash of the one before it; :func:`verify_chain` recomputes the chain, so a removed or altered
-record shows up as a gap or a mismatch. The database itself refuses UPDATE and DELETE on the table (triggers created
-in migration ``portal.0003``). Ballots never reach this trail: the vote endpoints are excluded by URL name
-(``settings.AUDIT_EXCLUDED_URL_NAMES``) and the review services log no choice.
+Each event stores the MAC of the one before it; :func:`verify_chain` recomputes the chain, so a removed or altered
+record shows up as a gap or a mismatch. The database itself refuses UPDATE, DELETE and TRUNCATE on the table, and the
+application role may not switch that off (``portal.dbroles``). Ballots never reach this trail: the vote endpoints are
+excluded by URL name (``settings.AUDIT_EXCLUDED_URL_NAMES``) and the review services log no choice.
+
+Tamper evidence that does not trust the database (issue 14 item 3): the links are HMAC-SHA256 under
+``settings.AUDIT_HMAC_KEY``, which comes from the environment and is never stored in the database, so whoever can
+rewrite rows cannot recompute a chain that verifies. The ledger's entries form a second chain with their amounts
+(``subsidies.chain``). A scheduled job (``portal.checkpoints``) writes each chain head (sequence, MAC, time) where the
+database administrator cannot rewrite it: a file, the supervisors' inbox and e-mail. Verification compares the chain
+with those checkpoints, which catches what a consistent-looking chain hides: truncation, deleting the newest rows
+and resetting the head, or a chain recomputed by someone who knows the key.
 """
 
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models, transaction
@@ -16,6 +26,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 GENESIS = "0" * 64
+# Rows of AuditChainHead: one per chain, locked by every append to that chain.
+AUDIT_CHAIN, LEDGER_CHAIN = 1, 2
+
+
+def chain_mac(prev_hash: str, payload: dict) -> str:
+    """The link of one record: HMAC-SHA256 of the previous link and the record's canonical JSON."""
+    body = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    key = settings.AUDIT_HMAC_KEY.encode()
+    return hmac.new(key, (prev_hash + body).encode(), hashlib.sha256).hexdigest()
+
+
+def chain_append(chain: int) -> "AuditChainHead":
+    """Lock and return the head of ``chain`` (call inside a transaction, then :meth:`AuditChainHead.advance`)."""
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=chain)
+    return head
 
 
 class AuditChainHead(models.Model):
@@ -29,6 +54,10 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+    def advance(self, seq: int, mac: str) -> None:
+        self.seq, self.hash = seq, mac
+        self.save(update_fields=["seq", "hash"])
 
 
 class AuditEvent(models.Model):
@@ -77,8 +106,7 @@ class AuditEvent(models.Model):
         }
 
     def compute_hash(self) -> str:
-        body = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256((self.prev_hash + body).encode()).hexdigest()
+        return chain_mac(self.prev_hash, self.payload())
 
 
 def _jsonable(value):
@@ -97,7 +125,7 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction when there is one."""
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        head = chain_append(AUDIT_CHAIN)
         event = AuditEvent(
             seq=head.seq + 1,
             at=timezone.now(),
@@ -114,8 +142,7 @@ def audit_record(
         )
         event.hash = event.compute_hash()
         event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+        head.advance(event.seq, event.hash)
     return event
 
 
@@ -124,22 +151,95 @@ class ChainReport:
     ok: bool
     checked: int
     problems: list[str]
+    name: str = "audit"
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    checkpoints: int = 0
 
 
-def verify_chain() -> ChainReport:
-    """Recompute every hash in order; report gaps (removed records) and mismatches (altered records)."""
+@dataclass(frozen=True)
+class Checkpoint:
+    """A chain head as it was at ``at``, sealed with the key so that a forged line shows."""
+
+    chain: str
+    seq: int
+    hash: str
+    at: str
+    mac: str = field(default="", compare=False)
+
+    def seal(self) -> str:
+        message = f"checkpoint|{self.chain}|{self.seq}|{self.hash}|{self.at}".encode()
+        return hmac.new(settings.AUDIT_HMAC_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+    @property
+    def genuine(self) -> bool:
+        return hmac.compare_digest(self.mac, self.seal())
+
+
+def verify_links(
+    name: str,
+    noun: str,
+    links: Iterable[tuple[int, str, str, str]],
+    head,
+    checkpoints: Iterable[Checkpoint] = (),
+) -> ChainReport:
+    """Walk ``links`` — (seq, prev_hash, stored MAC, recomputed MAC) in sequence order — against the chain's ``head``
+    row and the checkpoints written outside the database."""
     problems: list[str] = []
     expected_prev, expected_seq, checked = GENESIS, 1, 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
-        if event.seq != expected_seq:
-            problems.append(f"records {expected_seq}–{event.seq - 1} are missing")
-        if event.prev_hash != expected_prev:
-            problems.append(f"record {event.seq} does not follow the record before it")
-        if event.compute_hash() != event.hash:
-            problems.append(f"record {event.seq} was altered")
-        expected_prev, expected_seq = event.hash, event.seq + 1
+    stored_at: dict[int, str] = {}
+    for seq, prev_hash, stored, computed in links:
+        if seq != expected_seq:
+            problems.append(f"{noun}s {expected_seq}–{seq - 1} are missing")
+        if prev_hash != expected_prev:
+            problems.append(f"{noun} {seq} does not follow the {noun} before it")
+        if not hmac.compare_digest(computed, stored):
+            problems.append(f"{noun} {seq} was altered")
+        stored_at[seq] = stored
+        expected_prev, expected_seq = stored, seq + 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
-        problems.append(f"the newest records after {expected_seq - 1} are missing")
-    return ChainReport(ok=not problems, checked=checked, problems=problems)
+    last = expected_seq - 1
+    if head is None and checked:
+        problems.append(f"the head of the {name} chain is missing")
+    elif head is not None and (head.seq != last or head.hash != expected_prev):
+        problems.append(f"the newest {noun}s after {last} are missing")
+    count = 0
+    for checkpoint in checkpoints:
+        if checkpoint.chain != name:
+            continue
+        count += 1
+        if not checkpoint.genuine:
+            problems.append(f"the checkpoint of {checkpoint.at} is not genuine (altered, or sealed with another key)")
+        elif checkpoint.seq > last:
+            problems.append(
+                f"the checkpoint of {checkpoint.at} saw {noun} {checkpoint.seq}, but the chain now ends at {last}: "
+                f"{noun}s were removed"
+            )
+        elif checkpoint.seq and stored_at.get(checkpoint.seq) != checkpoint.hash:
+            problems.append(
+                f"{noun} {checkpoint.seq} differs from the checkpoint of {checkpoint.at}: the chain was rewritten"
+            )
+    return ChainReport(
+        ok=not problems,
+        checked=checked,
+        problems=problems,
+        name=name,
+        head_seq=last,
+        head_hash=expected_prev,
+        checkpoints=count,
+    )
+
+
+def verify_chain(checkpoints: Iterable[Checkpoint] | None = None) -> ChainReport:
+    """Recompute every MAC in order; report gaps (removed records), mismatches (altered records) and disagreements
+    with the checkpoints (by default those in ``settings.AUDIT_CHECKPOINT_FILE``)."""
+    from portal.checkpoints import read_checkpoints
+
+    if checkpoints is None:
+        checkpoints = read_checkpoints()
+    links = (
+        (event.seq, event.prev_hash, event.hash, event.compute_hash())
+        for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
+    )
+    head = AuditChainHead.objects.filter(pk=AUDIT_CHAIN).first()
+    return verify_links("audit", "record", links, head, checkpoints)

@@ -17,3 +17,18 @@ def personal_data_key_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def audit_key_check(app_configs, **kwargs):
+    """In production the audit chain's HMAC key must come from the environment, apart from SECRET_KEY."""
+    if settings.PRODUCTION and not os.environ.get("AUDIT_HMAC_KEY"):
+        return [
+            Warning(
+                "AUDIT_HMAC_KEY is not set: the audit and ledger chains would be keyed with a key derived from "
+                "SECRET_KEY.",
+                hint="Set AUDIT_HMAC_KEY to a long random value kept outside the database (docs/operations.md).",
+                id="portal.W002",
+            )
+        ]
+    return []

@@ -1,4 +1,7 @@
-"""Database-level append-only tables: UPDATE and DELETE raise, whoever runs them (ORM, admin or raw SQL)."""
+"""Database-level append-only tables: UPDATE, DELETE and TRUNCATE raise, whoever runs them (ORM, admin or raw SQL).
+
+Tables declared in ``settings.APPEND_ONLY_MODELS`` get these guards after every migrate without a migration of their
+own (``portal.dbroles``); this operation remains for migrations that want them at a precise step."""
 
 from django.db import migrations
 
@@ -10,6 +13,7 @@ def _sql(vendor: str, table: str) -> list[str]:
             f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
                 BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql;""",
             f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {name}();",
+            f"CREATE TRIGGER {name}_truncate BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {name}();",
         ]
     if vendor == "sqlite":
         refuse = f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
@@ -23,7 +27,11 @@ def _sql(vendor: str, table: str) -> list[str]:
 def _drop_sql(vendor: str, table: str) -> list[str]:
     name = f"{table}_append_only"
     if vendor == "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {name} ON {table};", f"DROP FUNCTION IF EXISTS {name}();"]
+        return [
+            f"DROP TRIGGER IF EXISTS {name} ON {table};",
+            f"DROP TRIGGER IF EXISTS {name}_truncate ON {table};",
+            f"DROP FUNCTION IF EXISTS {name}();",
+        ]
     return [f"DROP TRIGGER IF EXISTS {name}_u;", f"DROP TRIGGER IF EXISTS {name}_d;"]
 
 

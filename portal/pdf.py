@@ -9,6 +9,7 @@ from urllib.parse import quote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -24,11 +25,26 @@ class StaticOnlyFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         path = urlparse(url).path
         if path.startswith(settings.STATIC_URL):
-            found = finders.find(path[len(settings.STATIC_URL) :])
-            if found:
-                mime = "text/css" if found.endswith(".css") else "application/octet-stream"
-                return URLFetcherResponse(url, Path(found).read_bytes(), {"Content-Type": mime})
+            name = path[len(settings.STATIC_URL) :]
+            content = _static_bytes(name)
+            if content is not None:
+                mime = "text/css" if name.endswith(".css") else "application/octet-stream"
+                return URLFetcherResponse(url, content, {"Content-Type": mime})
         raise ValueError(f"PDF rendering does not fetch {url!r}")
+
+
+def _static_bytes(name: str) -> bytes | None:
+    """A static file by the name ``{% static %}`` gave: a source file (development), or, under the production
+    manifest storage, the hashed copy ``collectstatic`` wrote (``official.<hash>.css`` exists only there)."""
+    if ".." in Path(name).parts:
+        return None
+    found = finders.find(name)
+    if found:
+        return Path(found).read_bytes()
+    if staticfiles_storage.exists(name):
+        with staticfiles_storage.open(name) as handle:
+            return handle.read()
+    return None
 
 
 def render_pdf(template_name: str, context: dict | None = None, *, language: str | None = None) -> bytes:

@@ -45,6 +45,16 @@ DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# Tamper evidence (issue 14 item 3; docs/operations.md "Audit key and checkpoints"): the audit trail and the ledgers
+# are chained with HMAC-SHA256 under this key, which lives in the environment and never in the database. The demo and
+# the tests derive one from the secret key; production sets its own (manage.py check --deploy warns otherwise).
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY") or f"dev-audit-chain:{SECRET_KEY}"
+# Where the scheduled checkpoints of the chain heads are appended (outside the database), and how often.
+AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "checkpoints" / "chain-heads.jsonl"))
+AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600"))
+# The verified chains: name → verifier (called with ``checkpoints=``); portal reaches stage apps by dotted path only.
+PORTAL_HASH_CHAINS = {"audit": "portal.audit.verify_chain", "ledger": "subsidies.chain.verify_ledger_chain"}
+
 # Key for personal data encrypted at rest (ID and phone numbers). A comma-separated list: the first key encrypts,
 # all keys decrypt, so that ``manage.py rotate_field_key`` can re-encrypt after a new key is put first.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "") or [f"dev:{SECRET_KEY}"]
@@ -122,6 +132,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Least privilege (docs/operations.md "Database roles"): migrations run as the owner role named in DATABASE_URL of
+# the migrate step; web and workers log in as this application role, which the post-migrate hook grants only what it
+# needs (portal/dbroles.py). Empty: no grants (the embedded SQLite default, or a single-role development database).
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
+# The append-only tables: model label → the columns that may be filled in once after the insert. The database refuses
+# UPDATE, DELETE and TRUNCATE on them (triggers) and the application role holds only SELECT and INSERT.
+APPEND_ONLY_MODELS: dict[str, tuple[str, ...]] = {
+    "portal.AuditEvent": (),
+    "portal.OfficialDocument": ("pdf",),  # issued documents: the stored PDF is written once, after the number
+    "subsidies.Entry": (),
+    "subsidies.EntryReceipt": (),
+    "workstations.TransitionLog": (),
+    "review.Participation": (),
+    "review.Ballot": (),
+    "review.Receipt": (),  # the sealed-ballot receipts (issue 13); skipped while the model does not exist
+}
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -261,8 +288,13 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "307200"))  # KiB
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_IMPORTS = ["review.publicity.tasks"]
+CELERY_IMPORTS = ["review.publicity.tasks", "portal.checkpoints"]
 CELERY_BEAT_SCHEDULE: dict = {
+    # Issue 14: the heads of the audit and ledger chains, sealed outside the database (portal/checkpoints.py).
+    "audit-chain-checkpoints": {
+        "task": "portal.checkpoints.write_chain_checkpoints",
+        "schedule": AUDIT_CHECKPOINT_SECONDS,
+    },
     # Art. 6(4): windows close at 24:00 Asia/Shanghai; hourly runs clear them soon after and retry waiting ones.
     "close-publicity-windows": {"task": "review.publicity.tasks.close_publicity_windows", "schedule": 3600.0},
     # Issue 22: e-mails whose lease expired (their sender died) or that never reached the broker.

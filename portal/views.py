@@ -55,17 +55,28 @@ def error_404(request, exception=None):
 @login_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """The supervisor (and city staff) read the trail and verify its hash chain (Art. 6(3) oversight; SPEC §5)."""
-    from portal.audit import AuditEvent, verify_chain
+    from portal.audit import AuditEvent
+    from portal.checkpoints import read_checkpoints, verify_all
     from portal.permissions import require_role
     from portal.roles import Role
 
     require_role(request.user, Role.SUPERVISOR, Role.CITY_STAFF, Role.ADMIN)
-    report = verify_chain() if request.GET.get("verify") else None
+    checkpoints = read_checkpoints()
+    reports = verify_all(checkpoints) if request.GET.get("verify") else None
+    broken = [problem for report in reports or [] for problem in report.problems]
     events = AuditEvent.objects.select_related("actor").order_by("-seq")
     action = request.GET.get("action", "").strip()
     if action:
         events = events.filter(action__startswith=action)
-    return render(request, "portal/audit_trail.html", {"events": events[:200], "report": report, "action": action})
+    context = {
+        "events": events[:200],
+        "reports": {report.name: report for report in reports or []},
+        "verified": reports is not None,
+        "broken": broken,
+        "checkpoints": checkpoints[-6:][::-1],
+        "action": action,
+    }
+    return render(request, "portal/audit_trail.html", context)
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):
@@ -95,3 +106,19 @@ class PasswordChange(auth_views.PasswordChangeView):
             # The account is now locked: the session that guessed ends too; AxesMiddleware shows the lockout page.
             logout(self.request)
         return super().form_invalid(form)
+
+
+@login_required
+def audit_checkpoints_download(request: HttpRequest) -> HttpResponse:
+    """The checkpoint file (JSON lines), for the supervisor to keep a copy off the server (issue 14 item 3)."""
+    from portal.checkpoints import checkpoint_path
+    from portal.permissions import require_role
+    from portal.roles import Role
+
+    require_role(request.user, Role.SUPERVISOR, Role.CITY_STAFF, Role.ADMIN)
+    path = checkpoint_path()
+    content = path.read_bytes() if path.exists() else b""
+    response = HttpResponse(content, content_type="application/x-ndjson")
+    response["Content-Disposition"] = 'attachment; filename="chain-checkpoints.jsonl"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -11,6 +11,7 @@ echo "== migrations"; python manage.py makemigrations --check --dry-run >/dev/nu
 echo "== deploy check"
 SECRET_KEY="ci-$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" DJANGO_DEBUG=0 \
   FIELD_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+  AUDIT_HMAC_KEY="ci-$(python -c 'import secrets; print(secrets.token_hex(32))')" \
   ALLOWED_HOSTS=portal.example.gov.cn python manage.py check --deploy --fail-level WARNING
 echo "== translations"; scripts/i18n.sh --check
 echo "== bandit"; bandit -q -r portal workstations applications review subsidies -x '*/migrations/*'

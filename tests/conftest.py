@@ -1,6 +1,16 @@
 import pytest
 
 from tests import factories
+from tests.support.dbroles import flush_around_guards, switch_to_app_role, switch_to_owner
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Created and migrated by the owner; the tests then run as the application role when DATABASE_APP_ROLE is set
+    (tests/support/dbroles.py), and the owner drops the database at the end."""
+    switch_to_app_role()
+    yield
+    switch_to_owner()
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +28,7 @@ def _fast_settings(settings, tmp_path):
     from portal.redisguard import redis_breaker
 
     redis_breaker.close()  # process-wide: a test that found Redis hung must not make the next one skip it
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints" / "chain-heads.jsonl"
 
 
 @pytest.fixture
@@ -83,17 +94,19 @@ def other_clerk(db):
 @pytest.fixture(scope="session", autouse=True)
 def _flush_past_append_only_triggers():
     """Transactional tests end with ``flush``. PostgreSQL flushes with TRUNCATE, which row triggers do not see; SQLite
-    flushes with DELETE, which the append-only triggers (portal/dbtriggers.py) rightly refuse. For SQLite only, the
-    flush between tests drops those triggers and puts them back afterwards."""
+    flushes with DELETE, which the append-only triggers (portal/dbtriggers.py) rightly refuse. For SQLite, the
+    flush between tests drops those triggers and puts them back afterwards; PostgreSQL's BEFORE TRUNCATE guards are
+    switched off by the owner for the flush only (tests/support/dbroles.py)."""
     from django.core.management.commands import flush
     from django.db import connections
 
     original = flush.Command.handle
+    postgresql_flush = flush_around_guards(original)
 
     def handle(self, **options):
         connection = connections[options.get("database", "default")]
         if connection.vendor != "sqlite":
-            return original(self, **options)
+            return postgresql_flush(self, **options)
         with connection.cursor() as cursor:
             cursor.execute("SELECT sql FROM sqlite_master WHERE type='trigger' AND name LIKE '%append_only%'")
             saved = [row[0] for row in cursor.fetchall()]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -140,6 +140,10 @@ class Entry(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # The ledger chain (subsidies/chain.py): position, previous link and this entry's MAC, set once at insert.
+    chain_seq = models.BigIntegerField(_("chain position"), unique=True, null=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = EntryQuerySet.as_manager()
 
@@ -174,6 +178,15 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            return super().save(*args, **kwargs)  # refused by the database: entries are append-only
+        from subsidies.chain import entry_chain
+
+        with transaction.atomic():
+            entry_chain(self)
+            return super().save(*args, **kwargs)
 
     @property
     def signed_amount(self) -> Decimal:

@@ -40,3 +40,22 @@ def page_size_mm(data: bytes) -> tuple[float, float]:
 
 def page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def red_pixels(data: bytes, tmp_dir) -> int:
+    """How many clearly red pixels page 1 has at 40 dpi (the official header and rule are printed in red ink)."""
+    import subprocess
+    from pathlib import Path
+
+    from PIL import Image
+
+    pdf = Path(tmp_dir) / "red-check.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(pdf), str(Path(tmp_dir) / "red-check")],
+        capture_output=True,
+        check=True,
+    )
+    image = Image.open(Path(tmp_dir) / "red-check-1.png").convert("RGB")
+    raw = image.tobytes()
+    return sum(1 for i in range(0, len(raw), 3) if raw[i] > 150 and raw[i + 1] < 90 and raw[i + 2] < 90)

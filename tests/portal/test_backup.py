@@ -16,6 +16,7 @@ from portal.audit import audit_record
 from portal.backup import make_backup, restore_backup
 from portal.uploads import store_upload
 from tests.portal.test_infrastructure import PNG
+from tests.support.dbroles import owner_url
 from workstations.models import State, Workstation
 from workstations.services import workstation_transition
 
@@ -44,18 +45,18 @@ def empty_database(tmp_path):
         import psycopg
 
         name = f"restore_{uuid.uuid4().hex[:10]}"
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        db = connection.settings_dict
-        url = f"postgres://{db['USER']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{name}"
+        # Restoring is the owner's job (the application role may create neither databases nor tables).
+        admin = psycopg.connect(owner_url("postgres").replace("postgres://", "postgresql://", 1), autocommit=True)
+        admin.execute(f'CREATE DATABASE "{name}"')
+        url = owner_url(name)
 
         def open_cursor():
             conn = psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True)
             return conn, conn.cursor()
 
         yield url, open_cursor
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
     else:
         path = tmp_path / "restored.sqlite3"
 

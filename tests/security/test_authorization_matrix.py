@@ -78,6 +78,7 @@ MATRIX: dict[str, tuple] = {
     "otp_remove": ({}, LOGGED_IN),
     "otp_reset": ({"pk": "host_user"}, _(ADMIN)),
     "audit_trail": ({}, _(STAFF, SUPERVISOR, ADMIN)),
+    "audit_checkpoints": ({}, _(STAFF, SUPERVISOR, ADMIN)),
     "inbox": ({}, LOGGED_IN),
     "notification_open": ({"pk": "notification"}, _(HOST_A)),
     "inbox_mark_all_read": ({}, LOGGED_IN),
