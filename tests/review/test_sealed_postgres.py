@@ -9,6 +9,7 @@ Runs in CI (``.ci/run`` is root on the machine with the local cluster, so the da
 """
 
 import base64
+import contextlib
 import os
 import re
 import secrets
@@ -23,6 +24,7 @@ from review import sealing, services
 from review.models import Ballot, RoundKeyHolder, StagedBallot
 from review.rules import Choice
 from tests.review.factories import SHARES, close_round, draft_round, take_shares
+from tests.support.dbroles import superuser_cursor
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -47,23 +49,41 @@ COLUMN_VALUES = [
 HELD_BALLOT_DATA = ["review_stagedballot", "review_participation", "review_receipt", "review_roundkeyholder"]
 
 
+_ADMIN: dict = {}  # the database administrator's cursor for the current test (pageinspect, WAL, replication slot)
+
+
 @pytest.fixture(autouse=True)
 def _postgres_with_local_files():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (pageinspect, WAL)")
-    if not Path(_scalar("SHOW data_directory")).joinpath("pg_wal").is_dir():
-        pytest.fail("the PostgreSQL data directory must be readable (run as root or postgres, as .ci/run does)")
-    _execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+    # The insider is the database administrator, not the portal's own role (which may read none of this, issue 14):
+    # one connection for the whole test, so that the temporary replication slot lives as long as the test.
+    with superuser_cursor() as admin:
+        if admin is None:
+            pytest.fail("the database administrator is needed (DATABASE_SUPERUSER_URL, as .ci/run sets it)")
+        _ADMIN["cursor"] = admin
+        try:
+            if not Path(_scalar("SHOW data_directory")).joinpath("pg_wal").is_dir():
+                pytest.fail("the PostgreSQL data directory must be readable (run as root or postgres, as .ci/run does)")
+            _execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+            yield
+        finally:
+            _ADMIN.clear()
+
+
+@contextlib.contextmanager
+def _admin_cursor():
+    yield _ADMIN["cursor"]
 
 
 def _scalar(sql, params=None):
-    with connection.cursor() as cursor:
+    with _admin_cursor() as cursor:
         cursor.execute(sql, params or [])
         return cursor.fetchone()[0]
 
 
 def _execute(sql, params=None):
-    with connection.cursor() as cursor:
+    with _admin_cursor() as cursor:
         cursor.execute(sql, params or [])
 
 
@@ -72,7 +92,7 @@ def _relations(tables) -> list[str]:
     found = []
     for table in tables:
         found.append(table)
-        with connection.cursor() as cursor:
+        with _admin_cursor() as cursor:
             cursor.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass", [table])
             found += [row[0] for row in cursor.fetchall()]
             cursor.execute("SELECT reltoastrelid FROM pg_class WHERE oid = %s::regclass", [table])
@@ -87,7 +107,7 @@ def _relations(tables) -> list[str]:
 def _raw_pages(relation: str) -> bytes:
     """Every page of the relation's main fork, free space and dead tuples included (what ``pageinspect`` shows)."""
     blocks = _scalar("SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::int", [relation])
-    with connection.cursor() as cursor:
+    with _admin_cursor() as cursor:
         chunks = []
         for block in range(blocks):
             cursor.execute("SELECT get_raw_page(%s, %s)", [relation, block])
@@ -250,7 +270,7 @@ def test_with_every_byte_of_the_database_and_no_shares_no_ballot_opens(staff, mo
     ]
     # No page of any relation of the database holds the key or a share (the pending shares were erased when taken).
     assert not RoundKeyHolder.objects.exclude(pending_share="").exists()
-    with connection.cursor() as cursor:
+    with _admin_cursor() as cursor:
         cursor.execute(
             "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE c.relkind IN ('r', 'i', 't') AND n.nspname IN ('public', 'pg_toast') "
