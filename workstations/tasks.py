@@ -33,3 +33,11 @@ def render_plaque_pdf(plaque_id: int) -> bool:
     from workstations.plaque_services import plaque_render_store
 
     return plaque_render_store(plaque_id)
+
+
+@shared_task
+def check_term_flags() -> dict[str, int]:
+    """Art. 11(1), daily: flag terms ending with no decision at 90, 30 and 0 days (once each)."""
+    from workstations.services_terms import term_flags_check
+
+    return term_flags_check()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workstations import views, views_evaluations, views_exits, views_outcomes
+from workstations import views, views_county, views_evaluations, views_exits, views_outcomes, views_terms
 
 app_name = "workstations"
 urlpatterns = [
@@ -29,6 +29,12 @@ urlpatterns = [
     path("rectifications/", views_evaluations.rectification_list, name="rectification_list"),
     path("rectifications/<int:pk>/", views_evaluations.rectification_detail, name="rectification"),
     path("rectifications/<int:pk>/file/", views_evaluations.rectification_file, name="rectification_file"),
+    # The county bureau's read view and annual opinion (Art. 8, 11(3), 12).
+    path("county/", views_county.county_overview, name="county"),
+    path("<int:pk>/county-opinion/", views_county.county_opinion, name="county_opinion"),
+    # Terms (Art. 11(1)): ending terms and renewal.
+    path("terms/", views_terms.term_list, name="terms"),
+    path("<int:pk>/term/renew/", views_terms.term_renew_view, name="term_renew"),
     # Exit (Art. 11(4)).
     path("exits/", views_exits.exit_list, name="exit_list"),
     path("exits/<int:pk>/", views_exits.exit_detail, name="exit_detail"),

@@ -43,5 +43,6 @@ def workstation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline_for(workstation),
             "transitions": available_transitions(workstation, request.user),
             "related": related_records(workstation, request.user),
+            "terms": list(workstation.terms.all()),
         },
     )
