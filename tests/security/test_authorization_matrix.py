@@ -228,6 +228,11 @@ MATRIX: dict[str, tuple] = {
     "subsidies:award_from_result": ({"pk": "evaluation_result"}, _(STAFF)),
     "subsidies:reverse": ({"pk": "entry"}, _(HOST_A)),  # an expenditure: only its host unit records or reverses it
     "subsidies:review": ({"pk": "entry"}, _(STAFF)),
+    # Issue 18: the money trail (the city grant is paid and published by the city; a ledger is closed by the city).
+    "subsidies:disbursement": ({"pk": "grant_entry"}, _(STAFF)),
+    "subsidies:grant_publicity": ({"pk": "grant_entry"}, _(STAFF)),
+    "subsidies:ledger_close": ({"pk": "ws"}, _(STAFF)),
+    "subsidies_public:grants": ({}, EVERYONE),
     "subsidies:receipt": ({"pk": "receipt"}, _(HOST_A, REC_A, STAFF, AUDITOR_IN, ADMIN)),
     "subsidies:audits": ({}, _(STAFF, AUDITOR_IN, AUDITOR_OUT, ADMIN)),
     "subsidies:audit_draw": ({}, _(STAFF)),

@@ -135,6 +135,7 @@ def _extras(ids: dict) -> None:
     ids["rectification_host"] = rectification.workstation.host_unit_id
 
     ids["entry"] = Entry.objects.filter(ledger__workstation=ws1, kind="expenditure").order_by("pk").first().pk
+    ids["grant_entry"] = Entry.objects.get(ledger__workstation=ws1, kind="city_grant", reversed_by__isnull=True).pk
     ids["receipt"] = EntryReceipt.objects.filter(entry__ledger__workstation=ws1).first().pk
     assignment = AuditAssignment.objects.get(ledger__workstation=ws1)
     ids["audit"] = assignment.audit_id
