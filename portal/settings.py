@@ -315,4 +315,6 @@ PORTAL_DEMO_BUILDERS = [
     "workstations.demo_outcomes.build",
     "subsidies.demo.build",
     "workstations.demo_exits.build",
+    "workstations.demo_terms.build",
+    "subsidies.demo_trail.build",
 ]

@@ -24,6 +24,7 @@ from workstations.models_evaluations import (
 from workstations.selectors_outcomes import load_counts
 from workstations.services import workstation_transition
 from workstations.services_outcomes import OutcomeRefused, require_staff
+from workstations.services_services import services_share
 
 RECTIFICATION_DAYS = 90  # Art. 11(4)2 限期整改; the default deadline, staff may set another when ordering.
 TENTH = Decimal("0.1")
@@ -46,14 +47,15 @@ def term_ends_on(certified_on: date) -> date:
 
 def default_rubric() -> list[dict]:
     """A 100-point rubric (after comparable schemes): the three Art. 10 requirements scored automatically from
-    compliance, the rest by staff. Staff may change items and points when opening a round."""
+    compliance, 工作成效 from the Art. 4 service records with the Art. 10 reports (issue 18), the rest by staff.
+    Staff may change items and points when opening a round."""
     return [
         {"key": "consultation", "label": "区域性政策咨询与指导交流", "max": 15, "auto": "consultation"},
         {"key": "themed", "label": "导师进园区、进企业、进校园、进社区主题活动", "max": 15, "auto": "themed"},
         {"key": "training", "label": "创业服务工作骨干培养", "max": 15, "auto": "training"},
         {"key": "plan", "label": "三年工作规划及落实", "max": 15, "auto": ""},
         {"key": "support", "label": "场地设备与经费保障", "max": 20, "auto": ""},
-        {"key": "results", "label": "工作成效与社会影响", "max": 20, "auto": ""},
+        {"key": "results", "label": "工作成效与社会影响", "max": 20, "auto": "services"},  # Art. 4 + 10 (issue 18)
     ]
 
 
@@ -76,7 +78,10 @@ def auto_scores(evaluation: Evaluation, workstation: Workstation, counts, today:
     summ = compliance.summary(workstation.certified_on, counts, _years(workstation, evaluation), today)
     scores, shown = {}, {}
     for item in evaluation.rubric:
-        if item.get("auto"):
+        if item.get("auto") == "services":  # 成效: Art. 4 service records with the Art. 10 reports (issue 18)
+            share, shown[item["key"]] = services_share(workstation, _years(workstation, evaluation), summ)
+            scores[item["key"]] = str((Decimal(item["max"]) * share).quantize(TENTH, rounding=ROUND_HALF_UP))
+        elif item.get("auto"):
             s = summ[item["auto"]]
             share = Decimal(s["met"]) / Decimal(s["of"]) if s["of"] else Decimal(1)
             scores[item["key"]] = str((Decimal(item["max"]) * share).quantize(TENTH, rounding=ROUND_HALF_UP))

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from workstations import views, views_county, views_evaluations, views_exits, views_outcomes, views_terms
+from workstations import (
+    views,
+    views_county,
+    views_evaluations,
+    views_exits,
+    views_outcomes,
+    views_services,
+    views_terms,
+)
 
 app_name = "workstations"
 urlpatterns = [
@@ -29,6 +37,9 @@ urlpatterns = [
     path("rectifications/", views_evaluations.rectification_list, name="rectification_list"),
     path("rectifications/<int:pk>/", views_evaluations.rectification_detail, name="rectification"),
     path("rectifications/<int:pk>/file/", views_evaluations.rectification_file, name="rectification_file"),
+    # Art. 4 service records (issue 18).
+    path("<int:pk>/services/", views_services.service_list, name="services"),
+    path("<int:pk>/services/new/", views_services.service_new, name="service_new"),
     # The county bureau's read view and annual opinion (Art. 8, 11(3), 12).
     path("county/", views_county.county_overview, name="county"),
     path("<int:pk>/county-opinion/", views_county.county_opinion, name="county_opinion"),

@@ -118,6 +118,9 @@ MATRIX: dict[str, tuple] = {
         "rectification_host",
     ),
     "workstations:terms": ({}, _(STAFF, SUPERVISOR, ADMIN)),
+    # Issue 18: Art. 4 service records (read like the outcomes page, filed by the host unit).
+    "workstations:services": ({"pk": "ws"}, _(HOST_A, REC_A, STAFF, SUPERVISOR, ADMIN)),
+    "workstations:service_new": ({"pk": "ws"}, _(HOST_A)),
     # Issue 18: the county bureau's read view and annual opinion (its own county's workstations only).
     "workstations:county": ({}, _(REC_A, REC_B)),
     "workstations:county_opinion": ({"pk": "ws"}, _(REC_A)),
