@@ -381,6 +381,7 @@ from workstations.models_outcomes import (  # noqa: E402,F401
     TrainedPerson,
     WorkPlan,
 )
+from workstations.models_selfeval import Achievement, RoundPolicy, SelfEvaluation  # noqa: E402, F401  (Art. 11(3))
 from workstations.models_services import ServiceRecord  # noqa: E402, F401  (Art. 4 services)
 from workstations.plaques import Plaque  # noqa: E402, F401
 from workstations.terms import Term, TermFlag  # noqa: E402, F401  (Art. 11(1) terms)

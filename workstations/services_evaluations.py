@@ -24,6 +24,7 @@ from workstations.models_evaluations import (
 from workstations.selectors_outcomes import load_counts
 from workstations.services import workstation_transition
 from workstations.services_outcomes import OutcomeRefused, require_staff
+from workstations.services_selfeval import cap_problems, proposed_award
 from workstations.services_services import services_share
 
 RECTIFICATION_DAYS = 90  # Art. 11(4)2 限期整改; the default deadline, staff may set another when ordering.
@@ -189,6 +190,8 @@ def result_score(
         locked.scores, locked.compliance, locked.total, locked.grade = scores, shown, total, grade
         locked.remarks = remarks.strip()
         locked.award_recommended = award_recommended
+        if award_recommended and award_amount is None:  # proposed from the round's award bands (issue 18)
+            award_amount = proposed_award(evaluation, total, grade)
         locked.award_amount = award_amount if award_recommended else None
         locked.scored_by, locked.scored_at = actor, timezone.now()
         locked.save()
@@ -207,6 +210,9 @@ def evaluation_close(*, evaluation: Evaluation | int, actor, today: date | None 
         unscored = locked.results.filter(grade="").count()
         if unscored:
             raise OutcomeRefused(_("%(n)d workstations are not scored yet.") % {"n": unscored})
+        capped = cap_problems(locked)  # Art. 11(3): the round's cap on 优秀 (issue 18)
+        if capped:
+            raise OutcomeRefused(capped)
         locked.status, locked.closed_at = Evaluation.Status.CLOSED, timezone.now()
         locked.save(update_fields=["status", "closed_at"])
         for result in locked.results.select_related("workstation", "workstation__host_unit"):

@@ -6,6 +6,7 @@ from workstations import (
     views_evaluations,
     views_exits,
     views_outcomes,
+    views_selfeval,
     views_services,
     views_terms,
 )
@@ -34,6 +35,10 @@ urlpatterns = [
     path("evaluations/<int:pk>/export/", views_evaluations.evaluation_export, name="evaluation_export"),
     path("evaluations/<int:pk>/close/", views_evaluations.evaluation_close, name="evaluation_close"),
     path("evaluations/results/<int:pk>/", views_evaluations.result_score, name="result_score"),
+    # Art. 11(3): self-evaluation and achievements, the round's cap and award bands (issue 18).
+    path("evaluations/results/<int:pk>/self/", views_selfeval.self_evaluation, name="self_evaluation"),
+    path("evaluations/achievements/<int:pk>/", views_selfeval.achievement_evidence, name="achievement_evidence"),
+    path("evaluations/<int:pk>/policy/", views_selfeval.round_policy, name="round_policy"),
     path("rectifications/", views_evaluations.rectification_list, name="rectification_list"),
     path("rectifications/<int:pk>/", views_evaluations.rectification_detail, name="rectification"),
     path("rectifications/<int:pk>/file/", views_evaluations.rectification_file, name="rectification_file"),

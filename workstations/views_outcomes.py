@@ -109,6 +109,11 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
             "term_plan": term_plan_status(ws, today),
             "county_opinions": CountyOpinion.objects.visible_to(request.user).filter(workstation=ws),
             "is_county": is_county_clerk(request.user),
+            "open_results": ws.evaluation_results.filter(evaluation__status="open", grade="").select_related(
+                "evaluation"
+            )
+            if is_host
+            else [],
             "years": selectors_outcomes.workstation_compliance(ws, today),
             "quarters_labels": ["Q1", "Q2", "Q3", "Q4"],
             "reports": ws.reports.select_related("decided_by").order_by("-held_on", "-id")[:100],

@@ -118,6 +118,10 @@ MATRIX: dict[str, tuple] = {
         "rectification_host",
     ),
     "workstations:terms": ({}, _(STAFF, SUPERVISOR, ADMIN)),
+    # Issue 18: self-evaluation (the host unit, before scoring), achievement evidence, the round's cap and bands.
+    "workstations:self_evaluation": ({"pk": "evaluation_result"}, _(HOST_A)),
+    "workstations:achievement_evidence": ({"pk": "achievement"}, _(HOST_A, REC_A, STAFF, SUPERVISOR, ADMIN)),
+    "workstations:round_policy": ({"pk": "evaluation"}, _(STAFF)),
     # Issue 18: Art. 4 service records (read like the outcomes page, filed by the host unit).
     "workstations:services": ({"pk": "ws"}, _(HOST_A, REC_A, STAFF, SUPERVISOR, ADMIN)),
     "workstations:service_new": ({"pk": "ws"}, _(HOST_A)),

@@ -251,3 +251,15 @@ def test_a_revoked_host_unit_may_not_apply_again_during_the_ban(settings, host_u
     assert not any("不得再次申报" in p for p in new.blockers("submit"))
     settings.WORKSTATION_REAPPLY_BAN_YEARS = 1  # 400 days ago: a one-year ban is over
     assert reapply_banned_until(host_unit.pk) is None
+
+
+# --- names (issue 18 item 7, the stated rule) -------------------------------------------------------------------
+
+
+def test_the_naming_rule_is_stated_on_the_workstation_and_outcomes_pages(client, staff, host_user, host_unit):
+    ws = _operating(host_unit, staff, lead="张伟")
+    client.force_login(host_user)
+    detail = client.get(reverse("workstations:detail", args=[ws.pk])).content.decode()
+    assert 'data-testid="name-rule"' in detail and "第六条第五项" in detail
+    outcomes = client.get(reverse("workstations:outcomes", args=[ws.pk])).content.decode()
+    assert 'data-testid="name-rule"' in outcomes and "现任领衔创业导师：" in outcomes
