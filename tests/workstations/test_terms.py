@@ -263,3 +263,22 @@ def test_the_naming_rule_is_stated_on_the_workstation_and_outcomes_pages(client,
     assert 'data-testid="name-rule"' in detail and "第六条第五项" in detail
     outcomes = client.get(reverse("workstations:outcomes", args=[ws.pk])).content.decode()
     assert 'data-testid="name-rule"' in outcomes and "现任领衔创业导师：" in outcomes
+
+
+def test_duplicate_names_are_told_apart_in_lists(client, staff, host_user, host_unit):
+    from tests.factories import HostUnitFactory
+    from tests.workstations.factories import accepted
+    from workstations.models_outcomes import ActivityKind
+
+    same = [
+        _operating(host_unit, staff, lead="张伟"),
+        _operating(HostUnitFactory(name="鹰城创业园"), staff, lead="张伟"),
+    ]
+    single = _operating(HostUnitFactory(name="平顶山学院创新创业园"), staff, lead="李娜")
+    for ws in [*same, single]:
+        accepted(ws, ActivityKind.CONSULTATION, date(2024, 2, 1), status="submitted")
+    client.force_login(staff)
+    page = client.get(reverse("workstations:report_list")).content.decode()
+    assert f"张伟大众创业指导大师工作室（{host_unit.name}）" in page
+    assert "张伟大众创业指导大师工作室（鹰城创业园）" in page
+    assert "李娜大众创业指导大师工作室（" not in page  # a name that occurs once stays as it is
