@@ -60,17 +60,25 @@ def default_rubric() -> list[dict]:
     ]
 
 
+def _term_ending_in(workstation: Workstation, year: int):
+    """The stored term (issue 18) that ends in ``year``, if any; ``terms`` may be prefetched."""
+    return next((t for t in workstation.terms.all() if t.ends_on.year == year), None)
+
+
 def in_scope(workstation: Workstation, evaluation: Evaluation) -> bool:
     if workstation.certified_on is None or workstation.certified_on > date(evaluation.year, 12, 31):
         return False
     if evaluation.kind == EvaluationKind.END_OF_TERM:
+        if workstation.terms.all():  # a renewed workstation's next term ends three years after the first
+            return _term_ending_in(workstation, evaluation.year) is not None
         return term_ends_on(workstation.certified_on).year == evaluation.year
     return True
 
 
 def _years(workstation: Workstation, evaluation: Evaluation) -> range:
     if evaluation.kind == EvaluationKind.END_OF_TERM:
-        return range(workstation.certified_on.year, evaluation.year + 1)
+        term = _term_ending_in(workstation, evaluation.year)
+        return range((term.starts_on if term else workstation.certified_on).year, evaluation.year + 1)
     return range(evaluation.year, evaluation.year + 1)
 
 
@@ -124,7 +132,11 @@ def evaluation_open(
             opened_by=actor,
             opened_at=timezone.now(),
         )
-        workstations = [ws for ws in Workstation.objects.filter(state__in=OPERATING_STATES) if in_scope(ws, evaluation)]
+        workstations = [
+            ws
+            for ws in Workstation.objects.filter(state__in=OPERATING_STATES).prefetch_related("terms")
+            if in_scope(ws, evaluation)
+        ]
         first_year = min((ws.certified_on.year for ws in workstations), default=year)
         counts = load_counts(
             Workstation.objects.filter(pk__in=[w.pk for w in workstations]), range(first_year, year + 1)

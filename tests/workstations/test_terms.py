@@ -282,3 +282,19 @@ def test_duplicate_names_are_told_apart_in_lists(client, staff, host_user, host_
     assert f"张伟大众创业指导大师工作室（{host_unit.name}）" in page
     assert "张伟大众创业指导大师工作室（鹰城创业园）" in page
     assert "李娜大众创业指导大师工作室（" not in page  # a name that occurs once stays as it is
+
+
+def test_a_renewed_workstation_is_in_the_end_of_term_round_of_its_new_term(staff, host_unit):
+    ws = _operating(host_unit, staff)  # term 1: 2023-06-01 – 2026-05-31
+    _end_of_term(staff, (45, 45))
+    term_renew(workstation=ws, actor=staff, decision_reference="平人社〔2026〕30号", decided_on=date(2026, 5, 25))
+    later = evaluation_open(
+        year=2029, kind=EvaluationKind.END_OF_TERM, actor=staff, today=date(2029, 5, 1), rubric=RUBRIC
+    )
+    assert list(later.results.values_list("workstation_id", flat=True)) == [ws.pk]  # term 2 ends 2029-05-31
+    assert (
+        evaluation_open(
+            year=2027, kind=EvaluationKind.END_OF_TERM, actor=staff, today=date(2027, 5, 1), rubric=RUBRIC
+        ).results.count()
+        == 0
+    )
