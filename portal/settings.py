@@ -315,6 +315,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "workstations.tasks.check_rectification_deadlines",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Art. 11(1): terms ending with no decision, flagged at 90, 30 and 0 days (once each).
+    "workstations-term-flags": {"task": "workstations.tasks.check_term_flags", "schedule": crontab(hour=7, minute=15)},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -364,6 +366,8 @@ DOCUMENT_NUMBER_PREFIX = "平人社"
 
 # Art. 11(1): the term of a recognised workstation, ended by the end-of-term evaluation (期满评估).
 WORKSTATION_TERM_YEARS = int(os.environ.get("WORKSTATION_TERM_YEARS", "3"))
+# After a revocation (撤销) the host unit may not apply again for this many years (0: no ban; docs/decisions.md).
+WORKSTATION_REAPPLY_BAN_YEARS = int(os.environ.get("WORKSTATION_REAPPLY_BAN_YEARS", "3"))
 # Art. 8: the one-time city grant when the call does not name an amount (comparable schemes: 50,000–100,000 yuan).
 SUBSIDY_DEFAULT_CITY_GRANT = os.environ.get("SUBSIDY_DEFAULT_CITY_GRANT", "50000.00")
 # Plausible bounds of a ledger entry (issue 14): at most this many yuan in one entry (a typo of a few extra digits is
@@ -402,4 +406,6 @@ PORTAL_DEMO_BUILDERS = [
     "workstations.demo_outcomes.build",
     "subsidies.demo.build",
     "workstations.demo_exits.build",
+    "workstations.demo_terms.build",
+    "subsidies.demo_trail.build",
 ]

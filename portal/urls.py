@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     # First after home: the busiest anonymous pages resolve without walking the other patterns (issue 9).
     path("public/", include("review.publicity.public_urls")),
+    path("public/grants/", include("subsidies.public_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChange.as_view(), name="password_change"),

@@ -111,7 +111,15 @@ def ledger_entries(ledger: Ledger | None) -> QuerySet[Entry]:
         return Entry.objects.none()
     return (
         Entry.objects.filter(ledger=ledger)
-        .select_related("recorded_by", "reverses", "reversed_by", "review", "evaluation_result__evaluation")
+        .select_related(
+            "recorded_by",
+            "reverses",
+            "reversed_by",
+            "review",
+            "evaluation_result__evaluation",
+            "disbursement",  # issue 18: the money trail
+            "publicity",
+        )
         .prefetch_related("receipts__file")
         .order_by("date", "id")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from subsidies.views import audits, ledger
+from subsidies.views import audits, ledger, trail
 
 app_name = "subsidies"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("entries/<int:pk>/reverse/", ledger.entry_reverse_view, name="reverse"),
     path("entries/<int:pk>/review/", ledger.entry_review_view, name="review"),
     path("receipts/<int:pk>/", ledger.receipt_download, name="receipt"),
+    # The money trail (issue 18): payment record, grant publicity, closing after an exit.
+    path("entries/<int:pk>/payment/", trail.disbursement_create, name="disbursement"),
+    path("entries/<int:pk>/publicity/", trail.grant_publicity_create, name="grant_publicity"),
+    path("workstations/<int:pk>/close/", trail.ledger_close_view, name="ledger_close"),
     path("audits/", audits.audit_list, name="audits"),
     path("audits/draw/", audits.audit_draw, name="audit_draw"),
     path("audits/assign/", audits.audit_assign_view, name="audit_assign"),

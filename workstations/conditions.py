@@ -93,9 +93,16 @@ def _publicity_passed(workstation) -> list[str]:
     return list(entry.clearance_problems())
 
 
+def _reapply_ban(workstation) -> list[str]:
+    """Art. 11(4)2: after a revocation the host unit may not apply again for a configured number of years."""
+    from workstations.services_terms import reapply_problems
+
+    return reapply_problems(workstation)
+
+
 CHECKS: dict[str, list[Callable]] = {
-    "submit": [_call_open, _application_problems],
-    "resubmit": [_call_open, _application_problems],
+    "submit": [_call_open, _reapply_ban, _application_problems],
+    "resubmit": [_call_open, _reapply_ban, _application_problems],
     "recommend": [_has_application],
     "start_review": [_in_open_round],
     "pass_review": [_review_decided("pass")],

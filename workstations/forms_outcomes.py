@@ -120,10 +120,13 @@ class EvaluationOpenForm(forms.Form):
     consultation_max = forms.IntegerField(label=_("Points: consultations (automatic)"), min_value=0, initial=15)
     themed_max = forms.IntegerField(label=_("Points: themed activities (automatic)"), min_value=0, initial=15)
     training_max = forms.IntegerField(label=_("Points: backbone staff trained (automatic)"), min_value=0, initial=15)
+    services_max = forms.IntegerField(
+        label=_("Points: work results from Art. 4 services and Art. 10 reports (automatic)"), min_value=0, initial=20
+    )
     staff_items = forms.CharField(
         label=_("Items scored by staff"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        initial="三年工作规划及落实|15\n场地设备与经费保障|20\n工作成效与社会影响|20",
+        initial="三年工作规划及落实|15\n场地设备与经费保障|20",
         help_text=_("One item per line: name|points. All points together must make 100."),
     )
     excellent_min = forms.DecimalField(label=_("Excellent from"), initial=Decimal("90"), max_digits=5, decimal_places=1)
@@ -153,6 +156,7 @@ class EvaluationOpenForm(forms.Form):
             {"key": "consultation", "label": "区域性政策咨询与指导交流", "auto": "consultation"},
             {"key": "themed", "label": "导师进园区、进企业、进校园、进社区主题活动", "auto": "themed"},
             {"key": "training", "label": "创业服务工作骨干培养", "auto": "training"},
+            {"key": "results", "label": "工作成效与社会影响", "auto": "services"},
         ]
         rubric = [{**a, "max": data.get(f"{a['auto']}_max") or 0} for a in auto] + items
         rubric = [item for item in rubric if item["max"] > 0]

@@ -78,7 +78,12 @@ class WorkstationQuerySet(models.QuerySet):
         if role == Role.HOST_UNIT:
             return self.filter(host_unit_id=user.organisation_id)
         if role == Role.RECOMMENDER:
-            return self.filter(recommender_id=user.organisation_id).exclude(state=State.DRAFT)
+            mine = models.Q(recommender_id=user.organisation_id)
+            if user.organisation.kind == OrgKind.COUNTY_BUREAU:  # and its county's recognised ones (issue 18)
+                from workstations.county import county_scope
+
+                mine |= county_scope(user.organisation_id) & models.Q(certified_on__isnull=False)
+            return self.filter(mine).exclude(state=State.DRAFT)
         return self.none()
 
     def recognised(self):
@@ -372,6 +377,7 @@ class TransitionLog(models.Model):
 # Kept in its own module (Art. 6(5)); imported here so that Django registers it with this app.
 # Outcomes and operation (Art. 10–11) live in their own modules; imported here so that Django registers them.
 from workstations.exits import ExitCase  # noqa: E402,F401  (Art. 11(4) exits)
+from workstations.models_county import CountyOpinion  # noqa: E402, F401  (Art. 11(3) county opinion)
 from workstations.models_evaluations import (  # noqa: E402,F401
     Evaluation,
     EvaluationResult,
@@ -385,4 +391,7 @@ from workstations.models_outcomes import (  # noqa: E402,F401
     TrainedPerson,
     WorkPlan,
 )
+from workstations.models_selfeval import Achievement, RoundPolicy, SelfEvaluation  # noqa: E402, F401  (Art. 11(3))
+from workstations.models_services import ServiceRecord  # noqa: E402, F401  (Art. 4 services)
 from workstations.plaques import Plaque  # noqa: E402, F401
+from workstations.terms import Term, TermFlag  # noqa: E402, F401  (Art. 11(1) terms)

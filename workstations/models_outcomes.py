@@ -13,14 +13,18 @@ from portal.roles import Role
 
 
 def _outcome_workstations(user):
-    """The workstations whose outcomes ``user`` may see: host units their own, city staff and supervisors all."""
+    """The workstations whose outcomes ``user`` may see: host units their own, city staff and supervisors all, a
+    county bureau the recognised workstations of its county."""
     from workstations.models import Workstation
 
     if not (user.is_authenticated and user.is_active):
         return Workstation.objects.none()
     if user.role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN, Role.HOST_UNIT):
         return Workstation.objects.visible_to(user)
-    return Workstation.objects.none()
+    # Art. 8, 11(3): a county bureau reads the operation of the recognised workstations of its county (issue 18).
+    from workstations.county import county_workstations
+
+    return county_workstations(user)
 
 
 class OutcomeQuerySet(models.QuerySet):

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from portal.roles import Role
+from workstations.county import is_county_clerk
 from workstations.models import OPERATING_STATES, RECOGNISED_STATES, TransitionLog, Workstation
 from workstations.models_outcomes import ReportStatus
 
@@ -63,7 +64,7 @@ def related_records(workstation: Workstation, user) -> RelatedRecords:
     records.ledger = ledger_model.objects.visible_to(user).filter(workstation=workstation).exists() or (
         user.has_role(Role.CITY_STAFF) and workstation.state in RECOGNISED_STATES
     )
-    if user.has_role(*OUTCOME_VIEWERS):
+    if user.has_role(*OUTCOME_VIEWERS) or is_county_clerk(user):
         records.outcomes = workstation.state in OPERATING_STATES or workstation.certified_on is not None
         records.plan = workstation.plans.order_by("-version").first()
         counts = workstation.reports.aggregate(

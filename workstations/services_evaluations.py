@@ -24,6 +24,8 @@ from workstations.models_evaluations import (
 from workstations.selectors_outcomes import load_counts
 from workstations.services import workstation_transition
 from workstations.services_outcomes import OutcomeRefused, require_staff
+from workstations.services_selfeval import cap_problems, proposed_award
+from workstations.services_services import services_share
 
 RECTIFICATION_DAYS = 90  # Art. 11(4)2 限期整改; the default deadline, staff may set another when ordering.
 TENTH = Decimal("0.1")
@@ -46,28 +48,37 @@ def term_ends_on(certified_on: date) -> date:
 
 def default_rubric() -> list[dict]:
     """A 100-point rubric (after comparable schemes): the three Art. 10 requirements scored automatically from
-    compliance, the rest by staff. Staff may change items and points when opening a round."""
+    compliance, 工作成效 from the Art. 4 service records with the Art. 10 reports (issue 18), the rest by staff.
+    Staff may change items and points when opening a round."""
     return [
         {"key": "consultation", "label": "区域性政策咨询与指导交流", "max": 15, "auto": "consultation"},
         {"key": "themed", "label": "导师进园区、进企业、进校园、进社区主题活动", "max": 15, "auto": "themed"},
         {"key": "training", "label": "创业服务工作骨干培养", "max": 15, "auto": "training"},
         {"key": "plan", "label": "三年工作规划及落实", "max": 15, "auto": ""},
         {"key": "support", "label": "场地设备与经费保障", "max": 20, "auto": ""},
-        {"key": "results", "label": "工作成效与社会影响", "max": 20, "auto": ""},
+        {"key": "results", "label": "工作成效与社会影响", "max": 20, "auto": "services"},  # Art. 4 + 10 (issue 18)
     ]
+
+
+def _term_ending_in(workstation: Workstation, year: int):
+    """The stored term (issue 18) that ends in ``year``, if any; ``terms`` may be prefetched."""
+    return next((t for t in workstation.terms.all() if t.ends_on.year == year), None)
 
 
 def in_scope(workstation: Workstation, evaluation: Evaluation) -> bool:
     if workstation.certified_on is None or workstation.certified_on > date(evaluation.year, 12, 31):
         return False
     if evaluation.kind == EvaluationKind.END_OF_TERM:
+        if workstation.terms.all():  # a renewed workstation's next term ends three years after the first
+            return _term_ending_in(workstation, evaluation.year) is not None
         return term_ends_on(workstation.certified_on).year == evaluation.year
     return True
 
 
 def _years(workstation: Workstation, evaluation: Evaluation) -> range:
     if evaluation.kind == EvaluationKind.END_OF_TERM:
-        return range(workstation.certified_on.year, evaluation.year + 1)
+        term = _term_ending_in(workstation, evaluation.year)
+        return range((term.starts_on if term else workstation.certified_on).year, evaluation.year + 1)
     return range(evaluation.year, evaluation.year + 1)
 
 
@@ -80,7 +91,10 @@ def auto_scores(evaluation: Evaluation, workstation: Workstation, counts, today:
     summ = compliance.summary(workstation.certified_on, counts, _years(workstation, evaluation), today)
     scores, shown = {}, {}
     for item in evaluation.rubric:
-        if item.get("auto"):
+        if item.get("auto") == "services":  # 成效: Art. 4 service records with the Art. 10 reports (issue 18)
+            share, shown[item["key"]] = services_share(workstation, _years(workstation, evaluation), summ)
+            scores[item["key"]] = str((Decimal(item["max"]) * share).quantize(TENTH, rounding=ROUND_HALF_UP))
+        elif item.get("auto"):
             s = summ[item["auto"]]
             shown[item["key"]] = s
             if s["of"]:
@@ -171,7 +185,11 @@ def evaluation_open(
             opened_at=timezone.now(),
             early_reason=early_reason.strip() if year >= today.year else "",
         )
-        in_year = [ws for ws in Workstation.objects.filter(state__in=OPERATING_STATES) if in_scope(ws, evaluation)]
+        in_year = [
+            ws
+            for ws in Workstation.objects.filter(state__in=OPERATING_STATES).prefetch_related("terms")
+            if in_scope(ws, evaluation)
+        ]
         first_year = min((ws.certified_on.year for ws in in_year), default=year)
         counts = load_counts(Workstation.objects.filter(pk__in=[w.pk for w in in_year]), range(first_year, year + 1))
         results, workstations, not_graded = [], [], []
@@ -253,6 +271,8 @@ def result_score(
         locked.base, locked.raw = base, raw
         locked.remarks = remarks.strip()
         locked.award_recommended = award_recommended
+        if award_recommended and award_amount is None:  # proposed from the round's award bands (issue 18)
+            award_amount = proposed_award(evaluation, total, grade)
         locked.award_amount = award_amount if award_recommended else None
         locked.scored_by, locked.scored_at = actor, timezone.now()
         locked.save()
@@ -297,6 +317,9 @@ def evaluation_close(*, evaluation: Evaluation | int, actor, today: date | None 
         unscored = locked.results.filter(grade="").count()
         if unscored:
             raise OutcomeRefused(_("%(n)d workstations are not scored yet.") % {"n": unscored})
+        capped = cap_problems(locked)  # Art. 11(3): the round's cap on 优秀 (issue 18)
+        if capped:
+            raise OutcomeRefused(capped)
         locked.status, locked.closed_at = Evaluation.Status.CLOSED, timezone.now()
         locked.save(update_fields=["status", "closed_at"])
         for result in locked.results.select_related("workstation", "workstation__host_unit"):

@@ -50,3 +50,11 @@ def render_missing_plaque_pdfs() -> int:
         if not private_storage.exists(name):
             pending.append(pk)
     return sum(plaque_render_store(pk) for pk in pending)
+
+
+@shared_task
+def check_term_flags() -> dict[str, int]:
+    """Art. 11(1), daily: flag terms ending with no decision at 90, 30 and 0 days (once each)."""
+    from workstations.services_terms import term_flags_check
+
+    return term_flags_check()

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from workstations import views, views_evaluations, views_exits, views_outcomes
+from workstations import (
+    views,
+    views_county,
+    views_evaluations,
+    views_exits,
+    views_outcomes,
+    views_selfeval,
+    views_services,
+    views_terms,
+)
 
 app_name = "workstations"
 urlpatterns = [
@@ -27,9 +36,22 @@ urlpatterns = [
     path("evaluations/<int:pk>/export/", views_evaluations.evaluation_export, name="evaluation_export"),
     path("evaluations/<int:pk>/close/", views_evaluations.evaluation_close, name="evaluation_close"),
     path("evaluations/results/<int:pk>/", views_evaluations.result_score, name="result_score"),
+    # Art. 11(3): self-evaluation and achievements, the round's cap and award bands (issue 18).
+    path("evaluations/results/<int:pk>/self/", views_selfeval.self_evaluation, name="self_evaluation"),
+    path("evaluations/achievements/<int:pk>/", views_selfeval.achievement_evidence, name="achievement_evidence"),
+    path("evaluations/<int:pk>/policy/", views_selfeval.round_policy, name="round_policy"),
     path("rectifications/", views_evaluations.rectification_list, name="rectification_list"),
     path("rectifications/<int:pk>/", views_evaluations.rectification_detail, name="rectification"),
     path("rectifications/<int:pk>/file/", views_evaluations.rectification_file, name="rectification_file"),
+    # Art. 4 service records (issue 18).
+    path("<int:pk>/services/", views_services.service_list, name="services"),
+    path("<int:pk>/services/new/", views_services.service_new, name="service_new"),
+    # The county bureau's read view and annual opinion (Art. 8, 11(3), 12).
+    path("county/", views_county.county_overview, name="county"),
+    path("<int:pk>/county-opinion/", views_county.county_opinion, name="county_opinion"),
+    # Terms (Art. 11(1)): ending terms and renewal.
+    path("terms/", views_terms.term_list, name="terms"),
+    path("<int:pk>/term/renew/", views_terms.term_renew_view, name="term_renew"),
     # Exit (Art. 11(4)).
     path("exits/", views_exits.exit_list, name="exit_list"),
     path("exits/<int:pk>/", views_exits.exit_detail, name="exit_detail"),

@@ -23,6 +23,7 @@ from workstations.forms_outcomes import (
     ScoreForm,
 )
 from workstations.models_evaluations import Evaluation, EvaluationResult, Rectification, RectificationStatus
+from workstations.models_selfeval import SelfEvaluation
 from workstations.services_outcomes import OutcomeRefused
 from workstations.views_outcomes import OUTCOME_ROLES, _refused
 
@@ -163,7 +164,15 @@ def result_score(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "workstations/outcomes/result_form.html",
-        {"result": result, "evaluation": evaluation, "form": form, "auto_items": auto_items},
+        {
+            "result": result,
+            "evaluation": evaluation,
+            "form": form,
+            "auto_items": auto_items,
+            "self_eval": SelfEvaluation.objects.filter(result=result)
+            .prefetch_related("achievements__evidence")
+            .first(),
+        },
     )
 
 

@@ -20,6 +20,7 @@ from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from portal.uploads import file_response
 from workstations import compliance, selectors_outcomes, services_outcomes
+from workstations.county import is_county_clerk
 from workstations.forms_outcomes import (
     EvidenceAddForm,
     MajorEventForm,
@@ -30,6 +31,7 @@ from workstations.forms_outcomes import (
     ReportForm,
 )
 from workstations.models import OPERATING_STATES, Workstation
+from workstations.models_county import CountyOpinion
 from workstations.models_outcomes import (
     ActivityKind,
     ActivityReport,
@@ -39,9 +41,11 @@ from workstations.models_outcomes import (
     ReportStatus,
 )
 from workstations.services_outcomes import MentorChangeInput, OutcomeRefused
+from workstations.services_terms import term_plan_status
 from workstations.team import current_team
 
-OUTCOME_ROLES = (Role.CITY_STAFF, Role.SUPERVISOR, Role.HOST_UNIT, Role.ADMIN)
+# Recommenders: a county bureau reads its county's recognised workstations (issue 18); others find nothing visible.
+OUTCOME_ROLES = (Role.CITY_STAFF, Role.SUPERVISOR, Role.HOST_UNIT, Role.ADMIN, Role.RECOMMENDER)
 
 
 def _workstation(request, pk) -> Workstation:
@@ -105,6 +109,14 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
             "plans": plans,
             "plan_due_on": selectors_outcomes.plan_due_on(ws),
             "plan_overdue": selectors_outcomes.plan_overdue(ws, bool(plans), today),
+            "term_plan": term_plan_status(ws, today),
+            "county_opinions": CountyOpinion.objects.visible_to(request.user).filter(workstation=ws),
+            "is_county": is_county_clerk(request.user),
+            "open_results": ws.evaluation_results.filter(evaluation__status="open", grade="").select_related(
+                "evaluation"
+            )
+            if is_host
+            else [],
             "years": selectors_outcomes.workstation_compliance(ws, today),
             "quarters_labels": ["Q1", "Q2", "Q3", "Q4"],
             "reports": ws.reports.select_related("decided_by").order_by("-held_on", "-id")[:100],

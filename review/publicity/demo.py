@@ -186,7 +186,7 @@ def _make_document(world, *, title, issued_on, leads) -> None:
             kind=OfficialDocument.Kind.CONFIRMATION,
             title=title,
             addressees="各县（市、区）人力资源和社会保障局，市域内各高校，各有关单位",
-            body=confirmation_body(workstations, issued_on.year),
+            body=confirmation_body(workstations, issued_on.year, issued_on),
             actor=world.users["staff"],
             issued_on=issued_on,
         )

@@ -121,6 +121,8 @@ def public_directory(county_id=None):
     workstations = Workstation.objects.filter(state__in=OPERATING_STATES)
     if county_id:
         workstations = workstations.filter(_in_county(county_id))
-    return workstations.select_related("host_unit", "host_unit__county", "recommender", "plaque").order_by(
-        "certified_on", "pk"
+    return (
+        workstations.select_related("host_unit", "host_unit__county", "recommender", "plaque")
+        .prefetch_related("terms")  # Art. 11(1): the current term is shown
+        .order_by("certified_on", "pk")
     )

@@ -2,16 +2,21 @@
 
 from subsidies.models.audits import Audit, AuditAssignment, Finding
 from subsidies.models.ledger import Category, Entry, EntryReceipt, EntryReview, Kind, Ledger, Source
+from subsidies.models.trail import Channel, Disbursement, GrantPublicity, LedgerClosure
 
 __all__ = [
     "Audit",
     "AuditAssignment",
     "Category",
+    "Channel",
+    "Disbursement",
     "Entry",
     "EntryReceipt",
     "EntryReview",
     "Finding",
+    "GrantPublicity",
     "Kind",
     "Ledger",
+    "LedgerClosure",
     "Source",
 ]

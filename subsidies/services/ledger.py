@@ -43,6 +43,10 @@ def recording_refusal(user, workstation: Workstation, kind: str) -> str | None:
     else:
         return _("Unknown kind of entry.")
     allowed_states = RECOGNISED_STATES if kind == Kind.CITY_GRANT else OPERATING_STATES
+    if kind == Kind.CLAWBACK:  # Art. 11(4), 13: money returned after an exit, until staff close the ledger (issue 18)
+        allowed_states = OPERATING_STATES | {State.DEREGISTERED, State.REVOKED}
+    if hasattr(getattr(workstation, "ledger", None), "closure"):
+        return _("This ledger is closed.")
     if workstation.state not in allowed_states:
         return _("The ledger of a workstation that is “%(state)s” accepts no such entry.") % {
             "state": State(workstation.state).label

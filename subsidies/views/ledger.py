@@ -28,6 +28,7 @@ from subsidies.services import (
 )
 from subsidies.services.awards import award_description
 from subsidies.services.ledger import recording_refusal
+from subsidies.services.trail import trail_context
 from workstations.models_evaluations import EvaluationResult
 
 LEDGER_ROLES = (Role.CITY_STAFF, Role.HOST_UNIT, Role.RECOMMENDER, Role.AUDITOR, Role.ADMIN)
@@ -81,6 +82,7 @@ def ledger_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "awardable": selectors.awardable_results(workstation),
             "may_award": recording_refusal(request.user, workstation, Kind.AWARD) is None,
             "sees_evaluations": request.user.has_role(Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN),
+            **trail_context(request.user, workstation, ledger, entries),
         },
     )
 

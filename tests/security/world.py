@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from portal.models import Organisation, User
 from portal.roles import OrgKind
@@ -130,6 +131,19 @@ def _extras(ids: dict) -> None:
     ids["major_event"] = event.pk
     ids["evaluation"] = Evaluation.objects.order_by("pk").first().pk
     ids["evaluation_result"] = EvaluationResult.objects.filter(workstation=ws1).order_by("-pk").first().pk
+    from workstations.models_selfeval import Achievement, SelfEvaluation
+
+    own = SelfEvaluation.objects.create(
+        result_id=ids["evaluation_result"],
+        workstation=ws1,
+        self_total=90,
+        summary="自评",
+        submitted_by=host1,
+        submitted_at=timezone.now(),
+    )
+    ids["achievement"] = Achievement.objects.create(
+        self_evaluation=own, title="成果", evidence=store_upload(uploaded=upload("a.png"), actor=host1)
+    ).pk
     rectification = Rectification.objects.select_related("workstation").get()
     Rectification.objects.filter(pk=rectification.pk).update(
         report_file=store_upload(uploaded=upload("rect.pdf"), actor=None)
@@ -138,6 +152,7 @@ def _extras(ids: dict) -> None:
     ids["rectification_host"] = rectification.workstation.host_unit_id
 
     ids["entry"] = Entry.objects.filter(ledger__workstation=ws1, kind="expenditure").order_by("pk").first().pk
+    ids["grant_entry"] = Entry.objects.get(ledger__workstation=ws1, kind="city_grant", reversed_by__isnull=True).pk
     ids["receipt"] = EntryReceipt.objects.filter(entry__ledger__workstation=ws1).first().pk
     assignment = AuditAssignment.objects.get(ledger__workstation=ws1)
     ids["audit"] = assignment.audit_id

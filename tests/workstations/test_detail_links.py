@@ -45,7 +45,7 @@ def _links(ws):
     [
         ("staff", {"application", "ledger", "outcomes", "plaque"}),
         ("host_user", {"application", "ledger", "outcomes", "plaque"}),
-        ("clerk", {"application", "ledger"}),  # the recommending county bureau
+        ("clerk", {"application", "ledger", "outcomes"}),  # the recommending county bureau (issue 18: reads outcomes)
         ("supervisor", {"application", "outcomes"}),
     ],
 )
@@ -123,4 +123,4 @@ def test_the_detail_page_query_count_is_pinned(client, ws, staff, host_user, dja
         assert client.get(url).status_code == 200
 
 
-QUERIES = 19
+QUERIES = 20  # issue 18: + the terms (Art. 11(1))

@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal.models import Notification
@@ -14,6 +15,7 @@ from tests.workstations.factories import OperatingWorkstationFactory, accepted
 from workstations.models import State, Workstation
 from workstations.models_evaluations import EvaluationKind, Grade, Rectification, RectificationStatus
 from workstations.models_outcomes import ActivityKind
+from workstations.models_services import ServiceRecord
 from workstations.selectors_outcomes import rectifications_failed
 from workstations.services_evaluations import (
     evaluation_close,
@@ -55,20 +57,32 @@ def test_opening_fills_in_compliance_and_scoring_grades(ws, staff, host_user):
     evaluation = evaluation_open(year=2024, kind=EvaluationKind.ANNUAL, actor=staff, today=TODAY)
     result = evaluation.results.get()
     # 4 of 4 quarters, 1 of 1 year themed, 0 of 1 year training (one person trained, two needed).
-    assert result.scores == {"consultation": "15.0", "themed": "15.0", "training": "0.0"}
+    # 成效 (issue 18): 20 × (no Art. 4 service: 0 + Art. 10: 5 of 6 periods) / 2 = 8.3, whatever staff enter.
+    assert result.scores == {"consultation": "15.0", "themed": "15.0", "training": "0.0", "results": "8.3"}
     assert result.compliance["training"] == {"met": 0, "of": 1}
     assert Notification.objects.filter(recipient=host_user, dedup_key=f"evaluation-open:{evaluation.pk}").exists()
 
     scored = _score(result, staff, [Decimal(15), Decimal(20), Decimal(20)])
-    assert (scored.total, scored.grade) == (Decimal("85.0"), Grade.GOOD)
+    assert (scored.total, scored.grade) == (Decimal("73.3"), Grade.PASS)
     with pytest.raises(OutcomeRefused):
         _score(result, staff, [Decimal(15), Decimal(20), Decimal(20)], award_recommended=True)
     with pytest.raises(OutcomeRefused):
         _score(result, staff, [Decimal(16), Decimal(20), Decimal(20)])  # above the item's 15 points
 
 
-def test_excellent_result_records_an_award_in_lieu_of_subsidy(ws, staff):
+def test_excellent_result_records_an_award_in_lieu_of_subsidy(ws, staff, host_user):
     accepted(ws, ActivityKind.TRAINING, date(2024, 8, 1), trainees=["王芳"])
+    for kind in ("training_salon", "support", "follow_up", "internship"):  # Art. 4, counted in 成效 (issue 18)
+        ServiceRecord.objects.create(
+            workstation=ws,
+            kind=kind,
+            held_on=date(2024, 6, 1),
+            title="服务",
+            description="服务",
+            consent=True,
+            submitted_by=host_user,
+            submitted_at=timezone.now(),
+        )
     evaluation = evaluation_open(year=2024, kind=EvaluationKind.ANNUAL, actor=staff, today=TODAY)
     scored = _score(
         evaluation.results.get(),
@@ -78,7 +92,7 @@ def test_excellent_result_records_an_award_in_lieu_of_subsidy(ws, staff):
         award_amount=Decimal("20000.00"),
     )
     assert (scored.total, scored.grade, scored.award_recommended, scored.award_amount) == (
-        Decimal("95.0"),
+        Decimal("97.0"),  # 45 automatic + 14 + 18 staff + 20 成效 (all four Art. 4 functions, Art. 10 all met)
         Grade.EXCELLENT,
         True,
         Decimal("20000.00"),
@@ -94,7 +108,7 @@ def test_results_export_to_excel(client, ws, staff):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == evaluation.title
     assert rows[2][0] == ws.name
-    assert rows[2][-5] == 55  # total
+    assert rows[2][-5] == 58.3  # total: 30 automatic + 10 + 10 staff + 8.3 成效 (issue 18)
     assert rows[2][-1] == "'=HYPERLINK()"  # formula neutralised
 
 

@@ -98,11 +98,13 @@ def test_rejection_needs_a_reason_and_tells_the_host_unit(client, ws, host_user,
     assert report.status == ReportStatus.REJECTED
 
 
-def test_another_host_unit_sees_and_files_nothing(client, ws, host_user, other_host_user, clerk):
+def test_another_host_unit_sees_and_files_nothing(client, ws, host_user, other_host_user, clerk, other_clerk):
     client.force_login(host_user)
     _post_report(client, ws)
     report = ActivityReport.objects.get()
-    for intruder in (other_host_user, clerk):
+    client.force_login(clerk)  # the workstation's own county bureau reads it (issue 18, Art. 11(3))
+    assert client.get(reverse("workstations:report", args=[report.pk])).status_code == 200
+    for intruder in (other_host_user, other_clerk):
         client.force_login(intruder)
         assert client.get(reverse("workstations:report", args=[report.pk])).status_code == 404
     client.force_login(other_host_user)
