@@ -32,7 +32,9 @@ def test_two_recommendations_cannot_exceed_the_quota():
     def run(app, clerk):
         try:
             barrier.wait()
-            services.application_recommend(application=Application.objects.get(pk=app.pk), actor=clerk)
+            services.application_recommend(
+                application=Application.objects.get(pk=app.pk), actor=clerk, opinion="同意推荐。"
+            )
             results.append("ok")
         except TransitionRefused:
             results.append("refused")

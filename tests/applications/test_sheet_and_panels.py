@@ -30,7 +30,7 @@ def test_recommendation_sheet_lists_ranked_candidates(client, county, clerk, cal
         app = lead.led_applications.get()
         app.workstation.lead_mentor_name = name
         app.workstation.save(update_fields=["lead_mentor_name"])
-        services.application_recommend(application=app, actor=clerk)
+        services.application_recommend(application=app, actor=clerk, opinion="同意推荐。")
     client.force_login(clerk)
     response = client.get(reverse("applications:recommendation_sheet", args=[call.pk]))
     assert response.status_code == 200
@@ -46,7 +46,7 @@ def test_recommendation_sheet_lists_ranked_candidates(client, county, clerk, cal
 @pytest.mark.django_db
 def test_call_page_shows_quota_used_and_remaining(client, county, clerk, call, host_user):
     app = make_application(host_unit=factories.HostUnitFactory(county=county), call=call, state=State.SUBMITTED)
-    services.application_recommend(application=app, actor=clerk)
+    services.application_recommend(application=app, actor=clerk, opinion="同意推荐。")
     client.force_login(host_user)
     page = client.get(reverse("applications:call_detail", args=[call.pk])).content.decode()
     table = page.split('data-testid="quotas"')[1]
