@@ -1,7 +1,7 @@
 """The application (申报) of a host unit in one call: Art. 5 conditions and the Art. 7 report."""
 
 from django.db import models
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.crypto import EncryptedTextField
@@ -277,16 +277,18 @@ class Application(models.Model):
         """Art. 7: what is still missing from the form and the materials, step by step."""
         problems = []
         if not self.host_type:
-            problems.append(_g("Host unit: choose the type of the host unit (Art. 3)."))
+            problems.append(gettext("Host unit: choose the type of the host unit (Art. 3)."))
         if not (self.address and self.contact_person and self.contact_phone and self.unit_profile):
-            problems.append(_g("Host unit: fill in the profile, address, contact person and contact phone."))
+            problems.append(gettext("Host unit: fill in the profile, address, contact person and contact phone."))
         if self.lead_mentor_id is None:
-            problems.append(_g("Team: choose the lead mentor."))
+            problems.append(gettext("Team: choose the lead mentor."))
         empty = [str(label) for name, label in REPORT_SECTIONS if not getattr(self, name).strip()]
         if empty:
-            problems.append(_g("Application report: write the sections %(sections)s.") % {"sections": "、".join(empty)})
+            problems.append(
+                gettext("Application report: write the sections %(sections)s.") % {"sections": "、".join(empty)}
+            )
         if self.recommender_id is None:
-            problems.append(_g("Recommender: choose where the application goes."))
+            problems.append(gettext("Recommender: choose where the application goes."))
         problems.extend(self.channel_problems())
         problems.extend(self.missing_materials())
         return problems
@@ -302,7 +304,7 @@ class Application(models.Model):
         if self.call.is_open():
             return []
         return [
-            _g("The call “%(call)s” is not open: applications were accepted until %(date)s.")
+            gettext("The call “%(call)s” is not open: applications were accepted until %(date)s.")
             % {"call": self.call.title, "date": format_date(self.call.closes_on)}
         ]
 
@@ -314,10 +316,10 @@ class Application(models.Model):
 
         if not recommender_choices(self.host_unit, self.call).filter(pk=self.recommender_id).exists():
             return [
-                _g("%(rec)s cannot recommend this host unit in this call; choose its county bureau%(uni)s.")
+                gettext("%(rec)s cannot recommend this host unit in this call; choose its county bureau%(uni)s.")
                 % {
                     "rec": self.recommender,
-                    "uni": _g(" or its own university") if self.call.universities_recommend_own else "",
+                    "uni": gettext(" or its own university") if self.call.universities_recommend_own else "",
                 }
             ]
         return []
@@ -327,7 +329,7 @@ class Application(models.Model):
         problems = self.channel_problems()
         if not self.call.recommendation_open():
             problems.append(
-                _g("The recommendation deadline of this call was %(date)s; recommending is closed.")
+                gettext("The recommendation deadline of this call was %(date)s; recommending is closed.")
                 % {"date": format_date(self.call.last_recommendation_day)}
             )
         return problems

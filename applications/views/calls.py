@@ -9,8 +9,7 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, selectors, services
 from applications.models import Call
-from portal.excel import Sheet, new_workbook, workbook_response
-from portal.formatting import format_date
+from portal.excel import workbook_response
 from portal.models import Organisation
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
@@ -145,38 +144,9 @@ def recommendation_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         if recommender is None or not recommender_id.isdigit():
             raise Http404(_("Choose a recommender."))
     ranked = selectors.recommender_queue(call, recommender.pk)["recommended"]
-    wb = new_workbook()
-    sheet = Sheet(
-        wb,
-        _("Recommendation sheet"),
-        [
-            _("Rank"),
-            _("Workstation"),
-            _("Host unit"),
-            _("Lead mentor"),
-            _("Mentors"),
-            _("Staff"),
-            _("Eligibility"),
-            _("Recommended on"),
-        ],
-        caption=_("%(rec)s — recommendation sheet — %(call)s") % {"rec": recommender.name, "call": call.title},
-    )
-    for app in ranked:
-        checks = app.eligibility()
-        summary = "；".join(f"{c.label}：{c.status_label}" for c in checks if c.status != "met") or _("All met")
-        sheet.row(
-            [
-                app.rank,
-                app.workstation.name,
-                app.workstation.host_unit.name,
-                app.workstation.lead_mentor_name,
-                app.n_mentors,
-                app.n_staff,
-                summary,
-                format_date(app.recommended_at),
-            ]
-        )
-    sheet.fit()
+    from applications.sheets import recommendation_workbook
+
+    wb = recommendation_workbook(call=call, recommender=recommender, ranked=ranked)
     return workbook_response(wb, f"推荐汇总表-{recommender.display_short}-{call.pk}.xlsx")
 
 
