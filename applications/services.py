@@ -488,14 +488,25 @@ def application_qualify(*, application: Application, actor, note: str = "") -> A
 
 
 def application_rule_ineligible(*, application: Application, actor, reason: str) -> Application:
-    """City staff rule a candidate ineligible, with a reason; it leaves the call (a terminal state)."""
-    return _decide(
-        application,
-        transition="rule_ineligible",
-        actor=actor,
-        reason=reason,
-        subject=_("Ruled ineligible in the qualification check: %(name)s"),
-    )
+    """City staff rule a candidate ineligible, with a reason; it leaves the call (a terminal state). The host unit
+    and the recommender are told."""
+    with transaction.atomic():
+        application = _decide(
+            application,
+            transition="rule_ineligible",
+            actor=actor,
+            reason=reason,
+            subject=_("Ruled ineligible in the qualification check: %(name)s"),
+        )
+        if application.workstation.recommender_id:
+            notify_organisation(
+                organisation=application.workstation.recommender,
+                subject=_("Ruled ineligible in the qualification check: %(name)s")
+                % {"name": application.workstation.name},
+                body=reason,
+                url=_host_link(application),
+            )
+    return application
 
 
 SITE_VISIT_STATES = frozenset({State.RECOMMENDED, State.QUALIFIED})

@@ -68,6 +68,9 @@ def application_start(request: HttpRequest, call_pk: int) -> HttpResponse:
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a draft that was never submitted, after a confirmation that says what is lost."""
     application = _own_editable(request, pk)
+    if application.workstation.state != State.DRAFT or application.snapshots.exists():
+        messages.warning(request, _("Only a draft that was never submitted can be withdrawn."))
+        return redirect("applications:detail", application.pk)
     if request.method == "POST":
         try:
             services.application_withdraw_draft(application=application, actor=request.user)

@@ -234,7 +234,7 @@ def site_visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpRespon
     from portal.uploads import file_response
 
     application = selectors.get_application_for(request.user, pk)
-    if request.user.role not in (Role.CITY_STAFF, Role.SUPERVISOR, Role.HOST_UNIT):
+    if request.user.role not in (Role.CITY_STAFF, Role.SUPERVISOR, Role.HOST_UNIT, Role.ADMIN):
         raise Http404(_("Not found, or not yours to see."))
     photo = SiteVisitPhoto.objects.filter(pk=photo_pk, visit__application=application).select_related("file").first()
     if photo is None:
