@@ -290,6 +290,18 @@ def evaluate(application) -> list[Check]:
             )
         )
     checks.extend(team_checks(has_lead=lead is not None, further_mentors=len(further), staff=application.staff_count))
+    missing = missing_materials(application)
+    # Listed in the checklist for every reader; submission is refused through ``completeness_problems`` (not twice).
+    checks.append(
+        Check(
+            "materials",
+            "7",
+            _("The materials required by Art. 7"),
+            NOT_MET if missing else MET,
+            " ".join(missing) if missing else _("Every required material is attached."),
+            False,
+        )
+    )
     for code, article, field, label in [
         ("policy_publicity", "5(3)2", "statement_policy_publicity", _("Publicises the laws and policies")),
         ("policy_implementation", "5(3)3", "statement_policy_implementation", _("Coordinates preferential policies")),
