@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, selectors, services
 from applications.models import Call, Mentor
+from applications.models.applications import EDITABLE_STATES
 from applications.views.steps import STEP_BY_SLUG, STEPS, next_step
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
@@ -222,14 +223,15 @@ def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from applications.documents import application_form_pdf
     from portal.pdf import pdf_response, stored_pdf_response
 
-    application = selectors.application_for_display(selectors.get_application_for(request.user, pk))
-    shown = application.shown
+    application = selectors.get_application_for(request.user, pk)
     filename = f"申报表-{application.workstation.name}.pdf"
-    if getattr(shown, "is_declared_version", False):
-        snapshot = shown.snapshot
+    snapshot = application.latest_snapshot
+    if snapshot is not None and application.workstation.state not in EDITABLE_STATES:
+        # A submitted version: its stored file (rendered once, by the task or by this first download).
         if not snapshot.pdf:
             snapshot = services.snapshot_pdf_store(snapshot.pk)
         return stored_pdf_response(snapshot.pdf, filename)
+    application = selectors.application_for_display(application)
     return pdf_response(application_form_pdf(application), filename)
 
 
