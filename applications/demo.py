@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from applications.models import Application, Call, Material, Mentor, Quota, StaffMember
+from applications.models import Application, ApplicationSnapshot, Call, Material, Mentor, Quota, SiteVisit, StaffMember
 from applications.models.applications import QUOTA_STATES
 from applications.samples import pdf_bytes, png_bytes
 from portal.crypto import blind_index
@@ -25,6 +25,7 @@ PAST_CALL = {
     "title": "2025年度平顶山市大众创业指导大师工作室认定申报",
     "opens_on": dt.date(2025, 3, 3),
     "closes_on": dt.date(2025, 4, 30),
+    "recommendation_deadline": dt.date(2025, 5, 20),
 }
 OPEN_CALL_NUMBER = "平人社〔2026〕9号"
 CONDITIONS = (
@@ -32,7 +33,15 @@ CONDITIONS = (
     "第五条规定的条件；按第七条报送申报材料（一式两份）。"
 )
 # States whose application belongs to the open 2026 call; every later state came through the 2025 call.
-OPEN_CALL_STATES = {State.DRAFT, State.SUBMITTED, State.RETURNED, State.RECOMMENDED, State.NOT_RECOMMENDED}
+OPEN_CALL_STATES = {
+    State.DRAFT,
+    State.SUBMITTED,
+    State.RETURNED,
+    State.RECOMMENDED,
+    State.NOT_RECOMMENDED,
+    State.QUALIFIED,
+    State.INELIGIBLE,
+}
 FURTHER_MENTORS = ["高远", "宋佳", "韩雪", "冯晨", "曹阳", "彭丽", "曾凡", "谢宁", "邓超", "许静", "傅强", "沈悦"]
 STAFF_NAMES = ["田甜", "罗斌", "梁欣", "薛敏", "唐亮", "董洁"]
 
@@ -43,12 +52,14 @@ def _calls(world: World) -> tuple[Call, Call]:
         document_number=PAST_CALL["document_number"],
         defaults={**PAST_CALL, "conditions": CONDITIONS, "grant_amount": Decimal("50000.00")},
     )
+    closes_on = max(dt.date(2026, 12, 31), today + dt.timedelta(days=30))
     current, _ = Call.objects.update_or_create(
         document_number=OPEN_CALL_NUMBER,
         defaults={
             "title": "2026年度平顶山市大众创业指导大师工作室认定申报",
             "opens_on": min(dt.date(2026, 11, 2), today - dt.timedelta(days=7)),
-            "closes_on": max(dt.date(2026, 12, 31), today + dt.timedelta(days=30)),
+            "closes_on": closes_on,
+            "recommendation_deadline": closes_on + dt.timedelta(days=15),
             "conditions": CONDITIONS,
             "grant_amount": Decimal("50000.00"),
             "closed_at": None,
@@ -89,17 +100,71 @@ def _mentor(host, name: str, seq: int, *, years: int = 8, **extra) -> Mentor:
 
 
 def _materials(application: Application, world: World, host_login: str) -> None:
-    if application.materials.exists():
-        return
+    """Art. 7(2)–(3): for every mentor an ID card and a scan per certificate and commendation claimed (with its
+    level), the signed report, and the county's recognition document where one is recorded. Idempotent by title."""
     actor = world.users[host_login]
-    lead = application.lead_mentor
-    for kind, title, name, content in [
-        (Material.Kind.ID_CARD, f"{lead.name}身份证", "id-card.png", png_bytes()),
-        (Material.Kind.CERTIFICATE, f"{lead.name}创业培训讲师证书", "certificate.pdf", pdf_bytes("SYB trainer")),
-        (Material.Kind.HONOUR, f"{lead.name}市级创业先进个人荣誉证书", "honour.pdf", pdf_bytes("Honour")),
-    ]:
+    have = set(application.materials.values_list("title", flat=True))
+    wanted = []
+    for mentor in application.mentors.all():
+        wanted.append((Material.Kind.ID_CARD, f"{mentor.name}身份证", "id-card.png", png_bytes(), mentor, ""))
+        for claim in mentor.certificate_claims:
+            wanted.append(
+                (Material.Kind.CERTIFICATE, f"{mentor.name}{claim}", "certificate.pdf", pdf_bytes("Cert"), mentor, "")
+            )
+        for claim in mentor.commendation_claims:
+            wanted.append(
+                (
+                    Material.Kind.HONOUR,
+                    f"{mentor.name}{claim}",
+                    "honour.pdf",
+                    pdf_bytes("Honour"),
+                    mentor,
+                    Material.Level.CITY,
+                )
+            )
+    wanted.append((Material.Kind.REPORT, "申报单位申请报告（盖章）", "report.pdf", pdf_bytes("Report"), None, ""))
+    if application.county_recognition_number:
+        wanted.append(
+            (Material.Kind.COUNTY_RECOGNITION, "县级工作室认定文件", "county.pdf", pdf_bytes("County"), None, "")
+        )
+    for kind, title, name, content, mentor, level in wanted:
+        if title in have:
+            continue
         stored = store_upload(uploaded=SimpleUploadedFile(name, content), actor=actor)
-        Material.objects.create(application=application, mentor=lead, kind=kind, title=title, file=stored)
+        Material.objects.create(
+            application=application, mentor=mentor, kind=kind, title=title, level=level, file=stored
+        )
+
+
+def _declared(application: Application, world: World, host_login: str) -> None:
+    """Every application that left the draft has its submitted version (snapshot); recommended ones the county's
+    opinion; the candidates in the qualification check a site visit."""
+    from applications.declared import snapshot_data
+
+    state = application.workstation.state
+    if state == State.DRAFT:
+        return
+    if not application.snapshots.exists():
+        application = Application.objects.with_related().get(pk=application.pk)
+        ApplicationSnapshot.objects.create(
+            application=application,
+            version=1,
+            submitted_at=application.submitted_at or application.workstation.created_at,
+            submitted_by=world.users.get(host_login),
+            data=snapshot_data(application),
+        )
+    if state in QUOTA_STATES and not application.recommendation_opinion:
+        Application.objects.filter(pk=application.pk).update(
+            recommendation_opinion="经审核，申报材料真实完整，导师团队符合条件，同意推荐。"
+        )
+    if state in (State.QUALIFIED, State.INELIGIBLE) and not application.site_visits.exists():
+        SiteVisit.objects.create(
+            application=application,
+            visited_on=timezone.localdate() - dt.timedelta(days=3),
+            people="王建国、李晓梅",
+            findings="场地、设备与申报一致。" if state == State.QUALIFIED else "申报的培训场地为临时借用，设备未到位。",
+            recorded_by=world.users["staff"],
+        )
 
 
 def build(world: World) -> None:
@@ -114,15 +179,22 @@ def build(world: World) -> None:
         lead = _mentor(host, lead_name, seq * 10, years=5 + seq % 9, commendations="平顶山市创业工作先进个人")
         further = [_mentor(host, FURTHER_MENTORS[(seq + i) % len(FURTHER_MENTORS)], seq * 10 + i + 1) for i in (0, 1)]
         complete = state != State.DRAFT
+        # Art. 6(2): a non-university host unit reaches the county's list as a county-level workstation; every
+        # other demo unit has recorded its county recognition, the rest show "needs judgement".
+        recognised = host.host_type != "university" and seq % 2 == 1
         application, created = Application.objects.get_or_create(
             workstation=workstation,
             defaults={
                 "call": call,
+                "host_type": host.host_type,
+                "county_recognition_county": host.county if recognised else None,
+                "county_recognition_number": f"{host.county.short_name}人社〔2024〕{seq}号" if recognised else "",
+                "county_recognition_date": dt.date(2024, 6, 1) if recognised else None,
                 "lead_mentor": lead,
                 "recommender": workstation.recommender,
                 "unit_profile": f"{host.name}是{host.county.short_name if host.county else ''}重点创业服务载体。",
                 "address": host.address,
-                "contact_person": "张主任",
+                "contact_person": "张敏",
                 "contact_phone": f"137{37500000 + seq:08d}",
                 "statement_policy_publicity": "每季度组织创业政策宣讲，在园区公众号常设政策专栏。" if complete else "",
                 "statement_policy_implementation": "协助入驻企业申请创业担保贷款和一次性创业补贴。" if complete else "",
@@ -150,6 +222,7 @@ def build(world: World) -> None:
                     order=i,
                 )
         _materials(application, world, host_logins.get(lead_name, ""))
+        _declared(application, world, host_logins.get(lead_name, ""))
     _rank(past)
     _rank(current)
 

@@ -7,7 +7,9 @@ from portal.pdf import render_pdf
 
 
 def application_form_pdf(application: Application) -> bytes:
-    """The form in Chinese, A4, with the eligibility checklist and the list of attached materials.
+    """The form in Chinese, A4, with the eligibility checklist and the list of attached materials. ``application``
+    is a draft or a submitted version (``applications.declared.DeclaredApplication``); phone and ID numbers are
+    masked as on the pages.
 
     Art. 7 asks for two copies (一式两份): the host unit prints this file twice; the footer says so on every page.
     """

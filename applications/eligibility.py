@@ -76,39 +76,181 @@ def team_checks(*, has_lead: bool, further_mentors: int, staff: int) -> list[Che
     ]
 
 
-def lead_mentor_checks(mentor) -> list[Check]:
-    """Art. 5(2): five years or more of entrepreneurship service, and a certificate, a commendation or results."""
+def _evidence(application, mentor) -> tuple[int, int, int]:
+    """(certificate scans, commendation scans, of which city level or above) uploaded for ``mentor``."""
+    from applications.models.materials import Material
+
+    items = [m for m in application.material_items() if m.mentor_id == mentor.pk]
+    certificates = sum(1 for m in items if m.kind == Material.Kind.CERTIFICATE)
+    commendations = [m for m in items if m.kind in Material.LEVELLED_KINDS]
+    city_plus = sum(1 for m in commendations if m.level in Material.CITY_OR_HIGHER)
+    return certificates, len(commendations), city_plus
+
+
+def mentor_checks(application, mentor, *, is_lead: bool) -> list[Check]:
+    """Art. 5(2), for every mentor: five years or more of entrepreneurship service, and a certificate, a city-level
+    commendation or outstanding results. A claim counts as met only with its scan; claimed but not evidenced, or
+    results only, needs the reviewers' judgement."""
+    who = _("Lead mentor") if is_lead else _("Mentor")
     years = mentor.years_of_service
     checks = [
         _check(
-            "lead_years",
+            "years" if not is_lead else "lead_years",
             "5(2)",
-            _("Lead mentor: %(n)d years or more of entrepreneurship-service work") % {"n": MIN_YEARS},
+            _("%(who)s %(name)s: %(n)d years or more of entrepreneurship-service work")
+            % {"who": who, "name": mentor.name, "n": MIN_YEARS},
             years >= MIN_YEARS,
             _("%(name)s: %(years)d years.") % {"name": mentor.name, "years": years},
             _("%(name)s has %(years)d years; %(n)d or more are required.")
             % {"name": mentor.name, "years": years, "n": MIN_YEARS},
         )
     ]
-    label = _("Lead mentor: a qualification certificate, a city-level commendation or outstanding results")
-    if mentor.certificates.strip():
-        checks.append(Check("lead_merit", "5(2)6", label, MET, _("Certificate: %(c)s") % {"c": mentor.certificates}))
-    elif mentor.commendations.strip():
-        checks.append(Check("lead_merit", "5(2)7", label, MET, _("Commendation: %(c)s") % {"c": mentor.commendations}))
-    elif mentor.achievements.strip():
+    code = "lead_merit" if is_lead else "merit"
+    label = _("%(who)s %(name)s: a qualification certificate, a city-level commendation or outstanding results") % {
+        "who": who,
+        "name": mentor.name,
+    }
+    certs, comms, city_plus = _evidence(application, mentor)
+    cert_claims, comm_claims = mentor.certificate_claims, mentor.commendation_claims
+    if cert_claims and certs >= len(cert_claims):
+        checks.append(
+            Check(code, "5(2)6", label, MET, _("Certificate with its scan: %(c)s") % {"c": "、".join(cert_claims)})
+        )
+    elif comm_claims and city_plus and comms >= len(comm_claims):
         checks.append(
             Check(
-                "lead_merit",
-                "5(2)8",
+                code,
+                "5(2)7",
                 label,
-                JUDGEMENT,
-                _("Only outstanding results are given; the reviewers judge them."),
+                MET,
+                _("City-level or higher commendation with its scan: %(c)s") % {"c": "、".join(comm_claims)},
             )
+        )
+    elif cert_claims or comm_claims:
+        if comm_claims and comms >= len(comm_claims) and not city_plus:
+            reason = _("The commendations claimed are below city level (Art. 5(2)7 asks for 市级及以上).")
+        else:
+            reason = _("A certificate or commendation is claimed but its scan is missing.")
+        checks.append(Check(code, "5(2)", label, JUDGEMENT, reason))
+    elif mentor.achievements.strip():
+        checks.append(
+            Check(code, "5(2)8", label, JUDGEMENT, _("Only outstanding results are given; the reviewers judge them."))
         )
     else:
         reason = _("%(name)s has no certificate, commendation or written results.") % {"name": mentor.name}
-        checks.append(Check("lead_merit", "5(2)", label, NOT_MET, reason, True, reason))
+        checks.append(Check(code, "5(2)", label, NOT_MET, reason, True, reason))
     return checks
+
+
+def missing_materials(application) -> list[str]:
+    """Art. 7(2)–(3): for every mentor an ID-card copy and a scan per certificate and commendation claimed (with its
+    level), the signed application report, and the recognition document where a county recognition is recorded."""
+    from applications.models.materials import Material
+
+    items = application.material_items()
+    missing = []
+    for person in application.people:
+        mine = [m for m in items if m.mentor_id == person.pk]
+        if not any(m.kind == Material.Kind.ID_CARD for m in mine):
+            missing.append(_("Materials: the ID-card copy of %(name)s.") % {"name": person.name})
+        certs = sum(1 for m in mine if m.kind == Material.Kind.CERTIFICATE)
+        if certs < len(person.certificate_claims):
+            missing.append(
+                _("Materials: %(name)s claims %(n)d certificate(s) (%(what)s) but %(k)d scan(s) are uploaded.")
+                % {
+                    "name": person.name,
+                    "n": len(person.certificate_claims),
+                    "what": "、".join(person.certificate_claims),
+                    "k": certs,
+                }
+            )
+        comms = [m for m in mine if m.kind in Material.LEVELLED_KINDS]
+        if len(comms) < len(person.commendation_claims):
+            missing.append(
+                _("Materials: %(name)s claims %(n)d commendation(s) (%(what)s) but %(k)d scan(s) are uploaded.")
+                % {
+                    "name": person.name,
+                    "n": len(person.commendation_claims),
+                    "what": "、".join(person.commendation_claims),
+                    "k": len(comms),
+                }
+            )
+        if any(not m.level for m in comms):
+            missing.append(_("Materials: give the level of each award or honour of %(name)s.") % {"name": person.name})
+    if not any(m.kind == Material.Kind.REPORT for m in items):
+        missing.append(_("Materials: the signed and sealed application report (Art. 7(2))."))
+    if application.county_recognition_number and not any(m.kind == Material.Kind.COUNTY_RECOGNITION for m in items):
+        missing.append(_("Materials: the scan of the county-level recognition document."))
+    return missing
+
+
+def host_type_check(application) -> Check:
+    """Art. 3: workstations are recognised in 创业服务机构、高等院校、人力资源服务机构."""
+    from applications.declared import host_type_label
+
+    code = application.host_type
+    label = _("Host unit is of a kind named in Art. 3")
+    if not code:
+        reason = _("The type of the host unit is not given.")
+        return Check("host_type", "3", label, NOT_MET, reason, True, _("Choose the type of the host unit."))
+    if code == "other":
+        return Check(
+            "host_type",
+            "3",
+            label,
+            JUDGEMENT,
+            _("None of the three kinds of Art. 3 (entrepreneurship service, higher education, HR service)."),
+            False,
+        )
+    return Check("host_type", "3", label, MET, host_type_label(code))
+
+
+def source_check(application) -> Check:
+    """Art. 6(2): the county bureau selects from universities and county-level workstations."""
+    label = _("Candidate source of Art. 6(2): a university or a county-level workstation")
+    if application.host_type == "university":
+        return Check("source", "6(2)", label, MET, _("A higher-education institution."), False)
+    if application.county_recognition_number and application.county_recognition_date:
+        return Check(
+            "source",
+            "6(2)",
+            label,
+            MET,
+            _("County-level workstation: %(county)s, %(number)s, %(date)s.")
+            % {
+                "county": application.county_recognition_county or "—",
+                "number": application.county_recognition_number,
+                "date": application.county_recognition_date,
+            },
+            False,
+        )
+    return Check(
+        "source",
+        "6(2)",
+        label,
+        JUDGEMENT,
+        _("Not a university, and no county-level recognition is recorded: the recommender and the city judge."),
+        False,
+    )
+
+
+def mentor_overlaps(application) -> list[tuple[str, str]]:
+    """(mentor, other workstation) where a mentor of this application is also named in another one of the call."""
+    from applications.models import Application
+
+    ids = {p.pk: p.name for p in application.people}
+    if not ids:
+        return []
+    others = (
+        Application.objects.filter(call_id=application.call_id, mentors__in=list(ids))
+        .exclude(pk=application.pk)
+        .exclude(workstation__state__in=["not_recommended", "ineligible"])
+        .values_list("mentors", "workstation__lead_mentor_name")
+        .distinct()
+    )
+    from workstations.naming import workstation_name
+
+    return sorted({(ids[m], workstation_name(lead)) for m, lead in others if m in ids})
 
 
 def declaration_check(mentors) -> Check:
@@ -128,14 +270,38 @@ def declaration_check(mentors) -> Check:
 
 
 def evaluate(application) -> list[Check]:
-    """The whole checklist for ``application``, in the order of Art. 5."""
+    """The whole checklist for ``application`` (live or a submitted version), in the order of Art. 3, 5 and 6(2)."""
     lead = application.lead_mentor
     further = application.team_mentors()
     people = ([lead] if lead else []) + further
-    checks = [declaration_check(people)]
-    if lead is not None:
-        checks.extend(lead_mentor_checks(lead))
-    checks.extend(team_checks(has_lead=lead is not None, further_mentors=len(further), staff=application.staff.count()))
+    checks = [host_type_check(application), source_check(application), declaration_check(people)]
+    for person in people:
+        checks.extend(mentor_checks(application, person, is_lead=person is lead))
+    overlaps = application.mentor_overlaps()
+    if overlaps:
+        checks.append(
+            Check(
+                "overlap",
+                "5(3)1",
+                _("Each mentor in one workstation of the call"),
+                JUDGEMENT,
+                "；".join(_("%(m)s is also named in %(ws)s") % {"m": m, "ws": ws} for m, ws in overlaps),
+                False,
+            )
+        )
+    checks.extend(team_checks(has_lead=lead is not None, further_mentors=len(further), staff=application.staff_count))
+    missing = missing_materials(application)
+    # Listed in the checklist for every reader; submission is refused through ``completeness_problems`` (not twice).
+    checks.append(
+        Check(
+            "materials",
+            "7",
+            _("The materials required by Art. 7"),
+            NOT_MET if missing else MET,
+            " ".join(missing) if missing else _("Every required material is attached."),
+            False,
+        )
+    )
     for code, article, field, label in [
         ("policy_publicity", "5(3)2", "statement_policy_publicity", _("Publicises the laws and policies")),
         ("policy_implementation", "5(3)3", "statement_policy_implementation", _("Coordinates preferential policies")),

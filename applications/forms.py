@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from applications.models import Application, Call, Material, Mentor, StaffMember
 from applications.models.applications import REPORT_SECTIONS, STATEMENTS
@@ -38,11 +38,60 @@ def _textareas(names, rows=4):
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Application
-        fields = ["unit_profile", "address", "contact_person", "contact_phone"]
-        widgets = {"unit_profile": forms.Textarea(attrs={"rows": 4}), "contact_phone": forms.TextInput()}
+        fields = [
+            "host_type",
+            "unit_profile",
+            "address",
+            "contact_person",
+            "contact_phone",
+            "county_recognition_county",
+            "county_recognition_number",
+            "county_recognition_date",
+        ]
+        widgets = {
+            "unit_profile": forms.Textarea(attrs={"rows": 4}),
+            "contact_phone": forms.TextInput(),
+            "county_recognition_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "county_recognition_number": gettext_lazy(
+                "Art. 6(2): a host unit that is not a university is selected as a county-level workstation. Give the "
+                "county's recognition document (and upload its scan under Materials); without it the checklist asks "
+                "the recommender to judge."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_type"].required = True
+        self.fields["county_recognition_county"].queryset = Organisation.objects.filter(kind="county_bureau")
 
     def clean_contact_phone(self):
         return _clean_phone(self.cleaned_data["contact_phone"])
+
+    def clean_contact_person(self):
+        value = self.cleaned_data["contact_person"].strip()
+        if value == "联系人":
+            raise ValidationError(_("Enter the contact person's name."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        parts = [
+            data.get("county_recognition_county"),
+            data.get("county_recognition_number"),
+            data.get("county_recognition_date"),
+        ]
+        if any(parts) and not all(parts):
+            raise ValidationError(
+                _("For a county-level recognition give the county, the document number and the date, or none.")
+            )
+        day = data.get("county_recognition_date")
+        from applications.models.calls import today
+
+        if day and day > today():
+            self.add_error("county_recognition_date", _("The date cannot lie in the future."))
+        return data
 
 
 class TeamForm(forms.ModelForm):
@@ -119,6 +168,10 @@ class RecommenderForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["recommender"].queryset = recommenders if recommenders is not None else Organisation.objects.none()
         self.fields["recommender"].required = True
+        self.fields["recommender"].help_text = gettext_lazy(
+            "Art. 6(2): the county bureau selects candidates from universities and county-level workstations; a "
+            "university may recommend its own host units directly when the call allows it."
+        )
 
 
 class MentorForm(forms.ModelForm):
@@ -176,16 +229,62 @@ class MentorForm(forms.ModelForm):
 
 
 class MaterialForm(forms.ModelForm):
-    upload = PrivateFileField(label=gettext_lazy("File"))
+    upload = PrivateFileField(label=pgettext_lazy("upload", "File"))
 
     class Meta:
         model = Material
-        fields = ["mentor", "kind", "title"]
+        fields = ["mentor", "kind", "level", "title"]
 
     def __init__(self, *args, application=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mentor"].queryset = application.mentors.order_by("name") if application else Mentor.objects.none()
         self.fields["mentor"].required = False
+        self.fields["mentor"].label = gettext_lazy("Mentor (for ID cards, certificates, awards and honours)")
+
+    def clean(self):
+        data = super().clean()
+        kind, mentor, level = data.get("kind"), data.get("mentor"), data.get("level")
+        personal = {Material.Kind.ID_CARD, Material.Kind.CERTIFICATE, *Material.LEVELLED_KINDS}
+        if kind in personal and mentor is None:
+            self.add_error("mentor", _("Choose the mentor this material belongs to."))
+        if kind in Material.LEVELLED_KINDS and not level:
+            self.add_error("level", _("Give the level of the award or honour."))
+        return data
+
+
+class RecommendForm(forms.Form):
+    """Art. 6(2): the recommender's opinion (推荐意见) and, optionally, the stamped recommendation letter."""
+
+    opinion = forms.CharField(
+        label=gettext_lazy("Recommendation opinion"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    letter = PrivateFileField(label=gettext_lazy("Stamped recommendation letter (optional)"), required=False)
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _PhotosField(PrivateFileField):
+    """Several photos at once; each one is checked like any private upload."""
+
+    widget = _MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [PrivateFileField.clean(self, f, initial) for f in files if f]
+
+
+class SiteVisitForm(forms.Form):
+    visited_on = forms.DateField(
+        label=gettext_lazy("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    people = forms.CharField(label=gettext_lazy("Visited by"), max_length=300)
+    findings = forms.CharField(label=gettext_lazy("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+    photos = _PhotosField(label=gettext_lazy("Photos"), required=False)
 
 
 class ReplaceForm(forms.Form):
@@ -201,10 +300,20 @@ class ReasonForm(forms.Form):
 class CallForm(forms.ModelForm):
     class Meta:
         model = Call
-        fields = ["title", "document_number", "opens_on", "closes_on", "grant_amount", "conditions"]
+        fields = [
+            "title",
+            "document_number",
+            "opens_on",
+            "closes_on",
+            "recommendation_deadline",
+            "universities_recommend_own",
+            "grant_amount",
+            "conditions",
+        ]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "recommendation_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "conditions": forms.Textarea(attrs={"rows": 5}),
         }
 
@@ -222,6 +331,11 @@ class CallForm(forms.ModelForm):
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("The closing date cannot be before the opening date."))
+        deadline = data.get("recommendation_deadline")
+        if deadline and closes and deadline < closes:
+            self.add_error(
+                "recommendation_deadline", _("Recommenders select after the applications are in: not before closing.")
+            )
         return data
 
     def quota_fields(self):

@@ -1,14 +1,25 @@
 """Every write of the applications app (Art. 5–7 and 6(1)–(2)). Views call these; nothing else writes."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, Call, Material, Mentor, Quota
+from applications.models import (
+    Application,
+    ApplicationSnapshot,
+    Call,
+    Material,
+    Mentor,
+    Quota,
+    SiteVisit,
+    SiteVisitPhoto,
+)
 from applications.models.applications import QUOTA_STATES
+from portal.audit import audit_record
 from portal.crypto import blind_index
 from portal.notifications import notify_organisation
 from portal.permissions import require_role
@@ -74,34 +85,88 @@ def mentor_id_taken(*, host_unit, id_number: str, exclude_pk: int | None = None)
 # --- the application ------------------------------------------------------------------------------------------------
 
 
-def recommender_choices(host_unit):
-    """Art. 6(2): its county bureau, or for a university host unit also the city's universities."""
+def recommender_choices(host_unit, call: Call | None = None):
+    """Art. 6(2): the host unit's county bureau; and its own university, when it belongs to one and the call lets
+    universities recommend their own host units directly."""
     from portal.models import Organisation
 
     ids = [host_unit.county_id] if host_unit.county_id else []
-    qs = Organisation.objects.filter(pk__in=ids)
-    if host_unit.host_type == host_unit.HostType.UNIVERSITY:
-        qs = Organisation.objects.filter(pk__in=ids) | Organisation.objects.filter(kind=OrgKind.UNIVERSITY)
-    return qs.order_by("kind", "name")
+    allow_university = call.universities_recommend_own if call is not None else True
+    if allow_university and host_unit.university_id:
+        ids.append(host_unit.university_id)
+    return Organisation.objects.filter(pk__in=ids, kind__in=[OrgKind.COUNTY_BUREAU, OrgKind.UNIVERSITY]).order_by(
+        "kind", "name"
+    )
+
+
+def _is_empty(application: Application) -> bool:
+    """A draft nobody has filled in yet: no team, no staff, no materials, no statements or report."""
+    from applications.models.applications import REPORT_SECTIONS, STATEMENTS
+
+    texts = [name for name, _label in REPORT_SECTIONS + STATEMENTS] + ["unit_profile", "site_address", "equipment"]
+    return (
+        application.workstation.state == State.DRAFT
+        and application.lead_mentor_id is None
+        and not application.mentors.exists()
+        and not application.staff.exists()
+        and not application.materials.exists()
+        and not any(getattr(application, name).strip() for name in texts)
+    )
 
 
 def application_start(*, call: Call, actor) -> Application:
-    """A host unit starts an application: the workstation row is born here, as a draft (SPEC §3)."""
+    """A host unit starts an application: the workstation row is born here, as a draft (SPEC §3).
+
+    Clicking "开始申报" again resumes the unit's empty draft in this call instead of making another one; the host
+    unit's row is locked first, so two clicks at once still leave one draft.
+    """
+    from portal.models import Organisation
+
     require_role(actor, Role.HOST_UNIT)
     if not call.is_open():
         raise TransitionRefused([_("This call is not open for applications.")])
-    host = actor.organisation
     with transaction.atomic():
+        host = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
+        drafts = (
+            Application.objects.select_related("workstation")
+            .filter(call=call, workstation__host_unit=host, workstation__state=State.DRAFT)
+            .order_by("id")
+        )
+        for draft in drafts:
+            if _is_empty(draft):
+                return draft
         workstation = Workstation.objects.create(host_unit=host, recommender=host.county)
         application = Application.objects.create(
             workstation=workstation,
             call=call,
             recommender=host.county,
+            host_type=host.host_type,
             address=host.address,
             contact_person=host.contact_person,
             contact_phone=host.contact_phone,
         )
     return application
+
+
+def application_withdraw_draft(*, application: Application, actor) -> None:
+    """Withdraw a draft that was never submitted: the draft and its workstation row go, the uploaded files stay
+    stored (deleting evidence is never done here). A returned application is not a draft: it stays on record."""
+    require_role(actor, Role.HOST_UNIT)
+    if application.workstation.host_unit_id != actor.organisation_id:
+        raise PermissionDenied(_("This belongs to another organisation."))
+    with transaction.atomic():
+        workstation = Workstation.objects.select_for_update().get(pk=application.workstation_id)
+        if workstation.state != State.DRAFT or application.snapshots.exists():
+            raise TransitionRefused([_("Only a draft that was never submitted can be withdrawn.")])
+        audit_record(
+            actor=actor,
+            action="application.withdraw_draft",
+            obj=workstation,
+            before={"application": application.pk, "call": application.call_id, "lead": workstation.lead_mentor_name},
+        )
+        Material.objects.filter(application=application).delete()
+        application.delete()
+        workstation.delete()
 
 
 def _check_editable(application: Application, actor) -> None:
@@ -126,6 +191,13 @@ def _sync_workstation(application: Application) -> None:
 def application_save_step(*, application: Application, form, actor) -> Application:
     """Save one step of the guided form (a valid ModelForm bound to ``application``) into the draft."""
     _check_editable(application, actor)
+    if "recommender" in form.cleaned_data:
+        chosen = form.cleaned_data["recommender"]
+        if (
+            chosen is not None
+            and not recommender_choices(application.host_unit, application.call).filter(pk=chosen.pk).exists()
+        ):
+            raise TransitionRefused([_("%(rec)s cannot recommend this host unit in this call.") % {"rec": chosen}])
     with transaction.atomic():
         saved = form.save()
         if application.lead_mentor_id and not application.mentors.filter(pk=application.lead_mentor_id).exists():
@@ -152,16 +224,37 @@ def _host_link(application: Application) -> str:
 
 
 def application_submit(*, application: Application, actor) -> Application:
-    """Art. 6(2): the host unit submits (or resubmits) to its recommender; refused while anything blocks it."""
+    """Art. 6(2): the host unit submits (or resubmits) to its recommender; refused while anything blocks it.
+
+    What is submitted is frozen in a new :class:`ApplicationSnapshot` (version 1, 2, … after each return); its
+    申报表 PDF is rendered once after the commit and stored.
+    """
+    from applications.declared import snapshot_data
+
     transition = "resubmit" if application.workstation.state == State.RETURNED else "submit"
     with transaction.atomic():
         workstation_transition(workstation=application.workstation_id, transition=transition, actor=actor)
-        Application.objects.filter(pk=application.pk).update(submitted_at=timezone.now())
+        now = timezone.now()
+        Application.objects.filter(pk=application.pk).update(submitted_at=now)
         application.refresh_from_db()
+        application.workstation.refresh_from_db()
+        version = (application.snapshots.aggregate(m=Max("version"))["m"] or 0) + 1
+        snapshot = ApplicationSnapshot.objects.create(
+            application=application,
+            version=version,
+            submitted_at=now,
+            submitted_by=actor,
+            data=snapshot_data(application),
+        )
         name = application.workstation.name
         notify_organisation(
             organisation=application.recommender,
-            subject=_("New application to recommend: %(name)s") % {"name": name},
+            subject=(
+                _("New application to recommend: %(name)s")
+                if version == 1
+                else _("Application resubmitted (version %(v)d): %(name)s")
+            )
+            % {"name": name, "v": version},
             body=_("%(unit)s submitted an application in “%(call)s”.")
             % {"unit": application.host_unit, "call": application.call},
             url=_host_link(application),
@@ -172,7 +265,30 @@ def application_submit(*, application: Application, actor) -> Application:
             body=_("It has gone to %(rec)s.") % {"rec": application.recommender},
             url=_host_link(application),
         )
+        transaction.on_commit(lambda: _send_render(snapshot.pk))
     return application
+
+
+def _send_render(snapshot_id: int) -> None:
+    from applications.tasks import render_application_form
+
+    render_application_form.delay(snapshot_id)
+
+
+def snapshot_pdf_store(snapshot_id: int) -> ApplicationSnapshot:
+    """Render the 申报表 of one submitted version once and keep it (the Celery task, or the first download when the
+    worker has not yet). Later downloads stream the stored file."""
+    from applications.declared import DeclaredApplication
+    from applications.documents import application_form_pdf
+
+    with transaction.atomic():
+        snapshot = ApplicationSnapshot.objects.select_for_update().get(pk=snapshot_id)
+        if not snapshot.pdf:
+            application = Application.objects.with_related().get(pk=snapshot.application_id)
+            content = application_form_pdf(DeclaredApplication(application, snapshot))
+            snapshot.pdf.save(f"{application.pk}-v{snapshot.version}.pdf", ContentFile(content), save=False)
+            ApplicationSnapshot.objects.filter(pk=snapshot.pk).update(pdf=snapshot.pdf.name)
+    return snapshot
 
 
 def _decide(application: Application, *, transition: str, actor, reason: str, subject: str) -> Application:
@@ -219,12 +335,15 @@ def quota_used(*, call: Call, recommender_id: int) -> int:
     ).count()
 
 
-def application_recommend(*, application: Application, actor) -> Application:
-    """Art. 6(2): the recommender selects a candidate within its quota; it takes the next rank.
+def application_recommend(*, application: Application, actor, opinion: str = "", letter=None) -> Application:
+    """Art. 6(2): the recommender selects a candidate within its quota, with its opinion (推荐意见) and optionally
+    its stamped letter; it takes the next rank. Refused after the call's recommendation deadline.
 
     The quota row is locked first (then the workstation, inside the transition), so two clerks recommending at the
     same moment are serialised and the second sees the first one's place as used.
     """
+    if not opinion.strip():
+        raise TransitionRefused([_("Write the recommendation opinion (推荐意见).")])
     with transaction.atomic():
         quota = (
             Quota.objects.select_for_update()
@@ -243,7 +362,13 @@ def application_recommend(*, application: Application, actor) -> Application:
             workstation__recommender_id=application.workstation.recommender_id,
             workstation__state__in=QUOTA_STATES,
         ).aggregate(m=Max("rank"))["m"]
-        Application.objects.filter(pk=application.pk).update(rank=(top or 0) + 1, recommended_at=timezone.now())
+        stored = store_upload(uploaded=letter, actor=actor) if letter else None
+        Application.objects.filter(pk=application.pk).update(
+            rank=(top or 0) + 1,
+            recommended_at=timezone.now(),
+            recommendation_opinion=opinion.strip(),
+            recommendation_letter=stored,
+        )
         application.refresh_from_db()
         application.workstation.refresh_from_db()
         notify_organisation(
@@ -290,13 +415,28 @@ def application_move_rank(*, application: Application, up: bool, actor) -> None:
 
 
 def material_add(
-    *, application: Application, mentor: Mentor | None, kind: str, title: str, uploaded, actor
+    *, application: Application, mentor: Mentor | None, kind: str, title: str, uploaded, actor, level: str = ""
 ) -> Material:
-    """Store an uploaded scan privately and attach it to the application (and to a person when given)."""
+    """Store an uploaded scan privately and attach it to the application (and to a person when given).
+
+    An ID card, certificate, award or honour belongs to one of the application's mentors; an award or honour states
+    its level (Art. 5(2)7: 市级及以上)."""
     _check_editable(application, actor)
+    personal = {Material.Kind.ID_CARD, Material.Kind.CERTIFICATE, *Material.LEVELLED_KINDS}
+    if kind in personal and (mentor is None or not application.mentors.filter(pk=mentor.pk).exists()):
+        raise TransitionRefused([_("Choose the mentor this material belongs to.")])
+    if kind in Material.LEVELLED_KINDS and not level:
+        raise TransitionRefused([_("Give the level of the award or honour.")])
     with transaction.atomic():
         stored = store_upload(uploaded=uploaded, actor=actor)
-        return Material.objects.create(application=application, mentor=mentor, kind=kind, title=title, file=stored)
+        return Material.objects.create(
+            application=application,
+            mentor=mentor if kind != Material.Kind.REPORT else None,
+            kind=kind,
+            title=title,
+            level=level if kind in Material.LEVELLED_KINDS else "",
+            file=stored,
+        )
 
 
 def material_replace(*, material: Material, uploaded, actor) -> Material:
@@ -314,3 +454,87 @@ def material_remove(*, material: Material, actor) -> None:
     """Detach a material from a draft; its stored versions stay (deleting evidence is never done here)."""
     _check_editable(material.application, actor)
     material.delete()
+
+
+def material_mark_original(*, material: Material, checked: bool, actor) -> Material:
+    """原件已核: the recommender records that it has seen the original of this copy (or takes that back)."""
+    require_role(actor, Role.RECOMMENDER)
+    workstation = material.application.workstation
+    if workstation.recommender_id != actor.organisation_id:
+        raise PermissionDenied(_("This belongs to another organisation."))
+    if workstation.state != State.SUBMITTED:
+        raise TransitionRefused([_("Originals are checked while the application waits for your decision.")])
+    with transaction.atomic():
+        locked = Material.objects.select_for_update().get(pk=material.pk)
+        locked.original_checked_at = timezone.now() if checked else None
+        locked.original_checked_by = actor if checked else None
+        locked.save(update_fields=["original_checked_at", "original_checked_by", "updated_at"])
+        audit_record(actor=actor, action="material.original_checked", obj=locked, after={"checked": checked})
+    return locked
+
+
+# --- the city's qualification check (资格审查) ---------------------------------------------------------------------
+
+
+def application_qualify(*, application: Application, actor, note: str = "") -> Application:
+    """City staff pass a recommended candidate: it may now be put to an expert review round."""
+    return _decide(
+        application,
+        transition="qualify",
+        actor=actor,
+        reason=note,
+        subject=_("Qualification check passed: %(name)s"),
+    )
+
+
+def application_rule_ineligible(*, application: Application, actor, reason: str) -> Application:
+    """City staff rule a candidate ineligible, with a reason; it leaves the call (a terminal state). The host unit
+    and the recommender are told."""
+    with transaction.atomic():
+        application = _decide(
+            application,
+            transition="rule_ineligible",
+            actor=actor,
+            reason=reason,
+            subject=_("Ruled ineligible in the qualification check: %(name)s"),
+        )
+        if application.workstation.recommender_id:
+            notify_organisation(
+                organisation=application.workstation.recommender,
+                subject=_("Ruled ineligible in the qualification check: %(name)s")
+                % {"name": application.workstation.name},
+                body=reason,
+                url=_host_link(application),
+            )
+    return application
+
+
+SITE_VISIT_STATES = frozenset({State.RECOMMENDED, State.QUALIFIED})
+
+
+def site_visit_record(*, application: Application, visited_on, people: str, findings: str, photos, actor) -> SiteVisit:
+    """实地考察: city staff record a visit to the candidate's site (date, who went, findings, photos)."""
+    require_role(actor, Role.CITY_STAFF)
+    problems = []
+    if application.workstation.state not in SITE_VISIT_STATES:
+        problems.append(_("A site visit is recorded during the qualification check."))
+    if visited_on > timezone.localdate():
+        problems.append(_("The visit date cannot lie in the future."))
+    if application.submitted_at and visited_on < timezone.localtime(application.submitted_at).date():
+        problems.append(_("The visit date cannot lie before the application was submitted."))
+    if not people.strip() or not findings.strip():
+        problems.append(_("Say who visited and what was found."))
+    if problems:
+        raise TransitionRefused(problems)
+    with transaction.atomic():
+        visit = SiteVisit.objects.create(
+            application=application,
+            visited_on=visited_on,
+            people=people.strip(),
+            findings=findings.strip(),
+            recorded_by=actor,
+        )
+        for photo in photos:
+            SiteVisitPhoto.objects.create(visit=visit, file=store_upload(uploaded=photo, actor=actor))
+        audit_record(actor=actor, action="application.site_visit", obj=visit, after={"on": visited_on.isoformat()})
+    return visit

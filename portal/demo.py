@@ -135,8 +135,10 @@ def build(world: World) -> None:
             host_type=host_type,
             county=world.orgs[county_short],
             address=f"平顶山市{county_short}",
-            contact_person="联系人",
+            contact_person="王主任",
             contact_phone="0375-2660000",
+            # Art. 6(2): the university's own host unit belongs to it.
+            university=world.orgs["平顶山学院"] if login == "host2" else None,
         )
         world.user(login, organisation=host, full_name=f"{name}管理员")
     pool = _org(world, "experts", name="平顶山市创业指导专家库", short_name="专家库", kind=OrgKind.EXPERT_POOL)

@@ -24,6 +24,8 @@ class Organisation(models.Model):
         STARTUP_SERVICE = "startup_service", _("Entrepreneurship service institution")
         UNIVERSITY = "university", _("Higher-education institution")
         HR_SERVICE = "hr_service", _("Human-resources service institution")
+        # None of the three kinds of Art. 3: allowed to apply, flagged to the recommender and the panel.
+        OTHER = "other", _("Other (none of the kinds of Art. 3)")
 
     kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -45,6 +47,17 @@ class Organisation(models.Model):
         limit_choices_to={"kind": OrgKind.COUNTY_BUREAU},
     )
     host_type = models.CharField(_("host unit type"), max_length=32, choices=HostType.choices, blank=True)
+    # Art. 6(2): a university's own host unit (创新创业园, 就业处 …) belongs to that university.
+    university = models.ForeignKey(
+        "self",
+        verbose_name=_("university"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="university_host_units",
+        limit_choices_to={"kind": OrgKind.UNIVERSITY},
+        help_text=_("For a host unit of a university: the university it belongs to."),
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)

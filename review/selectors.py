@@ -81,7 +81,7 @@ def attendance(review_round: ReviewRound) -> dict:
 def recommended_workstations(call_id: int | None = None) -> QuerySet[Workstation]:
     """Workstations on the recommended list; of one call when ``call_id`` is given (through ``application__call``,
     a string lookup: review does not import the applications app)."""
-    qs = Workstation.objects.filter(state=State.RECOMMENDED)
+    qs = Workstation.objects.filter(state=State.QUALIFIED)  # passed the city's 资格审查 (issue 16)
     if call_id is not None:
         qs = qs.filter(application__call_id=call_id)
     return qs.select_related("host_unit", "recommender").order_by("recommender__name", "id")

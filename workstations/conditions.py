@@ -32,6 +32,22 @@ def _has_application(workstation) -> list[str]:
     return []
 
 
+def _recommendation_allowed(workstation) -> list[str]:
+    """Art. 6(2): the recommender's channel is open for this host unit and the call's recommendation deadline holds."""
+    application = getattr(workstation, "application", None)
+    if application is None:
+        return []
+    return list(application.recommendation_problems())
+
+
+def _qualification_problems(workstation) -> list[str]:
+    """资格审查: the submitted version must carry every required material and meet the hard Art. 5 conditions."""
+    application = getattr(workstation, "application", None)
+    if application is None:
+        return [_("No application has been filled in.")]
+    return list(application.qualification_problems())
+
+
 def _latest_candidacy(workstation):
     candidacies = getattr(workstation, "review_candidacies", None)
     if candidacies is None or workstation.pk is None:
@@ -103,7 +119,8 @@ def _reapply_ban(workstation) -> list[str]:
 CHECKS: dict[str, list[Callable]] = {
     "submit": [_call_open, _reapply_ban, _application_problems],
     "resubmit": [_call_open, _reapply_ban, _application_problems],
-    "recommend": [_has_application],
+    "recommend": [_has_application, _recommendation_allowed],
+    "qualify": [_qualification_problems],
     "start_review": [_in_open_round],
     "pass_review": [_review_decided("pass")],
     "fail_review": [_review_decided("fail")],

@@ -12,6 +12,7 @@ WAITING = {
     Role.RECOMMENDER: [State.SUBMITTED],
     Role.CITY_STAFF: [
         State.RECOMMENDED,
+        State.QUALIFIED,
         State.REVIEW_PASSED,
         State.IN_PUBLICITY,
         State.PUBLICITY_CLEARED,

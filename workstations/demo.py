@@ -22,7 +22,13 @@ PATHS = {
 }
 _RECOMMENDED = [("submit", State.SUBMITTED, "host", ""), ("recommend", State.RECOMMENDED, "clerk", "")]
 PATHS[State.RECOMMENDED] = _RECOMMENDED
-PATHS[State.UNDER_REVIEW] = [*_RECOMMENDED, ("start_review", State.UNDER_REVIEW, "staff", "")]
+# Issue 16: the city's qualification check (资格审查) lies between recommendation and review.
+PATHS[State.QUALIFIED] = [*_RECOMMENDED, ("qualify", State.QUALIFIED, "staff", "")]
+PATHS[State.INELIGIBLE] = [
+    *_RECOMMENDED,
+    ("rule_ineligible", State.INELIGIBLE, "staff", "实地考察发现工作场所未落实，不符合第五条第（三）项第5目。"),
+]
+PATHS[State.UNDER_REVIEW] = [*PATHS[State.QUALIFIED], ("start_review", State.UNDER_REVIEW, "staff", "")]
 PATHS[State.REVIEW_PASSED] = [*PATHS[State.UNDER_REVIEW], ("pass_review", State.REVIEW_PASSED, "staff", "")]
 PATHS[State.REVIEW_FAILED] = [*PATHS[State.UNDER_REVIEW], ("fail_review", State.REVIEW_FAILED, "staff", "")]
 PATHS[State.IN_PUBLICITY] = [*PATHS[State.REVIEW_PASSED], ("publish", State.IN_PUBLICITY, "staff", "")]
@@ -69,6 +75,8 @@ DEMO_WORKSTATIONS = [
     ("郭敏", "host8", State.NOT_RECOGNISED),
     ("何军", "host9", State.DEREGISTERED),
     ("林峰", "host10", State.REVOKED),
+    ("钱坤", "host2", State.QUALIFIED),
+    ("蒋华", "host4", State.INELIGIBLE),
 ]
 
 # The county clerk who handled each demo application: the login portal.demo gave that county.
@@ -79,18 +87,20 @@ def build(world: World) -> None:
     for lead, host_login, state in DEMO_WORKSTATIONS:
         host = world.orgs[host_login]
         county = host.county
+        # A university's own host unit in the open call goes through its university (Art. 6(2), the call allows it).
+        via_university = host.university_id is not None and state == State.QUALIFIED
         ws = Workstation.objects.filter(host_unit=host, lead_mentor_name=lead).first()
         if ws is None:
             ws = Workstation.objects.create(
                 host_unit=host,
-                recommender=county,
+                recommender=host.university if via_university else county,
                 lead_mentor_name=lead,
                 state=state,
                 plaque_number="",
             )
             actors = {
                 "host": world.users[host_login],
-                "clerk": world.users[COUNTY_CLERK[county.short_name]],
+                "clerk": world.users["pdsu" if via_university else COUNTY_CLERK[county.short_name]],
                 "staff": world.users["staff"],
                 None: None,
             }

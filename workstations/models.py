@@ -21,6 +21,8 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for revision")
     RECOMMENDED = "recommended", _("Recommended")
+    QUALIFIED = "qualified", _("Passed qualification check")
+    INELIGIBLE = "ineligible", _("Ruled ineligible")
     NOT_RECOMMENDED = "not_recommended", _("Not recommended")
     UNDER_REVIEW = "under_review", _("Under expert review")
     REVIEW_PASSED = "review_passed", _("Passed expert review")
@@ -36,7 +38,14 @@ class State(models.TextChoices):
 
 
 TERMINAL_STATES = frozenset(
-    {State.NOT_RECOMMENDED, State.REVIEW_FAILED, State.NOT_RECOGNISED, State.DEREGISTERED, State.REVOKED}
+    {
+        State.NOT_RECOMMENDED,
+        State.INELIGIBLE,
+        State.REVIEW_FAILED,
+        State.NOT_RECOGNISED,
+        State.DEREGISTERED,
+        State.REVOKED,
+    }
 )
 OPERATING_STATES = frozenset({State.ACTIVE, State.RECTIFYING})
 RECOGNISED_STATES = frozenset({State.CERTIFIED, State.ACTIVE, State.RECTIFYING})
@@ -199,10 +208,32 @@ class Workstation(FSMModelMixin, models.Model):
     def decline(self):
         """The recommender declines it with a reason."""
 
-    # --- expert review (Art. 6(3)) ---------------------------------------------------------------------------
+    # --- city qualification check (资格审查, between Art. 6(2) and 6(3)) ------------------------------------
     @transition(
         field=state,
         source=State.RECOMMENDED,
+        target=State.QUALIFIED,
+        permission=_city_staff,
+        conditions=[conditions.check("qualify")],
+        custom={"label": _("Pass qualification check"), "article": "5, 7"},
+    )
+    def qualify(self):
+        """City staff find the recommended candidate meets Art. 5 with the materials of Art. 7."""
+
+    @transition(
+        field=state,
+        source=[State.RECOMMENDED, State.QUALIFIED],
+        target=State.INELIGIBLE,
+        permission=_city_staff,
+        custom={"label": _("Rule ineligible"), "article": "5, 7", "needs_reason": True},
+    )
+    def rule_ineligible(self):
+        """City staff rule the candidate ineligible, with a reason (before its review round opens)."""
+
+    # --- expert review (Art. 6(3)) ---------------------------------------------------------------------------
+    @transition(
+        field=state,
+        source=State.QUALIFIED,
         target=State.UNDER_REVIEW,
         permission=_city_staff,
         conditions=[conditions.check("start_review")],
@@ -236,7 +267,7 @@ class Workstation(FSMModelMixin, models.Model):
     @transition(
         field=state,
         source=State.UNDER_REVIEW,
-        target=State.RECOMMENDED,
+        target=State.QUALIFIED,
         permission=_city_staff,
         custom={"label": _("Back for a new round"), "article": "6(3)", "needs_reason": True},
     )

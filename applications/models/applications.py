@@ -1,14 +1,21 @@
 """The application (申报) of a host unit in one call: Art. 5 conditions and the Art. 7 report."""
 
 from django.db import models
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.crypto import EncryptedTextField
-from portal.formatting import mask_phone
+from portal.formatting import format_date, mask_phone
 from portal.models import Organisation
 from portal.roles import Role
 from workstations.models import State, Workstation
+
+
+def missing_materials_of(application) -> list[str]:
+    from applications.eligibility import missing_materials
+
+    return missing_materials(application)
+
 
 # States in which the host unit may still change what it filled in (closing the call locks them too).
 EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
@@ -16,6 +23,8 @@ EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
 QUOTA_STATES = frozenset(
     {
         State.RECOMMENDED,
+        State.QUALIFIED,
+        State.INELIGIBLE,
         State.UNDER_REVIEW,
         State.REVIEW_PASSED,
         State.REVIEW_FAILED,
@@ -96,6 +105,27 @@ class Application(models.Model):
         "applications.Call", verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
     )
     # Step 1: the host unit.
+    host_type = models.CharField(
+        _("host unit type (Art. 3)"),
+        max_length=32,
+        choices=Organisation.HostType.choices,
+        blank=True,
+        help_text=_(
+            "Art. 3: entrepreneurship service institution, higher-education institution or HR service institution."
+        ),
+    )
+    # Art. 6(2): a non-university applicant reaches the county bureau's list as a county-level workstation.
+    county_recognition_county = models.ForeignKey(
+        Organisation,
+        verbose_name=_("recognised by (county)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "county_bureau"},
+    )
+    county_recognition_number = models.CharField(_("recognition document number"), max_length=60, blank=True)
+    county_recognition_date = models.DateField(_("recognised on"), null=True, blank=True)
     unit_profile = models.TextField(_("profile of the host unit"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=60, blank=True)
@@ -137,6 +167,16 @@ class Application(models.Model):
         null=True,
         blank=True,
         related_name="addressed_applications",
+    )
+    # The recommender's work (Art. 6(2)): its opinion (推荐意见) and, optionally, the stamped letter.
+    recommendation_opinion = models.TextField(_("recommendation opinion"), blank=True)
+    recommendation_letter = models.OneToOneField(
+        "portal.StoredFile",
+        verbose_name=_("stamped recommendation letter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Set by the recommender: 1 is its first choice.
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
@@ -182,23 +222,76 @@ class Application(models.Model):
         """The further mentors (not the lead), in name order."""
         return [m for m in self.mentors.all() if m.pk != self.lead_mentor_id]
 
+    # --- the same names as applications.declared.DeclaredApplication ---------------------------------------
+    @property
+    def people(self) -> list:
+        from applications.declared import person_from_mentor
+
+        lead = [self.lead_mentor] if self.lead_mentor_id else []
+        return [person_from_mentor(m, is_lead=m.pk == self.lead_mentor_id) for m in lead + self.team_mentors()]
+
+    @property
+    def staff_list(self) -> list:
+        return list(self.staff.all())
+
+    @property
+    def staff_count(self) -> int:
+        return len(self.staff.all())
+
+    def material_items(self) -> list:
+        from applications.declared import material_item
+
+        return [material_item(m) for m in self.materials.all()]
+
+    @property
+    def latest_snapshot(self):
+        if not hasattr(self, "_latest_snapshot"):
+            self._latest_snapshot = self.snapshots.order_by("-version").first() if self.pk else None
+        return self._latest_snapshot
+
+    @property
+    def shown(self):
+        """What a page shows: the draft while the host unit works on it, else the last submitted version."""
+        snapshot = self.latest_snapshot
+        if snapshot is None or self.workstation.state in EDITABLE_STATES:
+            return self
+        from applications.declared import DeclaredApplication
+
+        return DeclaredApplication(self, snapshot)
+
+    def mentor_overlaps(self):
+        from applications.eligibility import mentor_overlaps
+
+        return mentor_overlaps(self)
+
     def eligibility(self):
         from applications.eligibility import evaluate
 
         return evaluate(self)
 
+    def missing_materials(self) -> list[str]:
+        from applications.eligibility import missing_materials
+
+        return missing_materials(self)
+
     def completeness_problems(self) -> list[str]:
-        """Art. 7: what is still missing from the form, step by step."""
+        """Art. 7: what is still missing from the form and the materials, step by step."""
         problems = []
+        if not self.host_type:
+            problems.append(gettext("Host unit: choose the type of the host unit (Art. 3)."))
         if not (self.address and self.contact_person and self.contact_phone and self.unit_profile):
-            problems.append(_g("Host unit: fill in the profile, address, contact person and contact phone."))
+            problems.append(gettext("Host unit: fill in the profile, address, contact person and contact phone."))
         if self.lead_mentor_id is None:
-            problems.append(_g("Team: choose the lead mentor."))
+            problems.append(gettext("Team: choose the lead mentor."))
         empty = [str(label) for name, label in REPORT_SECTIONS if not getattr(self, name).strip()]
         if empty:
-            problems.append(_g("Application report: write the sections %(sections)s.") % {"sections": "、".join(empty)})
+            problems.append(
+                gettext("Application report: write the sections %(sections)s.") % {"sections": "、".join(empty)}
+            )
         if self.recommender_id is None:
-            problems.append(_g("Recommender: choose where the application goes."))
+            problems.append(gettext("Recommender: choose where the application goes."))
+        problems.extend(self.channel_problems())
+        problems.extend(self.missing_materials())
         return problems
 
     def submission_problems(self) -> list[str]:
@@ -212,6 +305,39 @@ class Application(models.Model):
         if self.call.is_open():
             return []
         return [
-            _g("The call “%(call)s” is not open: applications were accepted until %(date)s.")
-            % {"call": self.call.title, "date": self.call.closes_on.isoformat()}
+            gettext("The call “%(call)s” is not open: applications were accepted until %(date)s.")
+            % {"call": self.call.title, "date": format_date(self.call.closes_on)}
         ]
+
+    def channel_problems(self) -> list[str]:
+        """Art. 6(2): the chosen recommender is one this host unit may go through in this call."""
+        if self.recommender_id is None:
+            return []
+        from applications.services import recommender_choices
+
+        if not recommender_choices(self.host_unit, self.call).filter(pk=self.recommender_id).exists():
+            return [
+                gettext("%(rec)s cannot recommend this host unit in this call; choose its county bureau%(uni)s.")
+                % {
+                    "rec": self.recommender,
+                    "uni": gettext(" or its own university") if self.call.universities_recommend_own else "",
+                }
+            ]
+        return []
+
+    def recommendation_problems(self) -> list[str]:
+        """Art. 6(2): recommending is possible through an allowed channel and until the call's deadline."""
+        problems = self.channel_problems()
+        if not self.call.recommendation_open():
+            problems.append(
+                gettext("The recommendation deadline of this call was %(date)s; recommending is closed.")
+                % {"date": format_date(self.call.last_recommendation_day)}
+            )
+        return problems
+
+    def qualification_problems(self) -> list[str]:
+        """资格审查: the submitted version meets the hard conditions and carries every required material."""
+        shown = self.shown
+        problems = list(missing_materials_of(shown))
+        problems.extend(check.reason for check in shown.eligibility() if check.blocks)
+        return problems

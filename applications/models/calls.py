@@ -45,6 +45,20 @@ class Call(models.Model):
         validators=[MinValueValidator(Decimal("0.00"))],
         help_text=_("Art. 8: the city's one-time grant to each recognised workstation."),
     )
+    # Art. 6(2): recommenders select after the applications are in; this is the last day they may recommend.
+    recommendation_deadline = models.DateField(
+        _("recommendation deadline"),
+        null=True,
+        blank=True,
+        help_text=_("The last day on which recommenders may recommend; empty: the closing date of the call."),
+    )
+    # Art. 6(2) names the county bureaus; the heading "县(市、区)或平顶山市域内高校遴选推荐" lets a university put
+    # forward its own host units. Whether it may is the bureau's reading (Art. 14), set per call.
+    universities_recommend_own = models.BooleanField(
+        _("universities may recommend their own host units directly"),
+        default=True,
+        help_text=_("Art. 6(2): a university recommends only host units that belong to it."),
+    )
     # Staff may close a call before its closing date; from then on drafts are locked.
     closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -59,7 +73,12 @@ class Call(models.Model):
         verbose_name_plural = _("calls")
         ordering = ["-opens_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="call_dates_ordered")
+            models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="call_dates_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(recommendation_deadline__isnull=True)
+                | models.Q(recommendation_deadline__gte=models.F("closes_on")),
+                name="call_recommendation_after_close",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,6 +87,13 @@ class Call(models.Model):
     def is_open(self, day: date | None = None) -> bool:
         day = day or today()
         return self.closed_at is None and self.opens_on <= day <= self.closes_on
+
+    @property
+    def last_recommendation_day(self) -> date:
+        return self.recommendation_deadline or self.closes_on
+
+    def recommendation_open(self, day: date | None = None) -> bool:
+        return (day or today()) <= self.last_recommendation_day
 
     @property
     def status_label(self) -> str:

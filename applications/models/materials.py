@@ -1,5 +1,6 @@
 """Art. 7(3): scans of ID cards, certificates, awards and honours, per person, stored privately with versions."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,21 @@ class Material(models.Model):
         CERTIFICATE = "certificate", _("Qualification certificate")
         AWARD = "award", _("Award certificate")
         HONOUR = "honour", _("Honour certificate")
+        REPORT = "application_report", _("Application report (signed and sealed)")
+        COUNTY_RECOGNITION = "county_recognition", _("County-level recognition document")
         OTHER = "other", _("Other supporting material")
+
+    class Level(models.TextChoices):
+        # Art. 5(2)7 asks for 市级及以上: the level decides whether a commendation counts.
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County or lower")
+        NONE = "", _("—")
+
+    # Kinds that need a level (the commendations of Art. 5(2)7).
+    LEVELLED_KINDS = frozenset({Kind.AWARD, Kind.HONOUR})
+    CITY_OR_HIGHER = frozenset({Level.NATIONAL, Level.PROVINCIAL, Level.CITY})
 
     application = models.ForeignKey(
         "applications.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="materials"
@@ -35,6 +50,23 @@ class Material(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
+    level = models.CharField(
+        _("level"),
+        max_length=20,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("For awards and honours: the level of the body that gave it (Art. 5(2)7: city level or above)."),
+    )
+    # 原件已核: the recommender has seen the original of this copy (Art. 7 asks for copies).
+    original_checked_at = models.DateTimeField(_("original checked at"), null=True, blank=True)
+    original_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("original checked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The current version; replacing a file stores a new StoredFile that points to this one (the old stays).
     file = models.OneToOneField(StoredFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="material")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

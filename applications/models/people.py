@@ -1,8 +1,12 @@
 """Mentors (创业导师, reusable across calls) and the staff (工作人员) of one application."""
 
+import re
+
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from portal.crypto import EncryptedTextField, blind_index
 from portal.formatting import mask_id_number, mask_phone
@@ -24,6 +28,12 @@ DECLARATIONS = [
     ("declares_fit", _("Is physically and mentally fit to perform the duties")),
 ]
 DECLARATION_FIELDS = [name for name, _label in DECLARATIONS]
+# One claim per line (or per "；"): each certificate or commendation claimed needs its own scan (Art. 7(3)).
+_CLAIM_SPLIT = re.compile(r"[\r\n；;]+")
+
+
+def claims(text: str) -> list[str]:
+    return [part.strip() for part in _CLAIM_SPLIT.split(text or "") if part.strip()]
 
 
 class MentorQuerySet(models.QuerySet):
@@ -49,7 +59,7 @@ class Mentor(models.Model):
     host_unit = models.ForeignKey(
         Organisation, verbose_name=_("host unit"), on_delete=models.PROTECT, related_name="mentors"
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     id_number = EncryptedTextField(_("ID number"))
     # Keyed hash of the ID number: finds a duplicate without storing or comparing the plaintext.
     id_number_index = models.CharField(max_length=64, editable=False, db_index=True)
@@ -80,6 +90,8 @@ class Mentor(models.Model):
     declares_fit = models.BooleanField(DECLARATIONS[4][1], default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Every change is kept: a submitted application points to the version it declared (its snapshot).
+    history = HistoricalRecords(excluded_fields=["id_number_index"])
 
     objects = MentorQuerySet.as_manager()
 
@@ -110,6 +122,14 @@ class Mentor(models.Model):
     def missing_declarations(self) -> list[str]:
         return [str(label) for name, label in DECLARATIONS if not getattr(self, name)]
 
+    @property
+    def certificate_claims(self) -> list[str]:
+        return claims(self.certificates)
+
+    @property
+    def commendation_claims(self) -> list[str]:
+        return claims(self.commendations)
+
 
 class StaffMember(models.Model):
     """One of the at least five staff of Art. 5(3)1."""
@@ -117,7 +137,7 @@ class StaffMember(models.Model):
     application = models.ForeignKey(
         "applications.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="staff"
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     position = models.CharField(_("position"), max_length=100)
     phone = EncryptedTextField(_("phone"), blank=True)
     order = models.PositiveSmallIntegerField(default=0)

@@ -7,11 +7,13 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, selectors, services
 from applications.models import Call, Material, Mentor
+from applications.models.applications import EDITABLE_STATES
 from applications.views.steps import STEP_BY_SLUG, STEPS, next_step
 from portal.http import safe_next
 from portal.permissions import get_visible_or_404, role_required
@@ -51,21 +53,60 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def application_start(request: HttpRequest, call_pk: int) -> HttpResponse:
     call = get_visible_or_404(Call.objects.all(), request.user, pk=call_pk)
+    before = set(selectors.application_list_for(request.user).filter(call=call).values_list("pk", flat=True))
     try:
         application = services.application_start(call=call, actor=request.user)
     except TransitionRefused as exc:
         _refused(request, exc)
         return redirect("applications:call_detail", call.pk)
-    messages.success(request, _("Your application is started. It is saved after every step."))
+    if application.pk in before:
+        messages.info(request, _("Your empty draft in this call is opened again; no second draft was made."))
+    else:
+        messages.success(request, _("Your application is started. It is saved after every step."))
     return redirect("applications:step", application.pk, STEPS[0].slug)
+
+
+@role_required(Role.HOST_UNIT)
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a draft that was never submitted, after a confirmation that says what is lost."""
+    application = _own_editable(request, pk)
+    if application.workstation.state != State.DRAFT or application.snapshots.exists():
+        messages.warning(request, _("Only a draft that was never submitted can be withdrawn."))
+        return redirect("applications:detail", application.pk)
+    if request.method == "POST":
+        try:
+            services.application_withdraw_draft(application=application, actor=request.user)
+        except TransitionRefused as exc:
+            _refused(request, exc)
+            return redirect("applications:detail", application.pk)
+        messages.success(request, _("The draft is withdrawn."))
+        return redirect("applications:list")
+    return render(request, "applications/withdraw_confirm.html", {"application": application})
+
+
+def _snapshot_diff(application):
+    """The clerk's view of a resubmission: what changed since the version before (issue 16 item 3)."""
+    from applications.declared import snapshot_diff
+
+    versions = list(application.snapshots.order_by("-version")[:2])
+    if len(versions) < 2:
+        return None
+    return {"old": versions[1], "new": versions[0], "rows": snapshot_diff(versions[1].data, versions[0].data)}
+
+
+def _last_reason(application, transition: str) -> str:
+    log = application.workstation.transitions.filter(transition=transition).order_by("-at", "-id").first()
+    return log.reason if log else ""
 
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_display(selectors.get_application_for(request.user, pk))
     user = request.user
+    state = application.workstation.state
     context = {
         "application": application,
+        "shown": application.shown,
         "timeline": timeline_for(application.workstation),
         "transitions": [t.name for t in available_transitions(application.workstation, user)],
         "steps": STEPS,
@@ -73,8 +114,27 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if user.role == Role.HOST_UNIT and application.is_editable:
         context["problems"] = application.submission_problems() + application.call_problems()
+        context["can_withdraw"] = state == State.DRAFT and not application.snapshots.exists()
+    if user.role == Role.HOST_UNIT and state == State.RETURNED:
+        context["return_reason"] = _last_reason(application, "return_for_revision")
+    if state in (State.NOT_RECOMMENDED, State.INELIGIBLE):
+        context["final_reason"] = _last_reason(
+            application, "decline" if state == State.NOT_RECOMMENDED else "rule_ineligible"
+        )
     if user.role == Role.RECOMMENDER:
         context["quota"] = selectors.quota_line_for(application.call, user.organisation_id)
+        context["recommend_form"] = forms.RecommendForm()
+        context["recommendation_problems"] = application.recommendation_problems()
+    if user.role in (Role.RECOMMENDER, Role.CITY_STAFF, Role.SUPERVISOR):
+        context["diff"] = _snapshot_diff(application)
+    if user.role in (Role.CITY_STAFF, Role.SUPERVISOR) or (
+        user.role == Role.HOST_UNIT and application.site_visits.exists()
+    ):
+        context["site_visits"] = application.site_visits.prefetch_related("photos__file").select_related("recorded_by")
+    if user.role == Role.CITY_STAFF and state in services.SITE_VISIT_STATES:
+        context["site_visit_form"] = forms.SiteVisitForm(initial={"visited_on": timezone.localdate()})
+        context["qualification_problems"] = application.qualification_problems()
+        context["show_qualification"] = True
     return render(request, "applications/application_detail.html", context)
 
 
@@ -89,7 +149,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return redirect("applications:detail", application.pk)
     kwargs = {"instance": application}
     if current.slug == "recommender":
-        kwargs["recommenders"] = services.recommender_choices(application.host_unit)
+        kwargs["recommenders"] = services.recommender_choices(application.host_unit, application.call)
     data = request.POST if request.method == "POST" else None
     if current.form_class is None:
         form = forms.staff_formset(data, instance=application)
@@ -107,10 +167,11 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         messages.success(request, _("Saved: %(step)s.") % {"step": current.title})
         following = next_step(current.slug)
         if "stay" in request.POST or following is None:
+            # After the last step come the materials (Art. 7(3)), then the check and submission.
             target = (
                 reverse("applications:step", args=[application.pk, current.slug])
                 if "stay" in request.POST
-                else reverse("applications:detail", args=[application.pk])
+                else reverse("applications:materials", args=[application.pk])
             )
             return redirect(target)
         return redirect("applications:step", application.pk, following.slug)
@@ -133,25 +194,58 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 @role_required(Role.HOST_UNIT)
-@require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _own_editable(request, pk)
-    try:
-        services.application_submit(application=application, actor=request.user)
-    except TransitionRefused as exc:
-        _refused(request, exc)
-    else:
+    """GET: what will be sent, and what still blocks it; POST: submit (the confirmation step of an irreversible act)."""
+    application = selectors.application_for_display(_own_editable(request, pk))
+    if request.method == "POST":
+        try:
+            services.application_submit(application=application, actor=request.user)
+        except TransitionRefused as exc:
+            _refused(request, exc)
+            return redirect("applications:submit", application.pk)
         messages.success(request, _("Submitted to %(rec)s.") % {"rec": application.recommender})
-    return redirect("applications:detail", application.pk)
+        return redirect("applications:detail", application.pk)
+    if not application.is_editable:
+        return redirect("applications:detail", application.pk)
+    return render(
+        request,
+        "applications/submit_confirm.html",
+        {
+            "application": application,
+            "problems": application.submission_problems() + application.call_problems(),
+            "version": application.snapshots.count() + 1,
+        },
+    )
 
 
 @login_required
 def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 申报表: a submitted version's stored PDF (rendered once); a draft's rendered now, marked as a draft."""
     from applications.documents import application_form_pdf
-    from portal.pdf import pdf_response
+    from portal.pdf import pdf_response, stored_pdf_response
 
-    application = selectors.application_for_display(selectors.get_application_for(request.user, pk))
-    return pdf_response(application_form_pdf(application), f"申报表-{application.workstation.name}.pdf")
+    application = selectors.get_application_for(request.user, pk)
+    filename = f"申报表-{application.workstation.name}.pdf"
+    snapshot = application.latest_snapshot
+    if snapshot is not None and application.workstation.state not in EDITABLE_STATES:
+        # A submitted version: its stored file (rendered once, by the task or by this first download).
+        if not snapshot.pdf:
+            snapshot = services.snapshot_pdf_store(snapshot.pk)
+        return stored_pdf_response(snapshot.pdf, filename)
+    application = selectors.application_for_display(application)
+    return pdf_response(application_form_pdf(application), filename)
+
+
+@login_required
+def snapshot_file(request: HttpRequest, pk: int, version: int, file_pk: int) -> HttpResponse:
+    """A material exactly as it was submitted in ``version`` (the stored version the snapshot names)."""
+    from portal.uploads import StoredFile
+
+    application = selectors.get_application_for(request.user, pk)
+    snapshot = application.snapshots.filter(version=version).first()
+    if snapshot is None or file_pk not in snapshot.file_ids():
+        raise Http404(_("Not found, or not yours to see."))
+    return file_response(StoredFile.objects.get(pk=file_pk))
 
 
 # --- mentors ------------------------------------------------------------------------------------------------------
@@ -202,6 +296,7 @@ def material_list(request: HttpRequest, pk: int) -> HttpResponse:
                     application=application,
                     mentor=form.cleaned_data["mentor"],
                     kind=form.cleaned_data["kind"],
+                    level=form.cleaned_data.get("level") or "",
                     title=form.cleaned_data["title"],
                     uploaded=form.cleaned_data["upload"],
                     actor=request.user,
@@ -220,6 +315,8 @@ def material_list(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "replace_form": forms.ReplaceForm(),
             "steps": STEPS,
+            "shown": application.shown,
+            "missing": application.missing_materials() if can_edit else [],
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -9,8 +9,7 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, selectors, services
 from applications.models import Call
-from portal.excel import Sheet, new_workbook, workbook_response
-from portal.formatting import format_date
+from portal.excel import workbook_response
 from portal.models import Organisation
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
@@ -94,7 +93,18 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "recommend":
-            services.application_recommend(application=application, actor=request.user)
+            recommend_form = forms.RecommendForm(request.POST, request.FILES)
+            if not recommend_form.is_valid():
+                for errors in recommend_form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+                return redirect("applications:detail", application.pk)
+            application = services.application_recommend(
+                application=application,
+                actor=request.user,
+                opinion=recommend_form.cleaned_data["opinion"],
+                letter=recommend_form.cleaned_data.get("letter"),
+            )
             messages.success(request, _("Recommended as number %(rank)d.") % {"rank": application.rank})
         elif action == "return":
             services.application_return(application=application, actor=request.user, reason=reason)
@@ -134,36 +144,99 @@ def recommendation_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         if recommender is None or not recommender_id.isdigit():
             raise Http404(_("Choose a recommender."))
     ranked = selectors.recommender_queue(call, recommender.pk)["recommended"]
-    wb = new_workbook()
-    sheet = Sheet(
-        wb,
-        _("Recommendation sheet"),
-        [
-            _("Rank"),
-            _("Workstation"),
-            _("Host unit"),
-            _("Lead mentor"),
-            _("Mentors"),
-            _("Staff"),
-            _("Eligibility"),
-            _("Recommended on"),
-        ],
-        caption=_("%(rec)s — recommendation sheet — %(call)s") % {"rec": recommender.name, "call": call.title},
-    )
-    for app in ranked:
-        checks = app.eligibility()
-        summary = "；".join(f"{c.label}：{c.status_label}" for c in checks if c.status != "met") or _("All met")
-        sheet.row(
-            [
-                app.rank,
-                app.workstation.name,
-                app.workstation.host_unit.name,
-                app.workstation.lead_mentor_name,
-                app.n_mentors,
-                app.n_staff,
-                summary,
-                format_date(app.recommended_at),
-            ]
-        )
-    sheet.fit()
+    from applications.sheets import recommendation_workbook
+
+    wb = recommendation_workbook(call=call, recommender=recommender, ranked=ranked)
     return workbook_response(wb, f"推荐汇总表-{recommender.display_short}-{call.pk}.xlsx")
+
+
+@role_required(Role.RECOMMENDER)
+@require_POST
+def material_original(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
+    """原件已核: the recommender ticks (or unticks) that it has seen the original of one copy."""
+    application = selectors.get_application_for(request.user, pk)
+    material = selectors.get_material_for(request.user, application, material_pk)
+    try:
+        services.material_mark_original(
+            material=material, checked=request.POST.get("checked") == "1", actor=request.user
+        )
+    except TransitionRefused as exc:
+        for problem in exc.problems:
+            messages.error(request, problem)
+    return redirect("applications:materials", application.pk)
+
+
+@role_required(Role.RECOMMENDER, Role.CITY_STAFF, Role.SUPERVISOR)
+def recommendation_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    from portal.uploads import file_response
+
+    application = selectors.get_application_for(request.user, pk)
+    if application.recommendation_letter is None:
+        raise Http404(_("Not found, or not yours to see."))
+    return file_response(application.recommendation_letter)
+
+
+@role_required(Role.CITY_STAFF)
+@require_POST
+def application_qualification(request: HttpRequest, pk: int) -> HttpResponse:
+    """资格审查: city staff pass a recommended candidate or rule it ineligible with a reason."""
+    application = selectors.get_application_for(request.user, pk)
+    form = forms.ReasonForm(request.POST)
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    try:
+        if request.POST.get("action") == "qualify":
+            services.application_qualify(application=application, actor=request.user, note=reason)
+            messages.success(request, _("Qualification check passed; the candidate can be put to a review round."))
+        elif request.POST.get("action") == "ineligible":
+            services.application_rule_ineligible(application=application, actor=request.user, reason=reason)
+            messages.success(request, _("Ruled ineligible; the host unit and the recommender are told."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except TransitionRefused as exc:
+        for problem in exc.problems:
+            messages.error(request, problem)
+    return redirect("applications:detail", application.pk)
+
+
+@role_required(Role.CITY_STAFF)
+@require_POST
+def site_visit_add(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.get_application_for(request.user, pk)
+    form = forms.SiteVisitForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.site_visit_record(
+                application=application,
+                visited_on=form.cleaned_data["visited_on"],
+                people=form.cleaned_data["people"],
+                findings=form.cleaned_data["findings"],
+                photos=form.cleaned_data.get("photos") or [],
+                actor=request.user,
+            )
+        except TransitionRefused as exc:
+            for problem in exc.problems:
+                messages.error(request, problem)
+        else:
+            messages.success(request, _("Site visit recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        messages.warning(request, _("The visit was not recorded; please enter it again (photos must be chosen again)."))
+    return redirect("applications:detail", application.pk)
+
+
+@login_required
+def site_visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
+    """A photo of a site visit: city staff, the supervisor and the host unit of the application."""
+    from applications.models import SiteVisitPhoto
+    from portal.uploads import file_response
+
+    application = selectors.get_application_for(request.user, pk)
+    if request.user.role not in (Role.CITY_STAFF, Role.SUPERVISOR, Role.HOST_UNIT, Role.ADMIN):
+        raise Http404(_("Not found, or not yours to see."))
+    photo = SiteVisitPhoto.objects.filter(pk=photo_pk, visit__application=application).select_related("file").first()
+    if photo is None:
+        raise Http404(_("Not found, or not yours to see."))
+    return file_response(photo.file)

@@ -165,8 +165,8 @@ def round_set_candidates(*, review_round: ReviewRound, workstations, actor) -> R
         else set(wanted)
     )
     for ws in wanted.values():
-        if ws.state != State.RECOMMENDED:
-            problems.append(_("%(ws)s is not on the recommended list.") % {"ws": ws.name})
+        if ws.state != State.QUALIFIED:  # issue 16: only candidates that passed the city's 资格审查
+            problems.append(_("%(ws)s has not passed the qualification check.") % {"ws": ws.name})
         elif ws.pk not in of_call:
             problems.append(_("%(ws)s was not recommended in this panel's call.") % {"ws": ws.name})
         elif ws.pk in busy:

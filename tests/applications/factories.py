@@ -57,8 +57,11 @@ class MentorFactory(factory.django.DjangoModelFactory):
     declares_fit = True
 
 
-def make_application(*, host_unit, call=None, state="draft", mentors=2, staff=5, lead=None, complete=True):
-    """An application that passes every hard check (with the defaults), in ``state``."""
+def make_application(
+    *, host_unit, call=None, state="draft", mentors=2, staff=5, lead=None, complete=True, materials=None
+):
+    """An application that passes every hard check (with the defaults), in ``state``; with ``materials`` (default:
+    when complete) the required scans of Art. 7 are attached: an ID card and a certificate per mentor, the report."""
     call = call or CallFactory()
     ws = Workstation.objects.create(host_unit=host_unit, recommender=host_unit.county, state=state)
     lead = lead or MentorFactory(host_unit=host_unit, name="张伟")
@@ -67,6 +70,7 @@ def make_application(*, host_unit, call=None, state="draft", mentors=2, staff=5,
     fields = {}
     if complete:
         fields = {
+            "host_type": host_unit.host_type or "startup_service",
             "unit_profile": "市级创业孵化基地。",
             "address": "平顶山市新华区建设路1号",
             "contact_person": "李主任",
@@ -90,7 +94,32 @@ def make_application(*, host_unit, call=None, state="draft", mentors=2, staff=5,
     application.mentors.add(lead, *[MentorFactory(host_unit=host_unit) for _ in range(mentors)])
     for i in range(staff):
         StaffMember.objects.create(application=application, name=f"工作人员{i}", position="干事", order=i)
+    if materials if materials is not None else complete:
+        attach_required_materials(application)
     return application
+
+
+def attach_material(application, *, kind, mentor=None, level="", title=None):
+    from applications.models import Material
+    from portal.uploads import store_upload
+
+    stored = store_upload(uploaded=upload(f"{kind}.png", png_bytes()), actor=None)
+    return Material.objects.create(
+        application=application, mentor=mentor, kind=kind, level=level, title=title or f"{kind}", file=stored
+    )
+
+
+def attach_required_materials(application) -> None:
+    """Art. 7: for every mentor an ID card and one scan per certificate and commendation claimed; the report."""
+    from applications.models import Material
+
+    for mentor in application.mentors.all():
+        attach_material(application, kind=Material.Kind.ID_CARD, mentor=mentor, title=f"{mentor.name}身份证")
+        for claim in mentor.certificate_claims:
+            attach_material(application, kind=Material.Kind.CERTIFICATE, mentor=mentor, title=claim)
+        for claim in mentor.commendation_claims:
+            attach_material(application, kind=Material.Kind.HONOUR, mentor=mentor, level="city", title=claim)
+    attach_material(application, kind=Material.Kind.REPORT, title="申请报告")
 
 
 def png_bytes(width: int = 2, height: int = 2) -> bytes:

@@ -32,7 +32,9 @@ def test_two_recommendations_cannot_exceed_the_quota():
     def run(app, clerk):
         try:
             barrier.wait()
-            services.application_recommend(application=Application.objects.get(pk=app.pk), actor=clerk)
+            services.application_recommend(
+                application=Application.objects.get(pk=app.pk), actor=clerk, opinion="同意推荐。"
+            )
             results.append("ok")
         except TransitionRefused:
             results.append("refused")
@@ -46,3 +48,29 @@ def test_two_recommendations_cannot_exceed_the_quota():
         t.join()
     assert sorted(results) == ["ok", "refused"]
     assert Application.objects.filter(workstation__state=State.RECOMMENDED).count() == 1
+
+
+def test_two_clicks_on_start_at_once_leave_one_draft():
+    """Issue 15: "开始申报" clicked twice at the same moment (two tabs) resumes one empty draft, not two."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    host = factories.HostUnitFactory()
+    users = [factories.UserFactory(organisation=host) for _ in range(2)]
+    call = CallFactory()
+    barrier = threading.Barrier(2)
+    started: list[int] = []
+
+    def run(user):
+        try:
+            barrier.wait()
+            started.append(services.application_start(call=call, actor=user).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(started)) == 1
+    assert Application.objects.filter(call=call).count() == 1

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def candidate(host_unit, host_user):
-    application = make_application(host_unit=host_unit, state=State.RECOMMENDED)
+    application = make_application(host_unit=host_unit, state=State.QUALIFIED)
     stored = store_upload(uploaded=upload("id.png", png_bytes()), actor=host_user)
     Material.objects.create(
         application=application, mentor=application.lead_mentor, kind="id_card", title="身份证", file=stored
@@ -25,7 +25,7 @@ def candidate(host_unit, host_user):
 
 
 def _urls(application):
-    material = application.materials.get()
+    material = application.materials.get(title="身份证")
     return {
         "detail": reverse("applications:detail", args=[application.pk]),
         "materials": reverse("applications:materials", args=[application.pk]),
@@ -84,7 +84,7 @@ def test_a_recused_expert_gets_404(client, staff, candidate):
 
 
 def test_experts_see_only_their_rounds_candidates(client, staff, candidate, host_unit):
-    other = make_application(host_unit=host_unit, state=State.RECOMMENDED)
+    other = make_application(host_unit=host_unit, state=State.QUALIFIED)
     _round, experts, _cands = open_round(staff, experts=3, workstations=[candidate.workstation])
     open_round(staff, experts=3, workstations=[other.workstation])
     assert list(Application.objects.visible_to(experts[0])) == [candidate]

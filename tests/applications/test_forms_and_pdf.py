@@ -22,6 +22,7 @@ def test_step_with_an_error_keeps_everything_typed(client, host_user, host_unit)
     client.force_login(host_user)
     url = reverse("applications:step", args=[app.pk, "unit"])
     data = {
+        "host_type": "startup_service",
         "unit_profile": "我们的简介很长",
         "address": "建设路8号",
         "contact_person": "王主任",

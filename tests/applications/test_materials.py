@@ -13,7 +13,7 @@ HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
 @pytest.fixture
 def app(host_unit):
-    return make_application(host_unit=host_unit)
+    return make_application(host_unit=host_unit, materials=False)
 
 
 def post_material(client, app, name, content, title="身份证扫描件"):

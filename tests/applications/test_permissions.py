@@ -26,7 +26,7 @@ def submitted(host_unit, host_user):
 
 
 def urls(app):
-    material = app.materials.get()
+    material = app.materials.get(title="身份证")
     return [
         reverse("applications:detail", args=[app.pk]),
         reverse("applications:materials", args=[app.pk]),
@@ -59,7 +59,7 @@ def test_file_url_guessed_through_own_application_is_refused(client, submitted, 
     """Another host unit cannot reach a file by pairing its own application id with a guessed material id."""
     mine = make_application(host_unit=other_host_user.organisation)
     client.force_login(other_host_user)
-    material = submitted.materials.get()
+    material = submitted.materials.get(title="身份证")
     url = reverse("applications:material_download", args=[mine.pk, material.pk])
     assert client.get(url).status_code == 404
 

@@ -73,7 +73,7 @@ def test_submit_refused_after_the_call_closes(host_user, host_unit):
     app = make_application(host_unit=host_unit, call=call)
     with pytest.raises(TransitionRefused) as exc:
         services.application_submit(application=app, actor=host_user)
-    assert "2025-02-01" in str(exc.value)
+    assert "2025年2月1日" in str(exc.value) or "1 February 2025" in str(exc.value)
 
 
 @pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_return_resubmit_recommend_allowed_path(host_user, host_unit, clerk, cal
     services.application_submit(application=app, actor=host_user)
     app.workstation.refresh_from_db()
     assert app.workstation.state == State.SUBMITTED
-    services.application_recommend(application=app, actor=clerk)
+    services.application_recommend(application=app, actor=clerk, opinion="同意推荐。")
     app.refresh_from_db()
     assert app.workstation.state == State.RECOMMENDED
     assert app.rank == 1
@@ -119,10 +119,10 @@ def test_quota_is_enforced_and_ranks_follow_order(county, clerk, call):
         make_application(host_unit=factories.HostUnitFactory(county=county), call=call, state=State.SUBMITTED)
         for _ in range(3)
     ]
-    services.application_recommend(application=apps[0], actor=clerk)
-    services.application_recommend(application=apps[1], actor=clerk)
+    services.application_recommend(application=apps[0], actor=clerk, opinion="同意推荐。")
+    services.application_recommend(application=apps[1], actor=clerk, opinion="同意推荐。")
     with pytest.raises(TransitionRefused, match="2"):
-        services.application_recommend(application=apps[2], actor=clerk)
+        services.application_recommend(application=apps[2], actor=clerk, opinion="同意推荐。")
     apps[2].workstation.refresh_from_db()
     assert apps[2].workstation.state == State.SUBMITTED
     assert [a.rank for a in Application.objects.filter(pk__in=[apps[0].pk, apps[1].pk]).order_by("pk")] == [1, 2]
@@ -135,7 +135,7 @@ def test_quota_is_enforced_and_ranks_follow_order(county, clerk, call):
 def test_no_quota_means_no_recommendation(host_unit, clerk):
     app = make_application(host_unit=host_unit, state=State.SUBMITTED)
     with pytest.raises(TransitionRefused):
-        services.application_recommend(application=app, actor=clerk)
+        services.application_recommend(application=app, actor=clerk, opinion="同意推荐。")
 
 
 @pytest.mark.django_db
@@ -143,7 +143,7 @@ def test_other_county_clerk_cannot_recommend(host_unit, other_clerk, call):
     QuotaFactory(call=call, recommender=other_clerk.organisation, places=3)
     app = make_application(host_unit=host_unit, call=call, state=State.SUBMITTED)
     with pytest.raises((PermissionDenied, TransitionRefused)):
-        services.application_recommend(application=app, actor=other_clerk)
+        services.application_recommend(application=app, actor=other_clerk, opinion="同意推荐。")
     app.workstation.refresh_from_db()
     assert app.workstation.state == State.SUBMITTED
 

@@ -30,23 +30,37 @@ def test_recommendation_sheet_lists_ranked_candidates(client, county, clerk, cal
         app = lead.led_applications.get()
         app.workstation.lead_mentor_name = name
         app.workstation.save(update_fields=["lead_mentor_name"])
-        services.application_recommend(application=app, actor=clerk)
+        services.application_recommend(application=app, actor=clerk, opinion="同意推荐。")
     client.force_login(clerk)
     response = client.get(reverse("applications:recommendation_sheet", args=[call.pk]))
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert "推荐汇总表" in rows[0][0]
-    assert rows[1][:2] == ("排序", "工作室")
-    assert [r[0] for r in rows[2:]] == [1, 2]
-    assert rows[2][3] == "'=HYPERLINK(1)"  # neutralised, never a formula
-    assert rows[3][3] == "李娜"
+    header = rows[2]
+    assert header[:2] == ("排序", "工作室")
+    assert [r[0] for r in rows[3:]] == [1, 2]
+    lead_col = header.index("领衔创业导师")
+    assert rows[3][lead_col] == "'=HYPERLINK(1)"  # neutralised, never a formula
+    assert rows[4][lead_col] == "李娜"
+    # As an office files it: merged title, frozen header, A4 landscape one page wide with the header repeated.
+    assert any(str(r).startswith("A1:") for r in ws.merged_cells.ranges)
+    assert ws.freeze_panes == "A4"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == "$3:$3"
+    # The same mentor count as the checklist (the lead is not one of the "创业导师"), the reason and the contact.
+    app = lead.led_applications.get()
+    further = next(c for c in app.eligibility() if c.code == "mentors")
+    assert rows[4][header.index("创业导师（不含领衔）")] == 2 and "2" in further.reason
+    assert rows[4][header.index("推荐理由")] == "同意推荐。"
+    assert rows[4][header.index("联系人")] == "李主任"
+    assert rows[4][header.index("联系电话")] == "138****5678"
 
 
 @pytest.mark.django_db
 def test_call_page_shows_quota_used_and_remaining(client, county, clerk, call, host_user):
     app = make_application(host_unit=factories.HostUnitFactory(county=county), call=call, state=State.SUBMITTED)
-    services.application_recommend(application=app, actor=clerk)
+    services.application_recommend(application=app, actor=clerk, opinion="同意推荐。")
     client.force_login(host_user)
     page = client.get(reverse("applications:call_detail", args=[call.pk])).content.decode()
     table = page.split('data-testid="quotas"')[1]

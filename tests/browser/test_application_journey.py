@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 
 from applications.models import Application
-from applications.samples import png_bytes
 from portal.idcard import make_id_number
 from tests.applications.factories import CallFactory, QuotaFactory
+from tests.browser.materials import submit_with_confirmation, upload_required_materials
 from workstations.models import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,20 +92,18 @@ def test_application_journey(login, screenshot, live_server, host_user, host_uni
     page.click("[data-testid=save-next]")
     page.wait_for_load_state()
 
+    # After the last step come the materials (Art. 7): submission is refused until every required one is there.
+    assert "/materials/" in page.url
     application = Application.objects.get()
-    page.goto(f"{live_server.url}/applications/{application.pk}/materials/")
-    page.select_option("#id_kind", "id_card")
-    page.fill("#id_title", "张伟身份证")
-    page.set_input_files("#id_upload", {"name": "id.png", "mimeType": "image/png", "buffer": png_bytes()})
-    page.click("[data-testid=material-upload]")
-    page.wait_for_load_state()
-    assert "张伟身份证" in page.inner_text("[data-testid=materials]")
+    page.goto(f"{live_server.url}/applications/{application.pk}/submit/")
+    assert "张伟的身份证复印件" in page.inner_text("[data-testid=problems]")
+    assert page.locator("[data-testid=confirm-submit]").count() == 0
+    upload_required_materials(page, live_server.url, application.pk, MENTORS)
 
     page.goto(f"{live_server.url}/applications/{application.pk}/")
     assert "不符合" not in page.inner_text("[data-testid=eligibility]")
     screenshot(page, "ready-to-submit")
-    page.click("[data-testid=submit-application]")
-    page.wait_for_load_state()
+    submit_with_confirmation(page, live_server.url, application.pk)
     assert "已提交" in page.inner_text("main")
     with page.expect_download() as download_info:
         page.click("[data-testid=download-pdf]")
@@ -122,12 +120,13 @@ def test_application_journey(login, screenshot, live_server, host_user, host_uni
     assert "退回修改" in clerk_page.inner_text("main")
 
     page.goto(f"{live_server.url}/applications/{application.pk}/")
-    assert "请补充导师获奖证书扫描件。" in page.inner_text("[data-testid=timeline]")
-    page.click("[data-testid=submit-application]")
-    page.wait_for_load_state()
+    # The reason is at the top of the page, above the application.
+    assert "请补充导师获奖证书扫描件。" in page.inner_text("[data-testid=return-reason]")
+    submit_with_confirmation(page, live_server.url, application.pk)
     assert "已提交" in page.inner_text("main")
 
     clerk_page.goto(f"{live_server.url}/applications/{application.pk}/")
+    clerk_page.fill("#id_opinion", "材料齐全，同意推荐。")
     clerk_page.click("[data-testid=recommend]")
     clerk_page.wait_for_load_state()
     screenshot(clerk_page, "recommended")

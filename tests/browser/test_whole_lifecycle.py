@@ -1,7 +1,8 @@
 """One call from start to finish in Chromium (issue 9, item 1), each step by the right user in their own browser.
 
 Staff open a call with quotas → two host units apply (one meets a validation error on the way) → the county clerk
-returns one, then recommends both → staff form a panel for the call, create a round with the recommended candidates and
+returns one, then recommends both (opinion, one original checked) → staff record a site visit and pass both in the
+qualification check (资格审查) → staff form a panel for the call, create a round with the recommended candidates and
 open it → three experts vote, one recuses → the supervisor re-counts → staff publish → a member of the public objects
 to one candidate in real name, staff dismiss it → the window closes (the test moves the list's dates into the past and
 staff run the closing job; nothing sleeps) → staff issue the confirmation document and plaques (hand-over → active) →
@@ -25,6 +26,7 @@ from portal.workdays.models import CalendarDay
 from review.publicity import forms as publicity_forms
 from review.publicity.models import PublicityList
 from tests import factories
+from tests.browser.materials import submit_with_confirmation, upload_required_materials
 from workstations.models import State, Workstation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,14 +99,11 @@ def apply(page, url, call_title, mentors, *, seq, phone_error=False, screenshot=
     submit(page, "[data-testid=save-next]")
 
     application = Application.objects.get(workstation__lead_mentor_name=mentors[0][0])
-    page.goto(f"{url}/applications/{application.pk}/materials/")
-    page.select_option("#id_kind", "id_card")
-    page.fill("#id_title", f"{mentors[0][0]}身份证")
-    page.set_input_files("#id_upload", {"name": "id.png", "mimeType": "image/png", "buffer": png_bytes()})
-    submit(page, "[data-testid=material-upload]")
+    # Art. 7: every mentor's ID card and certificate scan and the signed report, or submission is refused.
+    upload_required_materials(page, url, application.pk, mentors)
     page.goto(f"{url}/applications/{application.pk}/")
     assert "不符合" not in page.inner_text("[data-testid=eligibility]")
-    submit(page, "[data-testid=submit-application]")
+    submit_with_confirmation(page, url, application.pk)
     assert "已提交" in page.inner_text("main")
     return application
 
@@ -189,11 +188,18 @@ def test_whole_lifecycle(
     assert "退回修改" in clerk_page.inner_text("main")
     screenshot(clerk_page, "returned")
     host2.goto(f"{url}/applications/{app_b.pk}/")
-    assert "请补充导师获奖证书扫描件。" in host2.inner_text("[data-testid=timeline]")
-    submit(host2, "[data-testid=submit-application]")
+    assert "请补充导师获奖证书扫描件。" in host2.inner_text("[data-testid=return-reason]")
+    submit_with_confirmation(host2, url, app_b.pk)
     assert "已提交" in host2.inner_text("main")
+    # The clerk sees what changed in the resubmission, checks an original and recommends both with an opinion.
+    clerk_page.goto(f"{url}/applications/{app_b.pk}/")
+    assert clerk_page.locator("[data-testid=snapshot-diff]").is_visible()
+    clerk_page.goto(f"{url}/applications/{app_b.pk}/materials/")
+    submit(clerk_page, "[data-testid=material-row] [data-testid=check-original]")
+    assert clerk_page.locator("[data-testid=original-checked]").count() >= 1
     for application in (app_a, app_b):
         clerk_page.goto(f"{url}/applications/{application.pk}/")
+        clerk_page.fill("#id_opinion", "材料齐全，导师团队符合条件，同意推荐。")
         submit(clerk_page, "[data-testid=recommend]")
     clerk_page.goto(f"{url}/applications/calls/")
     clerk_page.click(f"text={call_title}")
@@ -202,6 +208,18 @@ def test_whole_lifecycle(
     assert ZHANG in ranked and LI in ranked
     screenshot(clerk_page, "recommended")
     assert state_of("张伟") == state_of("李强") == State.RECOMMENDED
+
+    # 3b. The city's qualification check (资格审查): a site visit with a photo, then both pass.
+    for application in (app_a, app_b):
+        staff_page.goto(f"{url}/applications/{application.pk}/")
+        staff_page.fill("#id_people", "王建国、李晓梅")
+        staff_page.fill("#id_findings", "场地、设备与申报一致。")
+        staff_page.set_input_files("#id_photos", {"name": "site.png", "mimeType": "image/png", "buffer": png_bytes()})
+        submit(staff_page, "[data-testid=site-visit-save]")
+        assert "场地、设备与申报一致。" in staff_page.inner_text("[data-testid=site-visits]")
+        submit(staff_page, "[data-testid=qualify]")
+    screenshot(staff_page, "qualification-passed")
+    assert state_of("张伟") == state_of("李强") == State.QUALIFIED
 
     # 4. Staff open the ballot: a panel for the call, a round with the recommended candidates.
     staff_page.goto(f"{url}/review/panels/new/")

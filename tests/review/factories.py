@@ -31,7 +31,7 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
 def recommended_workstation(**kwargs) -> Workstation:
     host = kwargs.pop("host_unit", None) or factories.HostUnitFactory()
     return Workstation.objects.create(
-        host_unit=host, recommender=host.county, state=State.RECOMMENDED, lead_mentor_name=kwargs.pop("lead", "导师")
+        host_unit=host, recommender=host.county, state=State.QUALIFIED, lead_mentor_name=kwargs.pop("lead", "导师")
     )
 
 

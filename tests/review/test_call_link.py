@@ -23,11 +23,11 @@ def calls(host_unit):
         "first": first,
         "second": second,
         "ours": [
-            make_application(host_unit=host_unit, call=first, state=State.RECOMMENDED).workstation,
-            make_application(host_unit=other_host, call=first, state=State.RECOMMENDED).workstation,
+            make_application(host_unit=host_unit, call=first, state=State.QUALIFIED).workstation,
+            make_application(host_unit=other_host, call=first, state=State.QUALIFIED).workstation,
         ],
         "waiting": make_application(host_unit=host_unit, call=first, state=State.SUBMITTED).workstation,
-        "theirs": make_application(host_unit=other_host, call=second, state=State.RECOMMENDED).workstation,
+        "theirs": make_application(host_unit=other_host, call=second, state=State.QUALIFIED).workstation,
     }
 
 

@@ -112,7 +112,7 @@ def test_failed_quorum_waits_for_a_staff_decision(staff):
     with pytest.raises(TransitionRefused):
         workstation_transition(workstation=cand.workstation_id, transition="pass_review", actor=staff)
     services.candidate_requeue(candidate=cand, reason="未达到法定人数，另行组织评审。", actor=staff)
-    assert cand.workstation.__class__.objects.get(pk=cand.workstation_id).state == State.RECOMMENDED
+    assert cand.workstation.__class__.objects.get(pk=cand.workstation_id).state == State.QUALIFIED
     # ... and it can go to a new round.
     review_round2, _e, _c = draft_round(staff, workstations=[cand.workstation])
     assert review_round2.candidates.count() == 1
@@ -143,7 +143,7 @@ def test_open_refused_when_recusals_leave_too_few_experts(staff, host_unit):
     with pytest.raises(services.ReviewError, match="1"):
         services.round_open(review_round=review_round, actor=staff)
     ws.refresh_from_db()
-    assert ws.state == State.RECOMMENDED
+    assert ws.state == State.QUALIFIED
 
 
 def test_conflict_found_after_opening_voids_the_vote(staff):

@@ -180,6 +180,19 @@ MATRIX: dict[str, tuple] = {
         {"pk": "app", "material_pk": "material", "version_pk": "material_version"},
         _(HOST_A, REC_A, STAFF, SUPERVISOR, ADMIN),
     ),
+    "applications:withdraw": ({"pk": "app"}, _(HOST_A)),
+    "applications:snapshot_file": (
+        {"pk": "app", "version": 1, "file_pk": "snapshot_file"},
+        _(HOST_A, REC_A, STAFF, SUPERVISOR, ADMIN),
+    ),
+    "applications:recommendation_letter": ({"pk": "app"}, _(REC_A, STAFF, SUPERVISOR)),
+    "applications:qualification": ({"pk": "app"}, _(STAFF)),
+    "applications:site_visit_add": ({"pk": "app"}, _(STAFF)),
+    "applications:site_visit_photo": (
+        {"pk": "app", "photo_pk": "site_visit_photo"},
+        _(HOST_A, STAFF, SUPERVISOR, ADMIN),
+    ),
+    "applications:material_original": ({"pk": "app", "material_pk": "material"}, _(REC_A)),
     "applications:material_replace": ({"pk": "app", "material_pk": "material"}, _(HOST_A)),
     "applications:material_remove": ({"pk": "app", "material_pk": "material"}, _(HOST_A)),
     # review

@@ -101,6 +101,23 @@ def _extras(ids: dict) -> None:
     ids["material"] = material.pk
     ids["material_version"] = material.file_id
     ids["mentor"] = Mentor.objects.filter(host_unit=host1.organisation).first().pk
+    # Issue 16: the submitted version's files, the recommender's stamped letter and a site-visit photo.
+    from applications.models import SiteVisit, SiteVisitPhoto
+
+    ids["snapshot_file"] = app.snapshots.get(version=1).data["materials"][0]["file_id"]
+    Application.objects.filter(pk=app.pk).update(
+        recommendation_letter=store_upload(uploaded=upload("l.pdf"), actor=None)
+    )
+    visit = SiteVisit.objects.create(
+        application=app,
+        visited_on=app.submitted_at.date(),
+        people="王建国",
+        findings="一致",
+        recorded_by=users["staff"],
+    )
+    ids["site_visit_photo"] = SiteVisitPhoto.objects.create(
+        visit=visit, file=store_upload(uploaded=upload("p.png"), actor=None)
+    ).pk
 
     ids["panel"] = Panel.objects.get().pk
     open_round = ReviewRound.objects.get(status="open")

@@ -17,14 +17,17 @@ from workstations.services import TransitionRefused, workstation_transition
 # the stage apps (submit, resubmit, recommend; start/pass/fail review) are covered allowed-path in tests/applications
 # and tests/review; here only their refusals.
 CONDITIONED = [
-    ("start_review", State.RECOMMENDED, State.UNDER_REVIEW, "staff"),
+    ("qualify", State.RECOMMENDED, State.QUALIFIED, "staff"),
+    ("start_review", State.QUALIFIED, State.UNDER_REVIEW, "staff"),
     ("pass_review", State.UNDER_REVIEW, State.REVIEW_PASSED, "staff"),
     ("fail_review", State.UNDER_REVIEW, State.REVIEW_FAILED, "staff"),
 ]
 TABLE = [
     ("return_for_revision", State.SUBMITTED, State.RETURNED, "clerk"),
     ("decline", State.SUBMITTED, State.NOT_RECOMMENDED, "clerk"),
-    ("requeue_review", State.UNDER_REVIEW, State.RECOMMENDED, "staff"),
+    ("rule_ineligible", State.RECOMMENDED, State.INELIGIBLE, "staff"),
+    ("rule_ineligible", State.QUALIFIED, State.INELIGIBLE, "staff"),
+    ("requeue_review", State.UNDER_REVIEW, State.QUALIFIED, "staff"),
     ("publish", State.REVIEW_PASSED, State.IN_PUBLICITY, "staff"),
     ("clear_publicity", State.IN_PUBLICITY, State.PUBLICITY_CLEARED, "staff"),
     ("uphold_objection", State.IN_PUBLICITY, State.NOT_RECOGNISED, "staff"),
@@ -219,7 +222,13 @@ def test_every_state_is_reachable_and_terminals_have_no_exit():
     targets = {t.target for t in transitions} | {State.DRAFT}
     assert targets == set(State.values)
     sources = {t.source for t in transitions}
-    for terminal in [State.NOT_RECOMMENDED, State.REVIEW_FAILED, State.NOT_RECOGNISED, State.DEREGISTERED]:
+    for terminal in [
+        State.NOT_RECOMMENDED,
+        State.INELIGIBLE,
+        State.REVIEW_FAILED,
+        State.NOT_RECOGNISED,
+        State.DEREGISTERED,
+    ]:
         assert terminal not in sources
     assert State.REVOKED not in sources
 
