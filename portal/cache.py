@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -56,3 +56,41 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._safe("clear", None)
+
+    # Issue 21: one reused client per pool, and raw bytes for the stored public pages (defined last in the class so
+    # that the other branches' edits above do not meet this one).
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = OneClientRedisCacheClient
+
+    def get_bytes(self, key):
+        """The bytes stored under ``key`` by :meth:`set_bytes`, read with one GET and no unpickling (None: a miss)."""
+        key = self.make_and_validate_key(key)
+        try:
+            return self._cache.get_client(key).get(key)
+        except UNAVAILABLE as exc:
+            logger.warning("cache unavailable (%s): get_bytes skipped", type(exc).__name__)
+            return None
+
+    def set_bytes(self, key, data: bytes, timeout) -> None:
+        key = self.make_and_validate_key(key)
+        try:
+            self._cache.get_client(key, write=True).set(key, data, ex=int(timeout))
+        except UNAVAILABLE as exc:
+            logger.warning("cache unavailable (%s): set_bytes skipped", type(exc).__name__)
+
+
+class OneClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` for every operation (its pool is reused, the client is not);
+    this one builds it once per pool and keeps it, so a cache hit costs one round trip and nothing more."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
