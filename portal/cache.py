@@ -72,6 +72,16 @@ class ResilientRedisCache(RedisCache):
             logger.warning("cache unavailable (%s): get_bytes skipped", type(exc).__name__)
             return None
 
+    def get_value_and_bytes(self, value_key, bytes_key):
+        """``get(value_key)`` and ``get_bytes(bytes_key)`` in one MGET (a public page hit)."""
+        value_key, bytes_key = self.make_and_validate_key(value_key), self.make_and_validate_key(bytes_key)
+        try:
+            value, data = self._cache.get_client(value_key).mget([value_key, bytes_key])
+        except UNAVAILABLE as exc:
+            logger.warning("cache unavailable (%s): get_value_and_bytes skipped", type(exc).__name__)
+            return None, None
+        return (None if value is None else self._cache._serializer.loads(value)), data
+
     def set_bytes(self, key, data: bytes, timeout) -> None:
         key = self.make_and_validate_key(key)
         try:

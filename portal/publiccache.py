@@ -26,3 +26,10 @@ def stored_bytes_set(key: str, data: bytes, timeout: int) -> None:
         cache.set_bytes(key, data, timeout)
     else:
         cache.set(key, data, timeout)
+
+
+def version_and_stored_bytes(value_key: str, bytes_key: str) -> tuple[object, bytes | None]:
+    """The cached value under ``value_key`` and the bytes under ``bytes_key``, in one Redis round trip (MGET)."""
+    if hasattr(cache, "get_value_and_bytes"):
+        return cache.get_value_and_bytes(value_key, bytes_key)
+    return cache.get(value_key), stored_bytes_get(bytes_key)

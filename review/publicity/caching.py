@@ -11,6 +11,14 @@ language cookie and is CSRF-exempt), so a hit touches neither the session nor th
 (issue 9: a hit costs about what a trivial view costs). Logged-in users always get a fresh render (their menu and
 inbox differ) with the usual token-protected forms. Forms that change data (objections, tracking) are not cached
 and keep their CSRF token.
+
+Storage (issue 21): a page is stored as raw bytes — a one-line header with the version it was rendered at, a line
+with its content type, then the body — read with one Redis GET through a client built once per process
+(``portal.cache``), so a hit unpickles nothing. Its key is the path, the view's validated ``key_parts`` and the
+language: a query string the page does not read is the same page. The version is not in the key: when it moves on,
+the first visitor's worker takes a short lock (``cache.add``) and renders the new page while every other worker keeps
+serving the previous bytes, so a writer changing data every second costs one render a second, not one per worker.
+Renders count against the public rate limit of the visitor's address (:func:`render_refused`).
 """
 
 import hashlib
@@ -22,7 +30,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.publiccache import PUBLIC_VERSION_KEY, stored_bytes_get, stored_bytes_set
+from portal.publiccache import PUBLIC_VERSION_KEY, stored_bytes_set, version_and_stored_bytes
 from review.publicity.ratelimit import over_limit
 
 VERSION_TTL = 10
@@ -44,8 +52,8 @@ def _version_from_db() -> str:
     return hashlib.sha256(f"{lists['n']}|{lists['at']}|{decided}|{ws}".encode()).hexdigest()[:16]
 
 
-def public_version() -> str:
-    version = cache.get(PUBLIC_VERSION_KEY)
+def public_version(known: str | None = None) -> str:
+    version = known or cache.get(PUBLIC_VERSION_KEY)
     if version is None:
         version = _version_from_db()
         cache.set(PUBLIC_VERSION_KEY, version, VERSION_TTL)
@@ -99,21 +107,26 @@ def cached_public_page(request, render_page, key_parts=()) -> HttpResponse:
         return render_page({})
     key = page_key(request.path, key_parts, translation.get_language())
     # The countdown moves with the date, so the date is part of what makes a stored page current.
-    tag = f"{public_version()}.{timezone.localdate():%Y%m%d}"
+    version, stored = version_and_stored_bytes(PUBLIC_VERSION_KEY, key)  # one round trip to Redis for both
+    tag = f"{public_version(version)}.{timezone.localdate():%Y%m%d}"
     if request.headers.get("If-None-Match") == _etag(key, tag):
         response = HttpResponseNotModified()
         response["ETag"] = _etag(key, tag)
         return response
-    stored = _unpack(stored_bytes_get(key))
+    stored = _unpack(stored)
     if stored is None or stored[0] != tag:
+        # A render is real work: it counts against the visitor's public rate limit. Over the limit, or while another
+        # worker holds the render lock, the previous version is served; with none stored, the limit answers 429
+        # and a cold page is rendered for this visitor without storing it (the lock holder stores it).
+        refused = render_refused(request)
         lock = key + ":render"
-        if cache.add(lock, 1, RENDER_LOCK_TTL):
+        if refused is None and cache.add(lock, 1, RENDER_LOCK_TTL):
             try:
-                stored = _render_and_store(request, render_page, key, tag)
+                stored = _render_and_store(render_page, key, tag)
             finally:
                 cache.delete(lock)
-        elif stored is None:  # nothing to serve meanwhile (a cold cache): this visitor's page is rendered for them
-            stored = _render_and_store(request, render_page, key, tag, store=False)
+        elif stored is None:
+            stored = refused or _render_and_store(render_page, key, tag, store=False)
         if isinstance(stored, HttpResponse):
             return stored
     stored_tag, content_type, content = stored
@@ -132,10 +145,7 @@ def _etag(key: str, tag: str) -> str:
     return '"' + hashlib.sha256(f"{key}|{tag}".encode()).hexdigest()[:20] + '"'
 
 
-def _render_and_store(request, render_page, key, tag, *, store=True):
-    refused = render_refused(request)
-    if refused is not None:
-        return refused
+def _render_and_store(render_page, key, tag, *, store=True):
     response = render_page(dict(PUBLIC_PAGE_CONTEXT))
     if response.status_code != 200:
         return response

@@ -43,7 +43,7 @@ class NoticePdf(models.Model):
         PublicityList, verbose_name=gettext_lazy("publicity list"), on_delete=models.CASCADE, related_name="pdfs"
     )
     digest = models.CharField(gettext_lazy("content digest"), max_length=64)
-    pdf = models.FileField(gettext_lazy("PDF"), storage=_private_storage, upload_to="publicity/%Y/")
+    pdf = models.FileField(gettext_lazy("rendered file"), storage=_private_storage, upload_to="publicity/%Y/")
     rendered_at = models.DateTimeField(gettext_lazy("rendered at"), default=timezone.now)
 
     class Meta:

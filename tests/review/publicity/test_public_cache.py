@@ -115,6 +115,23 @@ def test_the_public_rate_limit_applies_to_the_notice_pdf(client, passed, publish
     )
 
 
+def test_public_page_renders_are_rate_limited_and_a_limited_visitor_gets_the_stored_page(
+    client, passed, publish, monkeypatch
+):
+    monkeypatch.setattr(caching, "RENDER_LIMIT", (2, 600))
+    first, second = (publish([passed(f"导师{i}")], days_ago=1 + i) for i in range(2))
+    url = reverse("publicity_public:list_detail", args=[first.pk])
+    other = reverse("publicity_public:list_detail", args=[second.pk])
+    assert client.get(url, REMOTE_ADDR="10.0.0.7").status_code == 200  # render 1 (stored)
+    assert client.get(reverse("publicity_public:lists"), REMOTE_ADDR="10.0.0.7").status_code == 200  # render 2
+    refused = client.get(other, REMOTE_ADDR="10.0.0.7")
+    assert refused.status_code == 429 and refused["Retry-After"] and "请几分钟后再试" in refused.content.decode()
+    assert client.get(other, REMOTE_ADDR="10.0.0.8").status_code == 200  # another address is not limited
+    _retitle(first, "更正后的公示标题")
+    stale = client.get(url, REMOTE_ADDR="10.0.0.7")  # over the limit: the stored (previous) page, not a render
+    assert stale.status_code == 200 and first.title in stale.content.decode()
+
+
 @pytest.fixture
 def redis_cache():
     import redis
@@ -171,3 +188,12 @@ def test_a_redis_hit_reuses_one_client_and_unpickles_no_page(client, open_list, 
     raw = redis.Redis.from_url(REDIS_URL)
     stored = [raw.get(k) for k in raw.scan_iter(f"{redis_cache}:*publicity:page:*") if not k.endswith(b":render")]
     assert len(stored) == 1 and not stored[0].startswith(b"\x80") and stored[0].endswith(first.content)
+
+
+def test_the_raw_page_reads_degrade_to_misses_when_redis_is_down():
+    from benchmarks.run import free_port
+    from portal.cache import ResilientRedisCache
+
+    down = ResilientRedisCache(f"redis://127.0.0.1:{free_port()}/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    assert down.get_bytes("k") is None and down.get_value_and_bytes("v", "k") == (None, None)
+    down.set_bytes("k", b"page", 60)  # dropped, not raised
