@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from review.publicity import selectors
-from review.publicity.caching import cached_public_page
+from review.publicity.caching import cached_public_page, render_refused
 from review.publicity.forms import ObjectionForm, TrackForm
 from review.publicity.models import PublicityList
 from review.publicity.notice_pdf import notice_pdf_response
@@ -80,6 +80,8 @@ def list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET" and (refused := render_refused(request)) is not None:
+        return refused  # the form lists every candidate: a render, under the public rate limit (issue 21)
     publicity_list = _get_list(pk)
     context = {"publicity_list": publicity_list, "is_open": publicity_list.is_open()}
     if not context["is_open"]:

@@ -132,6 +132,14 @@ def test_public_page_renders_are_rate_limited_and_a_limited_visitor_gets_the_sto
     assert stale.status_code == 200 and first.title in stale.content.decode()
 
 
+def test_the_objection_form_is_under_the_public_rate_limit(client, open_list, monkeypatch):
+    monkeypatch.setattr(caching, "RENDER_LIMIT", (2, 600))
+    url = reverse("publicity_public:objection_new", args=[open_list.pk])
+    statuses = [client.get(url, REMOTE_ADDR="10.0.0.9").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert client.get(url, REMOTE_ADDR="10.0.0.10").status_code == 200
+
+
 @pytest.fixture
 def redis_cache():
     import redis
