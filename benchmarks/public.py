@@ -7,6 +7,7 @@ resident memory (``VmHWM``) of each web worker.
 """
 
 import http.client
+import secrets
 import subprocess
 import threading
 import time
@@ -18,6 +19,7 @@ MAX_REQUESTS_PER_ROUND = 20_000
 
 def get(port: int, path: str, cookie: str = "") -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    path = path.replace("{rand}", secrets.token_hex(6))  # a made-up query string per request (cache busting)
     headers = {"Accept-Language": "zh-CN"}
     if cookie:
         headers["Cookie"] = f"sessionid={cookie}"
@@ -75,7 +77,7 @@ def run(database_url: str, city: dict, *, quick: bool, tmp: Path) -> dict:
     seconds, rounds, threads, workers = (1.5, 2, 4, 2) if quick else (3.0, 3, 4, 2)
     port = free_port()
     gunicorn = Path(PYTHON).with_name("gunicorn")
-    env = child_env(database_url)
+    env = child_env(database_url, redis=True)
     server = subprocess.Popen(
         [
             str(gunicorn),
@@ -106,7 +108,12 @@ def run(database_url: str, city: dict, *, quick: bool, tmp: Path) -> dict:
             "trivial view": "/bench/trivial/",
             "public publicity page": f"/public/publicity/{ids['list']}/",
             "public directory": "/public/workstations/",
+            "public publicity page, random query string": f"/public/publicity/{ids['list']}/?q={{rand}}",
+            "public notice PDF (stored)": f"/public/publicity/{ids['list']}/notice.pdf",
         }
+        for path in urls.values():  # render each page once (the PDF is rendered and stored by this request)
+            if get(port, path) != 200:
+                raise SystemExit(f"{path}: not 200 under gunicorn")
         for path in urls.values():  # warm every worker's cache and imports
             load(port, path, 1.0, threads)
         rates: dict[str, list[float]] = {name: [] for name in urls}
@@ -130,12 +137,28 @@ def run(database_url: str, city: dict, *, quick: bool, tmp: Path) -> dict:
     rows, ok = [], True
     for name, path in urls.items():
         ratio = mean[name] / trivial
-        if name != "trivial view":
+        if name not in ("trivial view", "public notice PDF (stored)"):
             ok = ok and ratio >= TARGET
         rows.append([f"{name} `{path}`", f"{mean[name]:.0f}", f"{ratio:.2f}"])
     note = (
+        "Production's cache: Redis through portal.cache.ResilientRedisCache. "
         f"gunicorn, {workers} sync workers, {threads} client threads on the same machine, {rounds} alternating rounds "
         f"of {seconds:g} s per URL (mean shown; at most {MAX_REQUESTS_PER_ROUND:,} requests a round). "
         f"Target: ratio ≥ {TARGET}; " + ("met." if ok else "NOT met.")
     )
+    note += " The notice PDF row is not judged by the ratio (its goal is ≥ 100 req/s once rendered)."
     return {"rows": rows, "note": note, "ok": ok, "max_rss_mb": max(rss or [0]), "rss_all": rss}
+
+
+def forget_cache(redis_url: str, prefix: str) -> None:
+    """Delete the keys this run wrote to Redis (only those under its own prefix)."""
+    import redis
+
+    if not (redis_url and prefix):
+        return
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=1)
+    try:
+        for key in client.scan_iter(f"{prefix}:*", count=1000):
+            client.delete(key)
+    except redis.exceptions.RedisError:
+        pass

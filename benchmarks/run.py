@@ -5,6 +5,9 @@
     .venv/bin/python benchmarks/run.py --db sqlite    # the same on SQLite files (no concurrent ballot round)
     .venv/bin/python benchmarks/run.py --only pages,public --write benchmarks/RESULTS.md
 
+The public pages run under gunicorn against Redis (``REDIS_URL``, or ``BENCH_REDIS_URL`` to use another database)
+with production's cache backend, as production does; their keys carry this run's prefix and are deleted at the end.
+
 Every database is a throw-away one (``bench_<random>_*`` on PostgreSQL, temporary files on SQLite), created from
 one migrated template and dropped at the end. Each section runs in a child process (``--child``) so that its
 settings (database, Redis, Celery) are its own. Prints a table per section; ``--write`` also writes Markdown.
@@ -28,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 PG = "postgres://postgres@127.0.0.1:5432/"
 SECTIONS = ("pages", "public", "ballot", "pdf", "celery")
+BENCH_CACHE_PREFIX = f"bench_{secrets.token_hex(3)}"
 
 
 # --- databases ------------------------------------------------------------------------------------------------------
@@ -73,7 +77,12 @@ class Databases:
                 self._psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
-def child_env(database_url: str, **extra) -> dict:
+def bench_redis_url() -> str:
+    """The Redis the public figures run against, as production does: BENCH_REDIS_URL, else REDIS_URL."""
+    return os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL") or ""
+
+
+def child_env(database_url: str, *, redis: bool = False, **extra) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -84,6 +93,9 @@ def child_env(database_url: str, **extra) -> dict:
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
     env.pop("REDIS_URL", None)
+    if redis:  # production's cache (portal.cache.ResilientRedisCache), under a prefix of this run's own
+        env["REDIS_URL"] = bench_redis_url()
+        env["BENCH_CACHE_PREFIX"] = BENCH_CACHE_PREFIX
     env.update(extra)
     return env
 
@@ -292,7 +304,12 @@ def main() -> int:
                 say()
                 say(f"## Public pages under gunicorn (city of {large['size']}), requests per second")
                 say()
-                pub = public.run(large["url"], large, quick=quick, tmp=tmp)
+                if not bench_redis_url():
+                    raise SystemExit("the public figures run against Redis as production does: set REDIS_URL")
+                try:
+                    pub = public.run(large["url"], large, quick=quick, tmp=tmp)
+                finally:
+                    public.forget_cache(bench_redis_url(), BENCH_CACHE_PREFIX)
                 say(table(["URL", "req/s", "ratio to trivial view"], pub["rows"]))
                 say()
                 say(pub["note"])

@@ -5,7 +5,7 @@ A hung Redis costs one socket timeout, after which :data:`portal.redisguard.redi
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -67,3 +67,60 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._safe("clear", None)
+
+    # Issue 21: one reused client per pool, and raw bytes for the stored public pages; a hung Redis is skipped by the
+    # same breaker as every other call (issue 22).
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = OneClientRedisCacheClient
+
+    def get_bytes(self, key):
+        """The bytes stored under ``key`` by :meth:`set_bytes`, read with one GET and no unpickling (None: a miss)."""
+        key = self.make_and_validate_key(key)
+        if not redis_breaker.allows():
+            return None
+        try:
+            return self._cache.get_client(key).get(key)
+        except UNAVAILABLE as exc:
+            redis_breaker.trip(exc)
+            logger.warning("cache unavailable (%s): get_bytes skipped", type(exc).__name__)
+            return None
+
+    def get_value_and_bytes(self, value_key, bytes_key):
+        """``get(value_key)`` and ``get_bytes(bytes_key)`` in one MGET (a public page hit)."""
+        value_key, bytes_key = self.make_and_validate_key(value_key), self.make_and_validate_key(bytes_key)
+        if not redis_breaker.allows():
+            return None, None
+        try:
+            value, data = self._cache.get_client(value_key).mget([value_key, bytes_key])
+        except UNAVAILABLE as exc:
+            redis_breaker.trip(exc)
+            logger.warning("cache unavailable (%s): get_value_and_bytes skipped", type(exc).__name__)
+            return None, None
+        return (None if value is None else self._cache._serializer.loads(value)), data
+
+    def set_bytes(self, key, data: bytes, timeout) -> None:
+        key = self.make_and_validate_key(key)
+        if not redis_breaker.allows():
+            return
+        try:
+            self._cache.get_client(key, write=True).set(key, data, ex=int(timeout))
+        except UNAVAILABLE as exc:
+            redis_breaker.trip(exc)
+            logger.warning("cache unavailable (%s): set_bytes skipped", type(exc).__name__)
+
+
+class OneClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` for every operation (its pool is reused, the client is not);
+    this one builds it once per pool and keeps it, so a cache hit costs one round trip and nothing more."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client

@@ -10,3 +10,26 @@ def bump_public_version() -> None:
     """Forget the version now and again after the writer's commit, so that no stale page outlives the change."""
     cache.delete(PUBLIC_VERSION_KEY)
     transaction.on_commit(lambda: cache.delete(PUBLIC_VERSION_KEY))
+
+
+def stored_bytes_get(key: str) -> bytes | None:
+    """Bytes stored by :func:`stored_bytes_set`: one Redis GET of raw bytes (no unpickling) with production's cache,
+    the cache's own get elsewhere (the per-process cache of development and tests)."""
+    if hasattr(cache, "get_bytes"):
+        return cache.get_bytes(key)
+    value = cache.get(key)
+    return value if isinstance(value, bytes) else None
+
+
+def stored_bytes_set(key: str, data: bytes, timeout: int) -> None:
+    if hasattr(cache, "set_bytes"):
+        cache.set_bytes(key, data, timeout)
+    else:
+        cache.set(key, data, timeout)
+
+
+def version_and_stored_bytes(value_key: str, bytes_key: str) -> tuple[object, bytes | None]:
+    """The cached value under ``value_key`` and the bytes under ``bytes_key``, in one Redis round trip (MGET)."""
+    if hasattr(cache, "get_value_and_bytes"):
+        return cache.get_value_and_bytes(value_key, bytes_key)
+    return cache.get(value_key), stored_bytes_get(bytes_key)

@@ -23,3 +23,4 @@ from review.publicity.models import (  # noqa: F401  (kept in review/publicity/,
     PublicityEntry,
     PublicityList,
 )
+from review.publicity.notice_pdf import NoticePdf  # noqa: F401  (issue 21: the stored public notice PDFs)

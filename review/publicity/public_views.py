@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.pdf import pdf_response, render_pdf
 from review.publicity import selectors
-from review.publicity.caching import cached_public_page
+from review.publicity.caching import cached_public_page, render_refused
 from review.publicity.forms import ObjectionForm, TrackForm
 from review.publicity.models import PublicityList
+from review.publicity.notice_pdf import notice_pdf_response
 from review.publicity.ratelimit import over_limit
 from review.publicity.services import ObjectionRefused, objection_file, objection_find
 
@@ -75,13 +75,14 @@ def list_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    publicity_list = _get_list(pk)
-    content = render_pdf("review/publicity/notice_pdf.html", _notice_context(publicity_list), language="zh-hans")
-    return pdf_response(content, f"公示-{publicity_list.pk}.pdf", inline=True)
+    # Rendered once per version and stored; requests are answered from the stored file (issue 21).
+    return notice_pdf_response(request, pk, load=_get_list, context_for=_notice_context)
 
 
 @require_http_methods(["GET", "POST"])
 def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET" and (refused := render_refused(request)) is not None:
+        return refused  # the form lists every candidate: a render, under the public rate limit (issue 21)
     publicity_list = _get_list(pk)
     context = {"publicity_list": publicity_list, "is_open": publicity_list.is_open()}
     if not context["is_open"]:

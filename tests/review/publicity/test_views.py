@@ -57,7 +57,7 @@ def test_public_pages_open_without_login_and_never_show_the_objector(client, ope
     assert NAME not in body and PHONE[-4:] not in body
     pdf = client.get(reverse("publicity_public:list_pdf", args=[open_list.pk]))
     assert pdf.status_code == 200
-    text = pdf_text(pdf.content).replace(" ", "")
+    text = pdf_text(b"".join(pdf.streaming_content)).replace(" ", "")
     assert "张伟大众创业指导大师工作室" in text and NAME not in text
 
 
