@@ -40,3 +40,26 @@ def page_size_mm(data: bytes) -> tuple[float, float]:
 
 def page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def _poppler(tool: str, data: bytes, *args: str) -> str:
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(data)
+        fh.flush()
+        return subprocess.run(
+            [tool, *args, fh.name, *(["-"] if tool == "pdftotext" else [])], capture_output=True, check=True
+        ).stdout.decode("utf-8")
+
+
+def pdftotext_layout(data: bytes) -> str:
+    """Poppler's text with the layout kept, line by line (as a reader sees where lines break)."""
+    return _poppler("pdftotext", data, "-layout", "-enc", "UTF-8")
+
+
+def pdffonts_names(data: bytes) -> list[str]:
+    """Font names as ``pdffonts`` lists them, without the subset tag (``ABCDEF+``)."""
+    out = _poppler("pdffonts", data)
+    return [line.split()[0].split("+", 1)[-1] for line in out.splitlines()[2:] if line.strip()]
