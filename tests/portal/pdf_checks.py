@@ -63,3 +63,21 @@ def pdffonts_names(data: bytes) -> list[str]:
     """Font names as ``pdffonts`` lists them, without the subset tag (``ABCDEF+``)."""
     out = _poppler("pdffonts", data)
     return [line.split()[0].split("+", 1)[-1] for line in out.splitlines()[2:] if line.strip()]
+
+
+def save_artifact(name: str, data: bytes, *, dpi: int = 60) -> None:
+    """Keep a rendered document for a person to look at: ``$ARTIFACTS_DIR/documents/<name>.pdf`` and one PNG per
+    page (``artifacts/`` is not in git; CI keeps it)."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parents[2] / "artifacts")) / "documents"
+    root.mkdir(parents=True, exist_ok=True)
+    pdf = root / f"{name}.pdf"
+    pdf.write_bytes(data)
+    if shutil.which("pdftoppm"):
+        for old in root.glob(f"{name}-*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(root / name)], check=True)

@@ -29,6 +29,7 @@ from tests.portal.pdf_checks import (
     pdf_fonts,
     pdffonts_names,
     pdftotext_layout,
+    save_artifact,
 )
 
 ISSUER = "平顶山市人力资源和社会保障局"
@@ -126,6 +127,7 @@ def test_issued_pdf_follows_gbt_9704(staff):
     document = issue(staff, render=True)
     data = document.pdf.read()
     assert "private" in document.pdf.path
+    save_artifact("confirmation", data)
     layout = pdftotext_layout(data)
     lines = [line.strip() for line in layout.splitlines()]
     assert f"{ISSUER}文件" in lines[0].replace(" ", "")
@@ -202,6 +204,7 @@ def test_fifty_name_confirmation_renders_quickly_with_subset_fonts(staff):
         data = render_official_document(document)
         times.append(time.perf_counter() - started)
     assert page_count(data) >= 3
+    save_artifact("confirmation-50-names", data)
     assert len(data) < 600_000  # subset fonts, not whole CJK fonts of 10+ MB
     assert {"FandolFang"} <= pdf_fonts(data)
     # The budget is 0.4 s on an idle machine (docs/documents.md); a loaded CI runner gets slack, not seconds.

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.documents.models import Verification
-from tests.portal.pdf_checks import pdffonts_names, pdftotext_layout
+from tests.portal.pdf_checks import pdffonts_names, pdftotext_layout, save_artifact
 from tests.workstations.factories import OperatingWorkstationFactory
 from workstations.exit_services import ExitRefused, exit_confirm, exit_propose, exit_request, exit_statement
 from workstations.exits import ExitCase, ExitGround
@@ -56,6 +56,7 @@ def _lines(document) -> list[str]:
     document.pdf.open("rb")
     with document.pdf as fh:
         data = fh.read()
+    save_artifact(document.kind, data)  # deregistration / revocation
     lines = [line.strip() for line in pdftotext_layout(data).splitlines()]
     return [line for line in lines if not re.fullmatch(r"—\s*\d+\s*—", line)]
 

@@ -249,6 +249,8 @@ def test_staff_list_pages_have_a_fixed_query_count(client, staff, open_list, end
 
 def test_confirmation_document_certifies_the_chosen_candidates_after_a_preview(client, staff, host_unit):
     """Issue 15 item 5: 印发文件并认定 shows the number, the consequence and a PDF preview first."""
+    from tests.portal.pdf_checks import save_artifact
+
     cleared = [
         WorkstationFactory(host_unit=host_unit, lead_mentor_name=n, state=State.PUBLICITY_CLEARED)
         for n in ["张伟", "李娜"]
@@ -264,7 +266,8 @@ def test_confirmation_document_certifies_the_chosen_candidates_after_a_preview(c
         ws.refresh_from_db()
         assert ws.state == State.PUBLICITY_CLEARED  # nothing issued yet
     preview = client.get(reverse("publicity:confirmation_preview"), data)
-    text = pdf_text(b"".join(preview.streaming_content) if preview.streaming else preview.content)
+    save_artifact("confirmation-preview", preview.content)
+    text = pdf_text(preview.content)
     assert "平人社〔2026〕12号" in text and "预览" in text and "张伟大众创业指导大师工作室" in text
     response = client.post(reverse("publicity:confirmations"), {**data, "confirmed": "1"})
     assert response.status_code == 302
