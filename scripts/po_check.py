@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from portal.citations import citation_problems  # noqa: E402 (the project root is put on the path just above)
+from portal.citations import citation_problems  # the project root is put on the path just above
 
 ENTRY = re.compile(
     r'(?:^#, (?P<flags>.*)\n)?^msgid (?P<id>(?:".*"\n)+)(?:^msgid_plural (?:".*"\n)+)?'
