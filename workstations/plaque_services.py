@@ -71,7 +71,7 @@ def plaque_layout(spec: dict, name: str) -> dict:
         "gap_mm": round(height * 0.09, 1),
         "small_gap_mm": round(height * 0.025, 1),
         "number_bottom_mm": round(margin * 0.6, 1),
-        "title_mm": round(min(usable / (len(spec.get("title", "")) + 2), height * 0.085), 1),
+        "title_mm": round(min(usable / (len(spec.get("title", "")) + 8), height * 0.06), 1),
         "qr_mm": round(min(width, height) * 0.14, 1),
     }
 
