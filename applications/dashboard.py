@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Call
 from applications.selectors import quota_line_for
 from portal.dashboard import Panel
+from portal.formatting import format_date
 from portal.roles import Role
 from workstations.models import State
 
@@ -43,7 +44,7 @@ def home_panels(user) -> list[Panel]:
                     title=_("Open call: %(title)s") % {"title": call.title},
                     count=0,
                     url=reverse("applications:call_detail", args=[call.pk]),
-                    items=[(_("Closes on %(date)s") % {"date": call.closes_on.isoformat()}, "")],
+                    items=[(_("Closes on %(date)s") % {"date": format_date(call.closes_on)}, "")],
                     tone="info",
                     order=7,
                 )

@@ -375,11 +375,11 @@ def detect_missing_lead_mentors(*, as_of: dt.date | None = None) -> dict[str, in
                 body = _(
                     "Since %(since)s (from the mentor-change reports) the workstation has no qualified lead mentor. "
                     "Art. 11(4)1: a year or more is a ground for natural exit; consider proposing a deregistration."
-                ) % {"since": since.isoformat()}
+                ) % {"since": format_date(since)}
             else:
                 subject = _("%(name)s: no qualified lead mentor for %(days)d days") % {"name": ws.name, "days": elapsed}
                 body = _("Since %(since)s. At 365 days it becomes a ground for natural exit (Art. 11(4)1).") % {
-                    "since": since.isoformat()
+                    "since": format_date(since)
                 }
             sent = notify(
                 recipients=staff,

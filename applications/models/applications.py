@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from portal.crypto import EncryptedTextField
-from portal.formatting import mask_phone
+from portal.formatting import format_date, mask_phone
 from portal.models import Organisation
 from portal.roles import Role
 from workstations.models import State, Workstation
@@ -212,5 +212,5 @@ class Application(models.Model):
             return []
         return [
             _g("The call “%(call)s” is not open: applications were accepted until %(date)s.")
-            % {"call": self.call.title, "date": self.call.closes_on.isoformat()}
+            % {"call": self.call.title, "date": format_date(self.call.closes_on)}
         ]

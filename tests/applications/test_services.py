@@ -73,7 +73,7 @@ def test_submit_refused_after_the_call_closes(host_user, host_unit):
     app = make_application(host_unit=host_unit, call=call)
     with pytest.raises(TransitionRefused) as exc:
         services.application_submit(application=app, actor=host_user)
-    assert "2025-02-01" in str(exc.value)
+    assert "2025年2月1日" in str(exc.value)
 
 
 @pytest.mark.django_db
