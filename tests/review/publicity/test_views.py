@@ -284,7 +284,9 @@ def test_confirmation_document_certifies_the_chosen_candidates_after_a_preview(c
     assert DocumentNumber.objects.get(number="平人社〔2026〕12号").entered_by == staff
     document = OfficialDocument.objects.get()
     pdf = client.get(reverse("publicity_public:document_pdf", args=[document.pk]))
-    text = pdf_text(b"".join(pdf.streaming_content))
+    issued = b"".join(pdf.streaming_content)
+    save_artifact("confirmation-issued", issued)
+    text = pdf_text(issued)
     assert (
         "平人社〔2026〕12号" in text and "张伟大众创业指导大师工作室" in text and "李娜大众创业指导大师工作室" in text
     )
