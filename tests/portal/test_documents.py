@@ -200,15 +200,15 @@ def test_fifty_name_confirmation_renders_quickly_with_subset_fonts(staff):
     render_official_document(document)  # warm the font cache
     times = []
     for _ in range(3):
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: the machine may be shared, wall time says little then
         data = render_official_document(document)
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
     assert page_count(data) >= 3
     save_artifact("confirmation-50-names", data)
     assert len(data) < 600_000  # subset fonts, not whole CJK fonts of 10+ MB
     assert {"FandolFang"} <= pdf_fonts(data)
-    # The budget is 0.4 s on an idle machine (docs/documents.md); a loaded CI runner gets slack, not seconds.
-    assert statistics.median(times) < 2, f"median {statistics.median(times):.2f}s"
+    # The budget is 0.4 s (0.33 s CPU measured, docs/documents.md); whole fonts instead of subsets take seconds.
+    assert statistics.median(times) < 1, f"median {statistics.median(times):.2f}s of CPU"
 
 
 @pytest.mark.postgres

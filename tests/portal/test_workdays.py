@@ -89,7 +89,7 @@ def test_a_non_working_start_is_refused(start):
 
 
 def test_a_start_before_the_default_is_refused():
-    with pytest.raises(InvalidWindowStart, match="2026-05-07"):
+    with pytest.raises(InvalidWindowStart, match="2026年5月7日"):  # dates for people
         publicity_window(D("2026-05-06"), D("2026-05-06"))
 
 
