@@ -211,10 +211,12 @@ def _document_body(case: ExitCase, *, statement_reply: str = "") -> tuple[str, s
                 f"我局于{proposed}将拟作出的决定及其事实、理由和依据告知你单位，你单位在规定期限内未提出陈述意见。"
             )
     if natural:
-        title = f"关于注销{ws.name}的决定"
+        title_lines = ["关于注销", f"{ws.name}的决定"]
+        title = "".join(title_lines)
         decision = f"根据{MEASURES}{cite(11, 4)}规定，我局决定：注销{ws.name}。"
     else:
-        title = f"关于撤销{ws.name}认定的决定"
+        title_lines = [f"关于撤销{ws.name}", "认定的决定"]
+        title = "".join(title_lines)
         decision = f"根据{MEASURES}{cite(11, 4)}规定，我局决定：撤销{ws.name}的平顶山市大众创业指导大师工作室认定。"
     paragraphs.append(decision)
     follows = f"自本决定印发之日起，{host}不得继续以“{ws.name}”名义开展活动，我局收回牌匾{plaque_text}"
@@ -231,7 +233,8 @@ def _document_body(case: ExitCase, *, statement_reply: str = "") -> tuple[str, s
     )
     county = ws.county
     copy_to = f"{county.name}、" if county else ""
-    return title, host, {"paragraphs": paragraphs, "copy_to": f"{copy_to}市财政局"}
+    body = {"title_lines": title_lines, "paragraphs": paragraphs, "copy_to": f"{copy_to}市财政局"}
+    return title, host, body
 
 
 def _exit_document_args(case: ExitCase, *, statement_reply: str) -> dict:

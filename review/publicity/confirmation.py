@@ -27,10 +27,15 @@ CONFIRMATION_ADDRESSEES = (
 
 
 def confirmation_title(year: int) -> str:
-    return f"关于认定{year}年度平顶山市大众创业指导大师工作室的通知"
+    return "".join(confirmation_title_lines(year))
 
 
-def confirmation_body(workstations: list[Workstation], year: int) -> dict:
+def confirmation_title_lines(year: int) -> list[str]:
+    """The default title broken where the sense allows (GB/T 9704: a title is not broken inside a phrase)."""
+    return [f"关于认定{year}年度平顶山市", "大众创业指导大师工作室的通知"]
+
+
+def confirmation_body(workstations: list[Workstation], year: int, *, default_title: bool = True) -> dict:
     """The document's text (always Chinese, as it is an official document); the list is its 附件."""
     rows = []
     for ws in workstations:
@@ -39,6 +44,7 @@ def confirmation_body(workstations: list[Workstation], year: int) -> dict:
     list_title = f"{year}年度平顶山市大众创业指导大师工作室名单"
     subject = workstations[0].name if len(rows) == 1 else f"{workstations[0].name}等{len(rows)}个工作室"
     return {
+        "title_lines": confirmation_title_lines(year) if default_title else [],
         "paragraphs": [
             "根据《平顶山市大众创业指导大师工作室认定管理办法》（平人社办〔2024〕44号）规定，经单位申报、"
             "县（市、区）人社部门和市域内高校遴选推荐、专家评审和社会公示，"
@@ -77,7 +83,7 @@ def confirmation_preview(
         kind=OfficialDocument.Kind.CONFIRMATION,
         title=title.strip() or confirmation_title(issued_on.year),
         addressees=CONFIRMATION_ADDRESSEES,
-        body=confirmation_body(locked, issued_on.year),
+        body=confirmation_body(locked, issued_on.year, default_title=not title.strip()),
         actor=actor,
         seq=seq,
         issued_on=issued_on,
@@ -107,7 +113,7 @@ def confirmation_issue(
                 kind=OfficialDocument.Kind.CONFIRMATION,
                 title=title.strip() or confirmation_title(issued_on.year),
                 addressees=CONFIRMATION_ADDRESSEES,
-                body=confirmation_body(locked, issued_on.year),
+                body=confirmation_body(locked, issued_on.year, default_title=not title.strip()),
                 actor=actor,
                 seq=seq,
                 issued_on=issued_on,

@@ -15,7 +15,12 @@ from django.utils import timezone
 from portal.documents.models import OfficialDocument
 from portal.documents.services import document_issue
 from portal.workdays.services import CalendarNotCovered, publicity_window
-from review.publicity.confirmation import CONFIRMATION_ADDRESSEES, cleared_on, confirmation_body
+from review.publicity.confirmation import (
+    CONFIRMATION_ADDRESSEES,
+    cleared_on,
+    confirmation_body,
+    confirmation_title,
+)
 from review.publicity.forms import DEFAULT_INTRO
 from review.publicity.models import ConfirmationEntry, Objection, PublicityEntry, PublicityList, tracking_hash
 
@@ -134,7 +139,9 @@ def _make_document(world, *, title, issued_on, seq, leads) -> None:
             kind=OfficialDocument.Kind.CONFIRMATION,
             title=title,
             addressees=CONFIRMATION_ADDRESSEES,
-            body=confirmation_body(workstations, issued_on.year),
+            body=confirmation_body(
+                workstations, issued_on.year, default_title=title == confirmation_title(issued_on.year)
+            ),
             actor=world.users["staff"],
             seq=seq,
             issued_on=issued_on,

@@ -100,6 +100,8 @@ def test_a_revocation_is_a_decision_with_the_statement_answered_and_the_remedies
         assert expected in text.replace(" ", ""), expected
     lines = _lines(document)
     assert ISSUER in lines  # the issuer on one line
+    # The title is broken where the sense allows, not inside a phrase.
+    assert lines[lines.index("关于撤销张伟大众创业指导大师工作室") + 1] == "认定的决定"
     document.pdf.open("rb")
     with document.pdf as fh:
         assert "FandolFang" in pdffonts_names(fh.read())

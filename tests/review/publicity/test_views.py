@@ -286,6 +286,10 @@ def test_confirmation_document_certifies_the_chosen_candidates_after_a_preview(c
     pdf = client.get(reverse("publicity_public:document_pdf", args=[document.pk]))
     issued = b"".join(pdf.streaming_content)
     save_artifact("confirmation-issued", issued)
+    from tests.portal.pdf_checks import pdftotext_layout
+
+    title_lines = [line.strip() for line in pdftotext_layout(issued).splitlines() if line.strip()][2:4]
+    assert title_lines == ["关于认定2026年度平顶山市", "大众创业指导大师工作室的通知"]
     text = pdf_text(issued)
     assert (
         "平人社〔2026〕12号" in text and "张伟大众创业指导大师工作室" in text and "李娜大众创业指导大师工作室" in text
