@@ -2,8 +2,10 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORTAL_VAR_DIR=/var/lib/portal STATIC_ROOT=/app/staticfiles
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext postgresql-client \
-    && rm -rf /var/lib/apt/lists/*
+      fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext postgresql-client texlive-lang-chinese \
+    && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p /usr/local/share/fonts \
+    && ln -s /usr/share/texlive/texmf-dist/fonts/opentype/public/fandol /usr/local/share/fonts/fandol && fc-cache -f
 WORKDIR /app
 COPY requirements.lock pyproject.toml ./
 RUN pip install --no-cache-dir -r requirements.lock

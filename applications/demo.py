@@ -15,6 +15,8 @@ from applications.models.applications import QUOTA_STATES
 from applications.samples import pdf_bytes, png_bytes
 from portal.crypto import blind_index
 from portal.demo import World
+from portal.documents.models import DocumentNumber
+from portal.documents.services import number_register_text
 from portal.idcard import make_id_number
 from portal.roles import OrgKind
 from portal.uploads import store_upload
@@ -66,6 +68,8 @@ def _calls(world: World) -> tuple[Call, Call]:
         },
     )
     for call in (past, current):
+        if not DocumentNumber.objects.filter(number=call.document_number).exists():
+            number_register_text(kind="call", number=call.document_number, actor=None)
         for org in world.orgs.values():
             if org.kind in (OrgKind.COUNTY_BUREAU, OrgKind.UNIVERSITY):
                 places = 2 if org.kind == OrgKind.COUNTY_BUREAU else 1

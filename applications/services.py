@@ -21,6 +21,8 @@ from applications.models import (
 from applications.models.applications import QUOTA_STATES
 from portal.audit import audit_record
 from portal.crypto import blind_index
+from portal.documents.models import DocumentNumber
+from portal.documents.services import number_register_text
 from portal.notifications import notify_organisation
 from portal.permissions import require_role
 from portal.roles import OrgKind, Role
@@ -37,12 +39,21 @@ class ApplicationLocked(TransitionRefused):
 
 
 def call_save(*, call: Call, quotas: dict[int, int], actor) -> Call:
-    """Art. 6(1): the city bureau issues a call with its conditions, dates, grant and a quota per recommender."""
+    """Art. 6(1): the city bureau issues a call with its conditions, dates, grant and a quota per recommender.
+
+    The call's document number is the one the office assigned; it is registered in its series so that no other
+    document takes it (``DocumentRefused`` when it is already used or does not read as a number).
+    """
     require_role(actor, Role.CITY_STAFF)
     with transaction.atomic():
         if call.pk is None:
             call.created_by = actor
         call.full_clean()
+        previous = Call.objects.filter(pk=call.pk).values_list("document_number", flat=True).first()
+        if call.document_number != previous:
+            number_register_text(kind="call", number=call.document_number, actor=actor)
+            if previous:
+                DocumentNumber.objects.filter(number=previous, kind="call").delete()
         call.save()
         for recommender_id, places in quotas.items():
             if places:

@@ -363,6 +363,26 @@ LOGGING = {
 PLAQUE_SPEC = {"width_mm": 600, "height_mm": 400, "issuer": "平顶山市人力资源和社会保障局"}
 ISSUING_AUTHORITY = "平顶山市人力资源和社会保障局"
 DOCUMENT_NUMBER_PREFIX = "平人社"
+# The office's series (机关代字) per kind of document; numbers themselves are assigned by the office and entered by
+# staff (docs/documents.md). A kind not listed uses DOCUMENT_NUMBER_PREFIX.
+DOCUMENT_SERIES = {
+    "confirmation": "平人社",
+    "deregistration": "平人社",
+    "revocation": "平人社",
+    "call": "平人社",
+}
+# Plaque numbers: a format with {year} and {seq}; the bureau confirms its scheme (docs/decisions.md, issue 17).
+PLAQUE_NUMBER_FORMAT = os.environ.get("PLAQUE_NUMBER_FORMAT", "平创导{year}-{seq:03d}")
+# The public address printed in the QR codes of issued documents and plaques (扫码验真).
+PORTAL_PUBLIC_URL = os.environ.get("PORTAL_PUBLIC_URL", "http://127.0.0.1:8000")
+# Art. 11(4) decisions name where they can be challenged (行政复议 within 60 days, 行政诉讼 within 6 months). The
+# bureau's legal office confirms the court; "有管辖权的人民法院" is the wording used until it does (docs/decisions.md).
+ADMINISTRATIVE_REMEDIES = {
+    "review_body": os.environ.get("REMEDY_REVIEW_BODY", "平顶山市人民政府"),
+    "court": os.environ.get("REMEDY_COURT", "有管辖权的人民法院"),
+}
+# An uploaded PDF checked on the public verification page is at most this large.
+VERIFY_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 # Art. 11(1): the term of a recognised workstation, ended by the end-of-term evaluation (期满评估).
 WORKSTATION_TERM_YEARS = int(os.environ.get("WORKSTATION_TERM_YEARS", "3"))

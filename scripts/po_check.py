@@ -1,8 +1,12 @@
-"""Fail when a catalogue has an untranslated or fuzzy entry (the English UI is the source; Chinese must be complete)."""
+"""Fail when a catalogue has an untranslated or fuzzy entry (the English UI is the source; Chinese must be complete),
+or a translation cites the measures in any style but the one of ``portal.citations`` (第五条第（三）项第1目)."""
 
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from portal.citations import citation_problems  # the project root is put on the path just above
 
 ENTRY = re.compile(
     r'(?:^#, (?P<flags>.*)\n)?^msgid (?P<id>(?:".*"\n)+)(?:^msgid_plural (?:".*"\n)+)?'
@@ -27,6 +31,8 @@ def problems(path: Path) -> list[str]:
             if not unquote(s):
                 out.append(f"{path}: untranslated: {msgid!r}")
                 break
+            for bad in citation_problems(unquote(s)):
+                out.append(f"{path}: citation {bad!r} (write it as portal.citations.cite does): {msgid!r}")
     return out
 
 
@@ -34,7 +40,7 @@ def main(paths: list[str]) -> int:
     found = [p for path in paths if Path(path).exists() for p in problems(Path(path))]
     for line in found:
         print(line)
-    print(f"{len(found)} untranslated or fuzzy entries")
+    print(f"{len(found)} untranslated or fuzzy entries or citations in another style")
     return 1 if found else 0
 
 

@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils)
+# texlive-lang-chinese carries FandolFang, the free 仿宋 face of official documents (GB/T 9704); it is linked into
+# fontconfig's path below (TeX Live keeps its OpenType fonts outside it).
+APT_PACKAGES=(python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils
+  texlive-lang-chinese)
 [[ "${WITH_BROWSER:-1}" == "1" ]] && APT_PACKAGES+=(chromium)
 
 # A fresh Debian machine often runs unattended-upgrades at boot: wait for the package locks (at most 10 minutes,
@@ -34,7 +37,17 @@ if ((${#missing[@]})); then
   fi
   wait_for_apt_lock
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
+  plain=()
+  for pkg in "${missing[@]}"; do [[ "$pkg" == texlive-lang-chinese ]] || plain+=("$pkg"); done
+  ((${#plain[@]})) && DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${plain[@]}" >/dev/null
+  if [[ " ${missing[*]} " == *" texlive-lang-chinese "* ]]; then  # without the recommended TeX Live documentation
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends texlive-lang-chinese >/dev/null
+  fi
+fi
+FANDOL=/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
+if ! fc-list | grep -q FandolFang; then
+  [[ $(id -u) -eq 0 ]] && SUDO="" || SUDO="sudo"
+  $SUDO mkdir -p /usr/local/share/fonts && $SUDO ln -sfn "$FANDOL" /usr/local/share/fonts/fandol && $SUDO fc-cache -f >/dev/null
 fi
 
 PYTHON=${PYTHON:-python3.11}

@@ -259,7 +259,7 @@ def _evaluation(year, grades, operating, staff, today) -> None:
     evaluation = Evaluation.objects.create(
         year=year,
         kind=EvaluationKind.ANNUAL,
-        title=f"{year}年度大众创业指导大师工作室年度评价",  # an official title, in Chinese whatever the UI language
+        title=f"平顶山市大众创业指导大师工作室{year}年度评价",  # an official title, in Chinese whatever the UI language
         rubric=default_rubric(),
         status=Evaluation.Status.CLOSED,
         opened_by=staff,

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -9,8 +10,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.citations import cite
 from portal.documents.models import OfficialDocument
-from portal.documents.services import document_issue
+from portal.documents.services import (
+    DocumentRefused,
+    document_issue,
+    document_preview,
+    verification_revoke_number,
+)
+from portal.formatting import format_date
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
 from portal.roles import Role
@@ -187,58 +195,145 @@ def confirmation_problems(case: ExitCase, actor) -> list[str]:
             if timezone.localdate() <= deadline:
                 problems.append(
                     _("The host unit may file a statement until %(date)s; confirm after that or once it has answered.")
-                    % {"date": deadline.isoformat()}
+                    % {"date": format_date(deadline)}
                 )
     return problems
 
 
-def _document_body(case: ExitCase) -> tuple[str, dict]:
+MEASURES = "《平顶山市大众创业指导大师工作室认定管理办法》（平人社办〔2024〕44号）"
+
+
+def decision_date_floor(case: ExitCase) -> dt.date:
+    """The decision document records the proposal and the host unit's statement; it may not be dated before them."""
+    days = [timezone.localtime(case.proposed_at).date()] if case.proposed_at else []
+    if case.statement_at:
+        days.append(timezone.localtime(case.statement_at).date())
+    return max(days) if days else timezone.localdate()
+
+
+def _document_body(case: ExitCase, *, statement_reply: str = "") -> tuple[str, str, dict]:
+    """Art. 11(4): the exit as a 决定 — facts and grounds, the host unit's statement and the answer to it, the
+    decision, what follows (摘牌, funds), and the notice of remedies. Returns (title, addressees, body)."""
     ws = case.workstation
+    host = ws.host_unit.name
     with translation.override("zh-hans"):
         ground = str(ExitGround(case.ground).label)
     plaque = getattr(ws, "plaque", None)
-    plaque_text = f"（牌匾编号：{plaque.number}）" if plaque is not None else ""
-    if case.kind == ExitKind.NATURAL:
-        title = f"关于注销{ws.name}的决定"
-        decision = (
-            f"根据《平顶山市大众创业指导大师工作室认定管理办法》（平人社办〔2024〕44号）第十一条第（四）项规定，"
-            f"{ws.name}（所在单位：{ws.host_unit.name}）因“{ground}”，属于自然退出情形。"
-            f"经研究，决定予以注销，并收回牌匾{plaque_text}。"
-        )
+    plaque_text = f"（编号：{plaque.number}）" if plaque is not None else ""
+    natural = case.kind == ExitKind.NATURAL
+    basis = cite(11, 4, 1 if natural else 2)
+    recognised = (
+        f"{ws.name}（领衔创业导师：{ws.lead_mentor_name}）于{format_date(ws.certified_on)}经我局认定为"
+        "平顶山市大众创业指导大师工作室。"
+        if ws.certified_on
+        else f"{ws.name}（领衔创业导师：{ws.lead_mentor_name}）为平顶山市大众创业指导大师工作室。"
+    )
+    facts = case.facts.strip().rstrip("。") + "。"
+    with translation.override("zh-hans"):
+        proposed = format_date(case.proposed_at)
+        stated = format_date(case.statement_at)
+    if case.ground == ExitGround.OWN_REQUEST:
+        paragraphs = [
+            f"{recognised}{host}于{proposed}向我局申请注销该工作室，理由为：{facts}",
+            f"经审查，上述情形属于{MEASURES}{basis}规定的自然退出情形（{ground}）。",
+        ]
     else:
-        title = f"关于撤销{ws.name}的决定"
-        decision = (
-            f"根据《平顶山市大众创业指导大师工作室认定管理办法》（平人社办〔2024〕44号）第十一条第（四）项规定，"
-            f"{ws.name}（所在单位：{ws.host_unit.name}）因“{ground}”，属于强制退出情形。"
-            f"经研究，决定撤销其市级大众创业指导大师工作室认定，收回牌匾{plaque_text}，"
-            f"尚未使用的财政补助资金按规定收回。"
-        )
-    paragraphs = [decision, f"主要事实：{case.facts}"]
-    if case.statement:
-        paragraphs.append(f"所在单位陈述意见：{case.statement}")
-    return title, {"paragraphs": paragraphs, "closing": ["特此通知。"]}
+        paragraphs = [
+            f"{recognised}经查，{facts}",
+            f"上述情形属于{MEASURES}{basis}规定的“{ground}”{'自然' if natural else '强制'}退出情形。",
+        ]
+        if case.statement.strip():
+            reply = statement_reply.strip().rstrip("。") + "。" if statement_reply.strip() else ""
+            paragraphs.append(
+                f"我局于{proposed}将拟作出的决定及其事实、理由和依据告知你单位。你单位于{stated}提出陈述意见，"
+                f"认为：“{case.statement.strip()}”经复核，{reply}"
+            )
+        else:
+            paragraphs.append(
+                f"我局于{proposed}将拟作出的决定及其事实、理由和依据告知你单位，你单位在规定期限内未提出陈述意见。"
+            )
+    if natural:
+        title_lines = ["关于注销", f"{ws.name}的决定"]
+        title = "".join(title_lines)
+        decision = f"根据{MEASURES}{cite(11, 4)}规定，我局决定：注销{ws.name}。"
+    else:
+        title_lines = [f"关于撤销{ws.name}", "认定的决定"]
+        title = "".join(title_lines)
+        decision = f"根据{MEASURES}{cite(11, 4)}规定，我局决定：撤销{ws.name}的平顶山市大众创业指导大师工作室认定。"
+    paragraphs.append(decision)
+    follows = f"自本决定印发之日起，{host}不得继续以“{ws.name}”名义开展活动，我局收回牌匾{plaque_text}"
+    follows += (
+        "，已拨付尚未使用的财政补助资金按规定清算收回。"
+        if not natural
+        else "，已拨付尚未使用的财政补助资金按规定清算。"
+    )
+    paragraphs.append(follows)
+    remedies = settings.ADMINISTRATIVE_REMEDIES
+    paragraphs.append(
+        f"你单位如对本决定不服，可以自收到本决定之日起六十日内向{remedies['review_body']}申请行政复议，"
+        f"也可以自收到本决定之日起六个月内向{remedies['court']}提起行政诉讼。"
+    )
+    county = ws.county
+    copy_to = f"{county.name}、" if county else ""
+    body = {"title_lines": title_lines, "paragraphs": paragraphs, "copy_to": f"{copy_to}市财政局"}
+    return title, host, body
 
 
-def exit_confirm(*, case: ExitCase, actor, note: str = "", removed_on: dt.date | None = None) -> ExitCase:
-    """Confirm an exit: numbered document, ``deregister`` / ``revoke``, plaque removal — all or nothing."""
+def _exit_document_args(case: ExitCase, *, statement_reply: str) -> dict:
+    title, addressees, body = _document_body(case, statement_reply=statement_reply)
+    return {
+        "kind": OfficialDocument.Kind.DEREGISTRATION
+        if case.kind == ExitKind.NATURAL
+        else OfficialDocument.Kind.REVOCATION,
+        "title": title,
+        "addressees": addressees,
+        "body": body,
+        "decided_on": decision_date_floor(case),
+    }
+
+
+def reply_problems(case: ExitCase, statement_reply: str) -> list[str]:
+    """A forced exit answered by the host unit is decided only with an answer to that statement."""
+    if case.ground != ExitGround.OWN_REQUEST and case.statement.strip() and not statement_reply.strip():
+        return [_("Answer the host unit's statement: the decision must say why it does or does not change it.")]
+    return []
+
+
+def exit_preview(*, case: ExitCase, actor, seq: int, issued_on: dt.date, statement_reply: str = "") -> bytes:
+    """The decision document as it would be issued (for the confirmation page); nothing is stored."""
+    return document_preview(
+        **_exit_document_args(case, statement_reply=statement_reply), actor=actor, seq=seq, issued_on=issued_on
+    )
+
+
+def exit_confirm(
+    *,
+    case: ExitCase,
+    actor,
+    seq: int,
+    issued_on: dt.date,
+    statement_reply: str = "",
+    note: str = "",
+    removed_on: dt.date | None = None,
+) -> ExitCase:
+    """Confirm an exit: the decision document under the number the office assigned, ``deregister`` / ``revoke``,
+    plaque removal — all or nothing. The issue date lies between the proposal (and statement) and today."""
     if not actor.has_role(Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff can confirm an exit."))
     with transaction.atomic():
         locked = ExitCase.objects.select_for_update().select_related("workstation__host_unit").get(pk=case.pk)
-        problems = confirmation_problems(locked, actor)
+        problems = confirmation_problems(locked, actor) + reply_problems(locked, statement_reply)
         if problems:
             raise ExitRefused(" ".join(problems))
-        title, body = _document_body(locked)
-        county = locked.workstation.county
-        document = document_issue(
-            kind=OfficialDocument.Kind.DEREGISTRATION
-            if locked.kind == ExitKind.NATURAL
-            else OfficialDocument.Kind.REVOCATION,
-            title=title,
-            addressees="、".join(filter(None, [county.name if county else "", locked.workstation.host_unit.name])),
-            body=body,
-            actor=actor,
-        )
+        try:
+            document = document_issue(
+                **_exit_document_args(locked, statement_reply=statement_reply),
+                actor=actor,
+                seq=seq,
+                issued_on=issued_on,
+            )
+        except DocumentRefused as exc:
+            raise ExitRefused(str(exc)) from exc
         locked.status, locked.decided_by, locked.decided_at = ExitStatus.CONFIRMED, actor, timezone.now()
         locked.decision_note, locked.document = note.strip(), document
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "document"])
@@ -254,10 +349,14 @@ def exit_confirm(*, case: ExitCase, actor, note: str = "", removed_on: dt.date |
             raise ExitRefused(str(exc)) from exc
         plaque = getattr(locked.workstation, "plaque", None)
         if plaque is not None:
-            plaque_remove(
-                plaque=plaque, removed_on=removed_on or timezone.localdate(), reason=document.number, actor=actor
-            )
-        audit_record(actor=actor, action="exit.confirmed", obj=locked, after={"document": document.number})
+            plaque_remove(plaque=plaque, removed_on=removed_on or issued_on, reason=document.number, actor=actor)
+            verification_revoke_number(number=plaque.number, by_number=document.number, revoked_on=issued_on)
+        audit_record(
+            actor=actor,
+            action="exit.confirmed",
+            obj=locked,
+            after={"document": document.number, "statement_reply": statement_reply.strip()},
+        )
         bump_public_version()  # Art. 11(4): the public directory shows the exit at once
         notify_organisation(
             organisation=locked.workstation.host_unit,
@@ -321,11 +420,11 @@ def detect_missing_lead_mentors(*, as_of: dt.date | None = None) -> dict[str, in
                 body = _(
                     "Since %(since)s (from the mentor-change reports) the workstation has no qualified lead mentor. "
                     "Art. 11(4)1: a year or more is a ground for natural exit; consider proposing a deregistration."
-                ) % {"since": since.isoformat()}
+                ) % {"since": format_date(since)}
             else:
                 subject = _("%(name)s: no qualified lead mentor for %(days)d days") % {"name": ws.name, "days": elapsed}
                 body = _("Since %(since)s. At 365 days it becomes a ground for natural exit (Art. 11(4)1).") % {
-                    "since": since.isoformat()
+                    "since": format_date(since)
                 }
             sent = notify(
                 recipients=staff,

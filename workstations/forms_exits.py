@@ -49,3 +49,23 @@ class StatementForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExitIssueForm(forms.Form):
+    """确认并发文: the decision's number (assigned by the office), its date, and the answer to the statement."""
+
+    seq = forms.IntegerField(
+        label=_("Document number assigned by the office"),
+        min_value=1,
+        help_text=_("The number only; the series and year are added (e.g. 12 for 平人社〔2026〕12号)."),
+    )
+    issued_on = forms.DateField(
+        label=_("Date of issue"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    statement_reply = forms.CharField(
+        label=_("Answer to the host unit's statement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Printed in the decision after the statement: why it does or does not change the decision."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -9,15 +9,34 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from portal.documents.services import sequence_next
+from portal.documents.models import Verification
+from portal.documents.services import (
+    format_document_number,
+    sequence_next,
+    series_for,
+    verification_create,
+    verification_revoke,
+    verification_set_pdf,
+)
+from workstations.demo_exits import DEMO_EXITS
+from workstations.exits import ExitGround
 from workstations.models import State
 from workstations.naming import workstation_name
-from workstations.plaque_services import plaque_issue, render_plaque
+from workstations.plaque_services import plaque_issue, plaque_spec, render_plaque
 from workstations.plaques import PLAQUE_SERIES, Plaque, format_plaque_number
 
 DEMO_ISSUED_ON = dt.date(2025, 6, 16)
 HANDED_OVER = {State.ACTIVE, State.RECTIFYING, State.DEREGISTERED, State.REVOKED}
-REMOVED = {State.DEREGISTERED: "所在单位自主申请注销，收回牌匾。", State.REVOKED: "撤销认定，收回牌匾。"}
+# The exits' decisions (workstations.demo_exits): a plaque is removed on the day of the decision, which it names.
+EXIT_DECISIONS = {
+    lead: (
+        decided_on,
+        format_document_number(
+            decided_on.year, seq, series_for("deregistration" if ground == ExitGround.OWN_REQUEST else "revocation")
+        ),
+    )
+    for lead, ground, _facts, _statement, decided_on, seq, _reply in DEMO_EXITS
+}
 
 
 def build(world) -> None:
@@ -42,10 +61,21 @@ def build(world) -> None:
                 handed_over_on=DEMO_ISSUED_ON + dt.timedelta(days=10),
                 handed_over_by=staff,
             )
-            if workstation.state in REMOVED:
-                plaque.removed_on = dt.date(2026, 3, 2)
-                plaque.removed_by = staff
-                plaque.removal_reason = REMOVED[workstation.state]
+            spec = plaque_spec()
+            verification = verification_create(
+                subject=Verification.Subject.PLAQUE,
+                number=plaque.number,
+                title=f"{spec['title']}：{plaque.name}",
+                issuer=spec["issuer"],
+                issued_on=DEMO_ISSUED_ON,
+            )
+            if workstation.state in (State.DEREGISTERED, State.REVOKED):
+                removed_on, number = EXIT_DECISIONS.get(workstation.lead_mentor_name, (dt.date(2026, 3, 2), ""))
+                plaque.removed_on, plaque.removed_by, plaque.removal_reason = removed_on, staff, number
                 plaque.save()
-            plaque.pdf.save(f"{plaque.number}.pdf", ContentFile(render_plaque(plaque)))
+                if number:
+                    verification_revoke(verification=verification, by_number=number, revoked_on=removed_on)
+            content = render_plaque(plaque)
+            plaque.pdf.save(f"{plaque.number}.pdf", ContentFile(content))
+            verification_set_pdf(verification=verification, content=content)
             type(workstation).objects.filter(pk=workstation.pk).update(plaque_number=plaque.number)

@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.documents.services import sequence_next
+from portal.documents.models import Verification
+from portal.documents.services import (
+    display_code,
+    sequence_next,
+    verification_create,
+    verification_qr,
+    verification_set_pdf,
+)
 from portal.pdf import render_pdf
 from portal.publiccache import bump_public_version
 from portal.roles import Role
@@ -27,6 +34,8 @@ PLAQUE_TEMPLATE = "workstations/plaque.html"
 SPEC_DEFAULTS = {
     "width_mm": 600,
     "height_mm": 400,
+    # The plaque's title: the city-level recognition as the bureau names it (Art. 6(5)).
+    "title": "平顶山市大众创业指导大师工作室",
     "issuer": "",
     "text_colour": "#b3000c",
     "border_colour": "#b3000c",
@@ -65,12 +74,19 @@ def plaque_layout(spec: dict, name: str) -> dict:
         "gap_mm": round(height * 0.09, 1),
         "small_gap_mm": round(height * 0.025, 1),
         "number_bottom_mm": round(margin * 0.6, 1),
+        "title_mm": round(min(usable / (len(spec.get("title", "")) + 8), height * 0.06), 1),
+        "qr_mm": round(min(width, height) * 0.14, 1),
     }
 
 
+def plaque_verification(plaque: Plaque) -> Verification | None:
+    return Verification.objects.filter(subject=Verification.Subject.PLAQUE, number=plaque.number).first()
+
+
 def render_plaque(plaque: Plaque) -> bytes:
-    """The plaque PDF: one page of exactly the specified size."""
+    """The plaque PDF: one page of exactly the specified size, with its QR code and short code (扫码验真)."""
     spec = plaque_spec()
+    verification = plaque_verification(plaque)
     return render_pdf(
         PLAQUE_TEMPLATE,
         {
@@ -79,6 +95,8 @@ def render_plaque(plaque: Plaque) -> bytes:
             "layout": plaque_layout(spec, plaque.name),
             "date_text": chinese_year_month(plaque.issued_on),
             "number_label": "编号：",
+            "verify_code": display_code(verification.code) if verification else "",
+            "verify_qr": verification_qr(verification.code) if verification else None,
         },
         language="zh-hans",
     )
@@ -103,6 +121,13 @@ def plaque_issue(*, workstation: Workstation, actor, issued_on: dt.date | None =
             issued_by=actor,
         )
         Workstation.objects.filter(pk=locked.pk).update(plaque_number=plaque.number)
+        verification_create(
+            subject=Verification.Subject.PLAQUE,
+            number=plaque.number,
+            title=f"{plaque_spec()['title']}：{plaque.name}",
+            issuer=plaque_spec()["issuer"],
+            issued_on=issued_on,
+        )
         transaction.on_commit(lambda: _send_render(plaque.pk))
     return plaque
 
@@ -121,8 +146,12 @@ def plaque_render_store(plaque_id: int) -> bool:
         plaque = Plaque.objects.select_for_update().get(pk=plaque_id)
         if plaque.pdf and plaque.pdf.storage.exists(plaque.pdf.name):
             return False
-        plaque.pdf.save(f"{plaque.number}.pdf", ContentFile(render_plaque(plaque)), save=False)
+        content = render_plaque(plaque)
+        plaque.pdf.save(f"{plaque.number}.pdf", ContentFile(content), save=False)
         Plaque.objects.filter(pk=plaque.pk).update(pdf=plaque.pdf.name)
+        verification = plaque_verification(plaque)
+        if verification is not None:
+            verification_set_pdf(verification=verification, content=content)
     return True
 
 

@@ -14,8 +14,11 @@ PLAQUE_SERIES = "plaque"
 
 
 def format_plaque_number(year: int, seq: int) -> str:
-    """平创导2026-001: the city's workstation plaques numbered per year of issue."""
-    return f"平创导{int(year)}-{int(seq):03d}"
+    """平创导2026-001 by default: ``settings.PLAQUE_NUMBER_FORMAT`` with {year} and {seq}, per year of issue.
+
+    The scheme is the bureau's to confirm (docs/decisions.md, issue 17), hence a setting rather than a literal.
+    """
+    return settings.PLAQUE_NUMBER_FORMAT.format(year=int(year), seq=int(seq))
 
 
 class PlaqueQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.formatting import format_date
 from portal.notifications import city_staff_users, notify, notify_organisation
 from workstations import compliance
 from workstations.models import OPERATING_STATES, Workstation
@@ -61,7 +62,7 @@ def outcome_reminders_send(*, today: date | None = None) -> dict[str, int]:
                         "req": compliance.REQUIREMENT_LABELS[requirement],
                         "count": c.count,
                         "need": c.need,
-                        "date": period.end.isoformat(),
+                        "date": format_date(period.end),
                     },
                     url=url,
                     dedup_key=f"outcome-due:{ws.pk}:{requirement}:{period.key}",

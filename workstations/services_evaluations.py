@@ -29,7 +29,8 @@ from workstations.services_services import services_share
 
 RECTIFICATION_DAYS = 90  # Art. 11(4)2 限期整改; the default deadline, staff may set another when ordering.
 TENTH = Decimal("0.1")
-TITLE_ZH = {EvaluationKind.ANNUAL: "年度评价", EvaluationKind.END_OF_TERM: "期满评估"}
+# Default official titles: 平顶山市大众创业指导大师工作室2026年度评价 (not "2026年度…年度评价").
+TITLE_ZH = {EvaluationKind.ANNUAL: "{year}年度评价", EvaluationKind.END_OF_TERM: "{year}年期满评估"}
 
 
 def term_years() -> int:
@@ -176,7 +177,7 @@ def evaluation_open(
             year=year,
             kind=kind,
             # The default title is an official one, in Chinese whatever the language of the user opening it.
-            title=title or f"{year}年度大众创业指导大师工作室{TITLE_ZH[kind]}",
+            title=title or "平顶山市大众创业指导大师工作室" + TITLE_ZH[kind].format(year=year),
             rubric=rubric,
             excellent_min=excellent_min,
             good_min=good_min,

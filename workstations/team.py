@@ -14,6 +14,7 @@ from datetime import date
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
+from portal.formatting import format_date
 from workstations.models_outcomes import MentorChangeKind, MentorRole
 
 # The baseline is the application's whole team, so mentor counts are judged (Art. 5(3)1) wherever it is on file.
@@ -140,7 +141,7 @@ def eligibility_problems(team: Team, as_of: date) -> list[str]:
         days = team.days_without_qualified_lead(as_of)
         problems.append(
             _("No qualified lead mentor since %(date)s (%(days)d days; natural exit after %(limit)d, Art. 11(4)1).")
-            % {"date": team.no_qualified_lead_since.isoformat(), "days": days, "limit": NO_LEAD_EXIT_DAYS}
+            % {"date": format_date(team.no_qualified_lead_since), "days": days, "limit": NO_LEAD_EXIT_DAYS}
         )
     if team.baseline_complete and len(team.mentors) < MIN_MENTORS:
         problems.append(

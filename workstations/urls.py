@@ -57,6 +57,7 @@ urlpatterns = [
     path("exits/<int:pk>/", views_exits.exit_detail, name="exit_detail"),
     path("exits/<int:pk>/statement/", views_exits.exit_statement_view, name="exit_statement"),
     path("exits/<int:pk>/confirm/", views_exits.exit_confirm_view, name="exit_confirm"),
+    path("exits/<int:pk>/preview.pdf", views_exits.exit_preview_view, name="exit_preview"),
     path("exits/<int:pk>/reject/", views_exits.exit_reject_view, name="exit_reject"),
     path("exits/<int:pk>/document/", views_exits.exit_document, name="exit_document"),
     path("exits/<int:pk>/evidence/<int:file_pk>/", views_exits.exit_evidence, name="exit_evidence"),

@@ -5,29 +5,36 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.documents.models import OfficialDocument
+from portal.documents.services import document_issue_problems, format_document_number, series_for, suggest_number
 from portal.excel import Sheet, new_workbook, workbook_response
 from portal.formatting import format_date
-from portal.pdf import stored_pdf_response
+from portal.pdf import pdf_response, stored_pdf_response
 from portal.permissions import get_visible_or_404, require_role, role_required
 from portal.roles import Role
 from workstations import exit_evidence as exit_records
 from workstations.exit_services import (
     ExitRefused,
     confirmation_problems,
+    decision_date_floor,
     exit_confirm,
+    exit_preview,
     exit_propose,
     exit_reject,
     exit_request,
     exit_statement,
+    reply_problems,
     statement_deadline,
 )
-from workstations.exits import ExitCase, ExitGround, ExitStatus
-from workstations.forms_exits import DecisionForm, ExitProposalForm, ExitRequestForm, StatementForm
+from workstations.exits import ExitCase, ExitGround, ExitKind, ExitStatus
+from workstations.forms_exits import DecisionForm, ExitIssueForm, ExitProposalForm, ExitRequestForm, StatementForm
 from workstations.models import Workstation
 
 
@@ -127,10 +134,87 @@ def _decide(request, pk: int, action) -> HttpResponse:
     return redirect("workstations:exit_detail", pk=case.pk)
 
 
+def _issue_page(request, case, form, *, preview=None, status=200) -> HttpResponse:
+    kind = OfficialDocument.Kind.DEREGISTRATION if case.kind == ExitKind.NATURAL else OfficialDocument.Kind.REVOCATION
+    context = {
+        "case": case,
+        "workstation": case.workstation,
+        "form": form,
+        "preview": preview,
+        "problems": confirmation_problems(case, request.user),
+        "series": series_for(kind),
+        "suggested": suggest_number(kind=kind, year=timezone.localdate().year)[1],
+        "plaque": getattr(case.workstation, "plaque", None),
+    }
+    return render(request, "workstations/exits/confirm.html", context, status=status)
+
+
 @role_required(Role.CITY_STAFF)
-@require_POST
 def exit_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide(request, pk, exit_confirm)
+    """Issue 15 item 5: 确认并发文 goes through a page showing the decision's number and PDF preview first."""
+    case = get_visible_or_404(
+        ExitCase.objects.select_related("workstation__host_unit", "proposed_by"), request.user, pk=pk
+    )
+    kind = OfficialDocument.Kind.DEREGISTRATION if case.kind == ExitKind.NATURAL else OfficialDocument.Kind.REVOCATION
+    if request.method != "POST":
+        today = timezone.localdate()
+        form = ExitIssueForm(initial={"seq": suggest_number(kind=kind, year=today.year)[0], "issued_on": today})
+        return _issue_page(request, case, form)
+    form = ExitIssueForm(request.POST)
+    if not form.is_valid():
+        return _issue_page(request, case, form, status=400)
+    data = form.cleaned_data
+    problems = (
+        confirmation_problems(case, request.user)
+        + reply_problems(case, data["statement_reply"])
+        + document_issue_problems(
+            kind=kind, seq=data["seq"], issued_on=data["issued_on"], decided_on=decision_date_floor(case)
+        )
+    )
+    if problems:
+        for problem in problems:
+            form.add_error(None, problem)
+        return _issue_page(request, case, form, status=400)
+    if request.POST.get("back"):
+        return _issue_page(request, case, form)
+    if request.POST.get("confirmed") != "1":
+        preview = {
+            "number": format_document_number(data["issued_on"].year, data["seq"], series_for(kind)),
+            "issued_on": data["issued_on"],
+            "pdf_url": reverse("workstations:exit_preview", args=[case.pk]) + "?" + request.POST.urlencode(),
+        }
+        return _issue_page(request, case, form, preview=preview)
+    try:
+        exit_confirm(
+            case=case,
+            actor=request.user,
+            seq=data["seq"],
+            issued_on=data["issued_on"],
+            statement_reply=data["statement_reply"],
+            note=data["note"],
+        )
+    except ExitRefused as exc:
+        form.add_error(None, exc.message)
+        return _issue_page(request, case, form, status=400)
+    messages.success(request, _("Decision recorded."))
+    return redirect("workstations:exit_detail", pk=case.pk)
+
+
+@role_required(Role.CITY_STAFF)
+def exit_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision document as it would be issued from the form's values, marked as a preview."""
+    case = get_visible_or_404(ExitCase.objects.select_related("workstation__host_unit"), request.user, pk=pk)
+    form = ExitIssueForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Fill in the form to see the preview."))
+    content = exit_preview(
+        case=case,
+        actor=request.user,
+        seq=form.cleaned_data["seq"],
+        issued_on=form.cleaned_data["issued_on"],
+        statement_reply=form.cleaned_data["statement_reply"],
+    )
+    return pdf_response(content, "preview.pdf", inline=True)
 
 
 @role_required(Role.CITY_STAFF)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, selectors, services
 from applications.models import Call
+from portal.documents.services import DocumentRefused
 from portal.excel import workbook_response
 from portal.models import Organisation
 from portal.permissions import get_visible_or_404, role_required
@@ -33,9 +34,13 @@ def call_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     call = get_visible_or_404(Call.objects.all(), request.user, pk=pk) if pk else Call()
     form = forms.CallForm(request.POST or None, instance=call)
     if request.method == "POST" and form.is_valid():
-        call = services.call_save(call=form.save(commit=False), quotas=form.quotas(), actor=request.user)
-        messages.success(request, _("Call saved."))
-        return redirect("applications:call_detail", call.pk)
+        try:
+            call = services.call_save(call=form.save(commit=False), quotas=form.quotas(), actor=request.user)
+        except DocumentRefused as exc:
+            form.add_error("document_number", exc.problems)
+        else:
+            messages.success(request, _("Call saved."))
+            return redirect("applications:call_detail", call.pk)
     return render(request, "applications/call_form.html", {"form": form, "call": call})
 
 

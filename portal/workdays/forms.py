@@ -10,6 +10,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.formatting import format_date
 from portal.workdays.services import HolidayRange, MakeupDay
 
 _DATE = r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?"
@@ -44,7 +45,7 @@ class CalendarYearForm(forms.Form):
         if day.year != self.year:
             raise forms.ValidationError(
                 _("Line %(line)d: %(date)s is not in %(year)s. Enter it under its own year."),
-                params={"line": lineno, "date": day.isoformat(), "year": self.year},
+                params={"line": lineno, "date": format_date(day), "year": self.year},
             )
 
     def clean_holidays(self) -> list[HolidayRange]:
@@ -114,7 +115,7 @@ class CalendarYearForm(forms.Form):
                 errors.append(
                     forms.ValidationError(
                         _("Line %(line)d: %(date)s is a weekday, which is a working day anyway."),
-                        params={"line": lineno, "date": day.isoformat()},
+                        params={"line": lineno, "date": format_date(day)},
                     )
                 )
                 continue
@@ -134,7 +135,7 @@ class CalendarYearForm(forms.Form):
                     self.add_error(
                         "makeup_days",
                         _("%(date)s is both a make-up working day and inside “%(name)s”.")
-                        % {"date": makeup.date.isoformat(), "name": holiday.name},
+                        % {"date": format_date(makeup.date), "name": holiday.name},
                     )
         return cleaned
 

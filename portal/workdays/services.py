@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
+from portal.formatting import format_date
 from portal.workdays.models import CalendarDay
 
 PUBLICITY_WORKING_DAYS = 5  # Art. 6(4): "公示5个工作日"
@@ -125,11 +126,12 @@ def publicity_window(
         if start < default_first:
             raise InvalidWindowStart(
                 _("Publicity cannot start before %(date)s, the first working day after publication.")
-                % {"date": default_first.isoformat()}
+                % {"date": format_date(default_first)}
             )
         if not is_working_day(start):
             raise InvalidWindowStart(
-                _("%(date)s is not a working day; publicity must start on a working day.") % {"date": start.isoformat()}
+                _("%(date)s is not a working day; publicity must start on a working day.")
+                % {"date": format_date(start)}
             )
         first = start
     last = first if days == 1 else nth_working_day_after(first, days - 1)

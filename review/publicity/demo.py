@@ -15,7 +15,12 @@ from django.utils import timezone
 from portal.documents.models import OfficialDocument
 from portal.documents.services import document_issue
 from portal.workdays.services import CalendarNotCovered, publicity_window
-from review.publicity.confirmation import confirmation_body
+from review.publicity.confirmation import (
+    CONFIRMATION_ADDRESSEES,
+    cleared_on,
+    confirmation_body,
+    confirmation_title,
+)
 from review.publicity.forms import DEFAULT_INTRO
 from review.publicity.models import ConfirmationEntry, Objection, PublicityEntry, PublicityList, tracking_hash
 
@@ -28,6 +33,8 @@ PAST_2025 = {
     "leads": ["张伟", "李娜", "王磊", "刘洋", "何军", "林峰", "郭敏"],
     "document_title": "关于认定2025年度平顶山市大众创业指导大师工作室的通知",
     "document_on": dt.date(2025, 6, 6),
+    # Numbers as the office assigned them: after the call (平人社〔2025〕18号), in the order of their dates.
+    "document_seq": 41,
     "document_leads": ["张伟", "李娜", "王磊", "刘洋", "何军", "林峰"],
 }
 PAST_2026 = {
@@ -36,6 +43,8 @@ PAST_2026 = {
     "leads": ["陈静", "杨帆"],
     "document_title": "关于认定2026年度第一批平顶山市大众创业指导大师工作室的通知",
     "document_on": dt.date(2026, 10, 16),
+    # After the 2026 exits (〔2026〕3号, 5号) and before the call of 〔2026〕9号 issued later in October.
+    "document_seq": 8,
     "document_leads": ["陈静"],
 }
 OPEN_TITLE = "2026年度第二批平顶山市大众创业指导大师工作室拟认定名单公示"
@@ -177,7 +186,7 @@ def _outcome(lead: str) -> str:
     return PublicityEntry.Outcome.CLEARED
 
 
-def _make_document(world, *, title, issued_on, leads) -> None:
+def _make_document(world, *, title, issued_on, seq, leads) -> None:
     if OfficialDocument.objects.filter(title=title).exists():
         return
     workstations = [world.data["workstations"][lead] for lead in leads]
@@ -185,10 +194,14 @@ def _make_document(world, *, title, issued_on, leads) -> None:
         document = document_issue(
             kind=OfficialDocument.Kind.CONFIRMATION,
             title=title,
-            addressees="各县（市、区）人力资源和社会保障局，市域内各高校，各有关单位",
-            body=confirmation_body(workstations, issued_on.year, issued_on),
+            addressees=CONFIRMATION_ADDRESSEES,
+            body=confirmation_body(
+                workstations, issued_on.year, issued_on, default_title=title == confirmation_title(issued_on.year)
+            ),
             actor=world.users["staff"],
+            seq=seq,
             issued_on=issued_on,
+            decided_on=cleared_on(workstations),
         )
         for position, ws in enumerate(workstations, start=1):
             ConfirmationEntry.objects.get_or_create(
@@ -251,5 +264,11 @@ def build(world) -> None:
             )
     _withdrawn_list(world)
     for spec in (PAST_2025, PAST_2026):
-        _make_document(world, title=spec["document_title"], issued_on=spec["document_on"], leads=spec["document_leads"])
+        _make_document(
+            world,
+            title=spec["document_title"],
+            issued_on=spec["document_on"],
+            seq=spec["document_seq"],
+            leads=spec["document_leads"],
+        )
     world.data["objection_tracking_codes"] = [code for code, *_ in OBJECTIONS]

@@ -217,6 +217,11 @@ class ConfirmationForm(forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, help_text=_("Leave empty for the usual title.")
     )
+    seq = forms.IntegerField(
+        label=_("Document number assigned by the office"),
+        min_value=1,
+        help_text=_("The number only; the series and year are added (e.g. 12 for 平人社〔2026〕12号)."),
+    )
     issued_on = forms.DateField(label=_("Date of issue"), widget=DateInput())
 
     def __init__(self, *args, candidates=None, **kwargs):

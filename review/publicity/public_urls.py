@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from review.publicity import issuing_views, public_views
+from review.publicity import issuing_views, public_views, verify_views
 
 app_name = "publicity_public"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("workstations/", public_views.directory, name="directory"),
     path("documents/", public_views.documents, name="documents"),
     path("documents/<int:pk>.pdf", issuing_views.document_pdf, name="document_pdf"),
+    path("verify/", verify_views.verify_index, name="verify_index"),
+    path("verify/<str:code>/", verify_views.verify_detail, name="verify"),
     # The language switch of the cached public pages (review.publicity.caching): it sets nothing but the visitor's
     # language cookie, so it needs no CSRF token and the cached pages need none either.
     path("language/", csrf_exempt(set_language), name="language"),

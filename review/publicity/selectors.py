@@ -75,7 +75,9 @@ def candidates_to_confirm():
 def confirmation_documents():
     """Every issued document is a public decision: confirmations (Art. 6(4)), deregistrations and revocations
     (Art. 11(4))."""
-    return OfficialDocument.objects.annotate(workstation_count=Count("confirmations"))
+    return OfficialDocument.objects.select_related("issued_by", "verification").annotate(
+        workstation_count=Count("confirmations")
+    )
 
 
 def plaque_work():

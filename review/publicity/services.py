@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.formatting import format_date
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
 from portal.roles import Role
@@ -153,7 +154,7 @@ def publicity_publish(
                 organisation=locked.host_unit,
                 subject=_("%(name)s is on the publicity list") % {"name": locked.name},
                 body=_("Publicity runs from %(first)s to %(last)s.")
-                % {"first": window.first_day.isoformat(), "last": window.last_day.isoformat()},
+                % {"first": format_date(window.first_day), "last": format_date(window.last_day)},
                 url=reverse("publicity_public:list_detail", args=[publicity_list.pk]),
             )
         bump_public_version()
@@ -277,7 +278,7 @@ def _objection_file(*, entry, objector_name, objector_phone, facts, evidence, no
         if not publicity_list.is_open(now) or candidate.state != State.IN_PUBLICITY:
             raise ObjectionRefused(
                 _("The publicity period of this list ended on %(date)s; objections are no longer accepted.")
-                % {"date": publicity_list.last_day.isoformat()}
+                % {"date": format_date(publicity_list.last_day)}
             )
         code = new_tracking_code()
         objection = Objection.objects.create(

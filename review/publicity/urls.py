@@ -15,6 +15,7 @@ urlpatterns = [
     path("objections/<int:pk>/decide/", views.objection_decide_view, name="objection_decide"),
     path("objections/<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
     path("confirmations/", issuing_views.confirmation_index, name="confirmations"),
+    path("confirmations/preview.pdf", issuing_views.confirmation_preview_pdf, name="confirmation_preview"),
     path("plaques/", issuing_views.plaque_index, name="plaques"),
     path("plaques/issue/<int:workstation_pk>/", issuing_views.plaque_issue_view, name="plaque_issue"),
     path("plaques/<int:pk>/hand-over/", issuing_views.plaque_hand_over_view, name="plaque_hand_over"),

@@ -37,9 +37,16 @@ def test_host_unit_applies_to_exit_staff_confirm_and_the_public_sees_it(
     clerk_of_city = login(staff)
     clerk_of_city.goto(f"{live_server.url}/workstations/exits/")
     clerk_of_city.click(f"text={ws.name}")
-    clerk_of_city.fill("textarea[name=note]", "同意注销。")
     with clerk_of_city.expect_navigation():
         clerk_of_city.click("[data-testid=exit-confirm]")
+    clerk_of_city.fill("textarea[name=note]", "同意注销。")
+    with clerk_of_city.expect_navigation():
+        clerk_of_city.click("[data-testid=exit-preview]")
+    assert "平人社〔" in clerk_of_city.inner_text("[data-testid=preview-number]")
+    assert Workstation.objects.get(pk=ws.pk).state == State.ACTIVE  # nothing issued before the last click
+    screenshot(clerk_of_city, "preview")
+    with clerk_of_city.expect_navigation():
+        clerk_of_city.click("[data-testid=exit-confirm-issue]")
     assert "决定已记录" in clerk_of_city.content()
     assert "已确认" in clerk_of_city.inner_text("[data-testid=exit-status]")
     screenshot(clerk_of_city, "confirmed")

@@ -367,6 +367,14 @@ def test_whole_lifecycle(
     # 10. Staff issue the confirmation document, make the plaques and hand them over.
     staff_page.goto(f"{url}/publicity/confirmations/")
     submit(staff_page, "[data-testid=confirm-form] button[type=submit]")
+    # Issue 15 item 5: first the document number (suggested, as the office would assign it) and the PDF preview.
+    number = staff_page.inner_text("[data-testid=preview-number]").strip()
+    # The call took 平人社〔2026〕9号 in the same series: the suggestion skips it.
+    assert number == (f"平人社〔{today.year}〕{10 if today.year == 2026 else 1}号")
+    assert staff_page.locator("[data-testid=preview-pdf]").is_visible()
+    assert state_of("张伟") == State.PUBLICITY_CLEARED
+    screenshot(staff_page, "confirmation-preview")
+    submit(staff_page, "[data-testid=confirm-issue]")
     documents = staff_page.inner_text("[data-testid=documents]")
     assert f"关于认定{today.year}年度平顶山市大众创业指导大师工作室的通知" in documents
     screenshot(staff_page, "confirmation-issued")
@@ -467,7 +475,13 @@ def test_whole_lifecycle(
     screenshot(host, "exit-requested")
     staff_page.goto(f"{url}/workstations/exits/")
     staff_page.click(f"text={ZHANG}")
-    submit(staff_page, "[data-testid=exit-confirm]")
+    submit(staff_page, "[data-testid=exit-confirm]")  # 确认并发文: the number, the date, then the preview
+    submit(staff_page, "[data-testid=exit-preview]")
+    assert staff_page.inner_text("[data-testid=preview-number]").strip() == (
+        f"平人社〔{today.year}〕{11 if today.year == 2026 else 2}号"
+    )
+    screenshot(staff_page, "exit-preview")
+    submit(staff_page, "[data-testid=exit-confirm-issue]")
     assert staff_page.inner_text("[data-testid=exit-status]").strip() == "已确认"
     assert staff_page.locator("[data-testid=exit-document]").is_visible()
     screenshot(staff_page, "exit-confirmed")

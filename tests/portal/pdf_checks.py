@@ -59,3 +59,44 @@ def red_pixels(data: bytes, tmp_dir) -> int:
     image = Image.open(Path(tmp_dir) / "red-check-1.png").convert("RGB")
     raw = image.tobytes()
     return sum(1 for i in range(0, len(raw), 3) if raw[i] > 150 and raw[i + 1] < 90 and raw[i + 2] < 90)
+
+
+def _poppler(tool: str, data: bytes, *args: str) -> str:
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(data)
+        fh.flush()
+        return subprocess.run(
+            [tool, *args, fh.name, *(["-"] if tool == "pdftotext" else [])], capture_output=True, check=True
+        ).stdout.decode("utf-8")
+
+
+def pdftotext_layout(data: bytes) -> str:
+    """Poppler's text with the layout kept, line by line (as a reader sees where lines break)."""
+    return _poppler("pdftotext", data, "-layout", "-enc", "UTF-8")
+
+
+def pdffonts_names(data: bytes) -> list[str]:
+    """Font names as ``pdffonts`` lists them, without the subset tag (``ABCDEF+``)."""
+    out = _poppler("pdffonts", data)
+    return [line.split()[0].split("+", 1)[-1] for line in out.splitlines()[2:] if line.strip()]
+
+
+def save_artifact(name: str, data: bytes, *, dpi: int = 60) -> None:
+    """Keep a rendered document for a person to look at: ``$ARTIFACTS_DIR/documents/<name>.pdf`` and one PNG per
+    page (``artifacts/`` is not in git; CI keeps it)."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    root = Path(os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parents[2] / "artifacts")) / "documents"
+    root.mkdir(parents=True, exist_ok=True)
+    pdf = root / f"{name}.pdf"
+    pdf.write_bytes(data)
+    if shutil.which("pdftoppm"):
+        for old in root.glob(f"{name}-*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(root / name)], check=True)

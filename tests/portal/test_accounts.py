@@ -56,7 +56,7 @@ def test_anonymous_visitor_sees_the_landing_page_and_no_workstations(client):
         ("hncj", "首页 · 推荐单位经办人"),
         ("host1", "首页 · 申报单位用户"),
         ("expert1", "首页 · 评审专家"),
-        ("jijian", "首页 · 纪检监察监督员"),
+        ("jijian", "首页 · 纪检监察组"),
         ("auditor", "首页 · 审计人员"),
         ("admin", "首页 · 系统管理员"),
     ],

@@ -140,6 +140,7 @@ MATRIX: dict[str, tuple] = {
     "workstations:exit_detail": ({"pk": "exit_open"}, _(HOST_A, STAFF, SUPERVISOR, ADMIN)),
     "workstations:exit_statement": ({"pk": "exit_open"}, _(HOST_A)),
     "workstations:exit_confirm": ({"pk": "exit_open"}, _(STAFF)),
+    "workstations:exit_preview": ({"pk": "exit_open", QUERY: {"seq": 99, "issued_on": "2026-12-01"}}, _(STAFF)),
     "workstations:exit_reject": ({"pk": "exit_open"}, _(STAFF)),
     "workstations:exit_document": ({"pk": "exit_done"}, _(HOST_A, STAFF, SUPERVISOR, ADMIN), "exit_done_host"),
     "workstations:exit_evidence": (
@@ -234,6 +235,7 @@ MATRIX: dict[str, tuple] = {
     "publicity:objection_decide": ({"pk": "objection"}, _(STAFF)),
     "publicity:evidence_download": ({"pk": "objection", "evidence_pk": "objection_evidence"}, _(STAFF)),
     "publicity:confirmations": ({}, _(STAFF)),
+    "publicity:confirmation_preview": ({}, _(STAFF)),
     "publicity:plaques": ({}, _(STAFF)),
     "publicity:plaque_issue": ({"workstation_pk": "ws_certified"}, _(STAFF)),
     "publicity:plaque_hand_over": ({"pk": "plaque"}, _(STAFF)),
@@ -251,6 +253,8 @@ MATRIX: dict[str, tuple] = {
     "publicity_public:directory": ({}, EVERYONE),
     "publicity_public:documents": ({}, EVERYONE),
     "publicity_public:document_pdf": ({"pk": "document"}, EVERYONE),
+    "publicity_public:verify_index": ({}, EVERYONE),
+    "publicity_public:verify": ({"code": "verify_code"}, EVERYONE),
     # subsidies
     "subsidies:ledgers": ({}, _(HOST_A, HOST_B, REC_A, REC_B, STAFF, AUDITOR_IN, AUDITOR_OUT, ADMIN)),
     "subsidies:overview": ({}, _(STAFF, ADMIN)),
@@ -308,6 +312,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         built.ids["exit_done_host"] = ExitCase.objects.get(pk=built.ids["exit_done"]).workstation.host_unit_id
         built.ids["expert_user"] = built.users["expert1"].pk
         built.ids["recommender_org"] = built.users["xinhua"].organisation_id
+        from portal.documents.models import OfficialDocument
+
+        built.ids["verify_code"] = OfficialDocument.objects.get(pk=built.ids["document"]).verification.code
         for username, user in built.users.items():
             client = Client()
             client.force_login(user)

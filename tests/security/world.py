@@ -91,7 +91,8 @@ def _extras(ids: dict) -> None:
     ids["exit_open"] = case.pk
     ids["exit_file"] = case.evidence.first().pk
     done = exit_request(workstation=ws2, reason="申请注销", signature_page=upload("sign2.pdf"), actor=host2)
-    exit_confirm(case=done, actor=users["staff"])
+
+    exit_confirm(case=done, actor=users["staff"], seq=90, issued_on=timezone.localdate())
     ids["exit_done"] = done.pk
 
     app = Application.objects.filter(workstation__host_unit=host1.organisation, workstation__state="submitted").get()

@@ -2,6 +2,7 @@
 no-mentor job, and what a revoked workstation can no longer do."""
 
 import io
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -52,6 +53,16 @@ def ws(host_unit, staff):
     return workstation
 
 
+_numbers = itertools.count(20)
+
+
+def confirm(case, actor, **kwargs):
+    """Confirm with the next number the office would give and today's date, unless the test says otherwise."""
+    kwargs.setdefault("seq", next(_numbers))
+    kwargs.setdefault("issued_on", timezone.localdate())
+    return exit_confirm(case=case, actor=actor, **kwargs)
+
+
 def _signed_page():
     return SimpleUploadedFile("申请.pdf", PDF)
 
@@ -66,12 +77,13 @@ def test_own_request_deregisters_with_a_document_and_removes_the_plaque(ws, host
     )
     assert case.kind == "natural" and case.evidence.count() == 1
     assert Notification.objects.filter(recipient=staff, subject__contains="申请注销").exists()
-    done = exit_confirm(case=case, actor=staff)
+    done = confirm(case, staff)
     ws.refresh_from_db()
     assert ws.state == State.DEREGISTERED
     assert done.document.kind == OfficialDocument.Kind.DEREGISTRATION
     assert done.document.number.startswith("平人社〔")
     text = _pdf_text(done.document)
+    text = text.replace("\n", "")  # the title is set on two lines
     assert "关于注销张伟大众创业指导大师工作室的决定" in text and "自主申请" in text
     plaque = Plaque.objects.get(workstation=ws)
     assert plaque.removed_on == timezone.localdate() and plaque.removed_by == staff
@@ -82,8 +94,8 @@ def test_own_request_deregisters_with_a_document_and_removes_the_plaque(ws, host
 def test_staff_natural_exits_need_a_second_member_of_staff(ws, staff, staff2, ground):
     case = exit_propose(workstation=ws, ground=ground, facts="经核实。", actor=staff)
     with pytest.raises(ExitRefused, match="提议人不能确认"):
-        exit_confirm(case=case, actor=staff)
-    exit_confirm(case=case, actor=staff2)
+        confirm(case, staff)
+    confirm(case, staff2)
     assert Workstation.objects.get(pk=ws.pk).state == State.DEREGISTERED
 
 
@@ -99,9 +111,11 @@ def test_each_forced_ground_revokes_after_the_statement(ws, staff, staff2, host_
     )
     assert Notification.objects.filter(recipient=host_user, subject__contains="退出").exists()
     with pytest.raises(ExitRefused, match="陈述"):
-        exit_confirm(case=case, actor=staff2)  # the host unit may still answer
+        confirm(case, staff2)  # the host unit may still answer
     exit_statement(case=case, statement="我单位对事实无异议。", actor=host_user)
-    done = exit_confirm(case=case, actor=staff2)
+    with pytest.raises(ExitRefused):
+        confirm(case, staff2)  # the statement must be answered in the decision
+    done = confirm(case, staff2, statement_reply="陈述未提出新的事实，不影响本决定。")
     assert Workstation.objects.get(pk=ws.pk).state == State.REVOKED
     assert done.document.kind == OfficialDocument.Kind.REVOCATION
     assert "撤销" in done.document.title and "我单位对事实无异议" in _pdf_text(done.document)
@@ -111,7 +125,7 @@ def test_forced_exit_can_be_confirmed_once_the_statement_window_has_passed(ws, s
     case = exit_propose(workstation=ws, ground=ExitGround.MISCONDUCT, facts="事实。", actor=staff)
     ExitCase.objects.filter(pk=case.pk).update(proposed_at=timezone.now() - timedelta(days=30))
     case.refresh_from_db()
-    exit_confirm(case=case, actor=staff2)
+    confirm(case, staff2)
     assert Workstation.objects.get(pk=ws.pk).state == State.REVOKED
 
 
@@ -124,7 +138,7 @@ def test_roles_are_checked_on_every_step(ws, staff, host_user, other_host_user, 
     with pytest.raises(PermissionDenied):
         exit_statement(case=case, statement="x", actor=other_host_user)
     with pytest.raises(PermissionDenied):
-        exit_confirm(case=case, actor=host_user)
+        confirm(case, host_user)
 
 
 def test_one_open_case_at_a_time_and_a_rejected_case_changes_nothing(ws, staff, staff2):
@@ -196,7 +210,7 @@ def test_a_revoked_workstation_accepts_no_reports_or_expenditures(ws, staff, sta
         evidence_record=evidence_for(ws, ExitGround.SUBSIDY_MISUSE, staff),
     )
     exit_statement(case=case, statement="无异议", actor=host_user)
-    exit_confirm(case=case, actor=staff2)
+    confirm(case, staff2, statement_reply="不影响本决定。")
     with pytest.raises((OutcomeRefused, PermissionDenied)):
         report_submit(
             workstation=ws,
@@ -237,7 +251,18 @@ def test_pages_per_role_and_the_staff_export(client, ws, staff, staff2, host_use
         client.force_login(user)
         assert client.get(reverse("workstations:exit_detail", args=[case.pk])).status_code == status
     client.force_login(staff)
-    response = client.post(reverse("workstations:exit_confirm", args=[case.pk]), {"note": "同意"})
+    url = reverse("workstations:exit_confirm", args=[case.pk])
+    assert 'name="seq" value="1"' in client.get(url).content.decode()  # the next free number is suggested
+    data = {"seq": "15", "issued_on": timezone.localdate().isoformat(), "statement_reply": "", "note": "同意"}
+    page = client.post(url, data).content.decode()  # issue 15 item 5: first the number and the preview
+    assert "平人社〔" in page and "15号" in page and 'data-testid="preview-pdf"' in page
+    assert Workstation.objects.get(pk=ws.pk).state == State.ACTIVE
+    preview = client.get(reverse("workstations:exit_preview", args=[case.pk]), data)
+    assert preview["Content-Type"] == "application/pdf" and "预览" in "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(preview.content)).pages
+    )
+    response = client.post(url, {**data, "confirmed": "1"})
+    assert response.status_code == 302
     assert Workstation.objects.get(pk=ws.pk).state == State.DEREGISTERED
     client.force_login(host_user)
     pdf = client.get(reverse("workstations:exit_document", args=[case.pk]))

@@ -84,12 +84,12 @@ def test_host_files_a_mentor_change_staff_are_told_and_acknowledge(client, host_
     report = MajorEventReport.objects.get()
     assert response.status_code == 302
     assert report.mentor_changes.count() == 1
-    assert any("2025-03-01" in p for p in report.eligibility_problems)
+    assert any("2025年3月1日" in p for p in report.eligibility_problems)
     assert Notification.objects.filter(
         recipient=staff, url=reverse("workstations:major_event", args=[report.pk])
     ).exists()
     page = client.get(reverse("workstations:outcomes", args=[ws.pk])).content.decode()
-    assert "2025-03-01" in page  # the team section shows since when there is no qualified lead
+    assert "2025年3月1日" in page  # the team section shows since when there is no qualified lead
 
     client.force_login(staff)
     client.post(reverse("workstations:major_event", args=[report.pk]), {"note": "请尽快补充领衔导师"})

@@ -28,7 +28,7 @@ def test_host_unit_sees_what_is_due_and_staff_see_their_queues(client, host_unit
     assert due.count >= 2 and ws.name in labels
     client.force_login(staff)
     panels = {p.title: p.count for p in client.get(reverse("home")).context["panels"]}
-    assert panels["待受理的活动报告"] == 1
+    assert panels["待审核的活动报告"] == 1
 
 
 def _snapshot():

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
+from portal.documents.models import DocumentNumber
 from portal.documents.services import document_issue
 from tests import factories
 from workstations.exits import ExitCase
@@ -73,7 +74,14 @@ def make_ws(host_unit):
             staff_user = factories.UserFactory(organisation=factories.CityBureauFactory())
             for kind, doc_kind in [("natural", "deregistration"), ("forced", "revocation")]:
                 document = document_issue(
-                    kind=doc_kind, title="决定", addressees="有关单位", body={}, actor=staff_user, render=False
+                    kind=doc_kind,
+                    title="决定",
+                    addressees="有关单位",
+                    body={},
+                    actor=staff_user,
+                    seq=DocumentNumber.objects.count() + 1,
+                    issued_on=date(2026, 6, 10),
+                    render=False,
                 )
                 ExitCase.objects.create(
                     workstation=ws,

@@ -70,7 +70,7 @@ def test_a_mentor_leaving_leaves_too_few_mentors_and_a_new_one_restores_the_team
 
 def test_the_lead_leaving_starts_the_art_11_4_1_clock(ws, host_user):
     report = _leaves(ws, host_user, "张伟", role="lead")
-    assert any("2025-03-01" in p for p in report.eligibility_problems)
+    assert any("2025年3月1日" in p for p in report.eligibility_problems)  # dates for people
     assert workstations_without_qualified_lead([ws], as_of=date(2026, 3, 1)) == [(ws, date(2025, 3, 1))]
 
 

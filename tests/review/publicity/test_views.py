@@ -258,31 +258,81 @@ def test_staff_list_pages_have_a_fixed_query_count(client, staff, open_list, end
         client.get(reverse("publicity:index"))
 
 
-def test_confirmation_document_certifies_the_chosen_candidates(client, staff, host_unit):
+def test_confirmation_document_certifies_the_chosen_candidates_after_a_preview(client, staff, host_unit):
+    """Issue 15 item 5: 印发文件并认定 shows the number, the consequence and a PDF preview first."""
+    from tests.portal.pdf_checks import save_artifact
+
     cleared = [
         WorkstationFactory(host_unit=host_unit, lead_mentor_name=n, state=State.PUBLICITY_CLEARED)
         for n in ["张伟", "李娜"]
     ]
     client.force_login(staff)
-    response = client.post(
-        reverse("publicity:confirmations"),
-        {"candidates": [w.pk for w in cleared], "issued_on": "2026-06-01", "title": ""},
-    )
+    form = client.get(reverse("publicity:confirmations")).content.decode()
+    assert 'name="seq" value="1"' in form  # the next free number is suggested
+    data = {"candidates": [w.pk for w in cleared], "issued_on": "2026-06-01", "title": "", "seq": "12"}
+    response = client.post(reverse("publicity:confirmations"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "平人社〔2026〕12号" in page and 'data-testid="preview-pdf"' in page
+    for ws in cleared:
+        ws.refresh_from_db()
+        assert ws.state == State.PUBLICITY_CLEARED  # nothing issued yet
+    preview = client.get(reverse("publicity:confirmation_preview"), data)
+    save_artifact("confirmation-preview", preview.content)
+    text = pdf_text(preview.content)
+    assert "平人社〔2026〕12号" in text and "预览" in text and "张伟大众创业指导大师工作室" in text
+    response = client.post(reverse("publicity:confirmations"), {**data, "confirmed": "1"})
     assert response.status_code == 302
     for ws in cleared:
         ws.refresh_from_db()
         assert ws.state == State.CERTIFIED and ws.certified_on == dt.date(2026, 6, 1)
         log = TransitionLog.objects.get(workstation=ws, transition="certify")
-        assert log.reason == "平人社〔2026〕1号"
+        assert log.reason == "平人社〔2026〕12号"
     client.logout()
     listing = client.get(reverse("publicity_public:documents")).content.decode()
-    assert "平人社〔2026〕1号" in listing
-    from portal.documents.models import OfficialDocument
+    assert "平人社〔2026〕12号" in listing
+    from portal.documents.models import DocumentNumber, OfficialDocument
 
+    assert DocumentNumber.objects.get(number="平人社〔2026〕12号").entered_by == staff
     document = OfficialDocument.objects.get()
     pdf = client.get(reverse("publicity_public:document_pdf", args=[document.pk]))
-    text = pdf_text(b"".join(pdf.streaming_content))
-    assert "平人社〔2026〕1号" in text and "张伟大众创业指导大师工作室" in text and "李娜大众创业指导大师工作室" in text
+    issued = b"".join(pdf.streaming_content)
+    save_artifact("confirmation-issued", issued)
+    from tests.portal.pdf_checks import pdftotext_layout
+
+    title_lines = [line.strip() for line in pdftotext_layout(issued).splitlines() if line.strip()][2:4]
+    assert title_lines == ["关于认定2026年度平顶山市", "大众创业指导大师工作室的通知"]
+    text = pdf_text(issued)
+    assert (
+        "平人社〔2026〕12号" in text and "张伟大众创业指导大师工作室" in text and "李娜大众创业指导大师工作室" in text
+    )
+    assert "预览" not in text
+
+
+def test_confirmation_refuses_a_used_number_and_a_date_before_publicity_ended(client, staff, host_unit, publish):
+    from portal.documents.services import number_register_text
+    from portal.formatting import format_date
+    from review.publicity.models import PublicityEntry
+
+    ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.REVIEW_PASSED)
+    publicity_list = publish([ws], days_ago=30)
+    PublicityEntry.objects.filter(publicity_list=publicity_list).update(outcome=PublicityEntry.Outcome.CLEARED)
+    type(ws).objects.filter(pk=ws.pk).update(state=State.PUBLICITY_CLEARED)
+    number_register_text(kind="call", number=f"平人社〔{publicity_list.last_day.year}〕9号", actor=staff)
+    client.force_login(staff)
+    data = {"candidates": [ws.pk], "issued_on": publicity_list.last_day.isoformat(), "title": "", "seq": "9"}
+    for confirmed in ("", "1"):
+        response = client.post(reverse("publicity:confirmations"), {**data, "confirmed": confirmed})
+        # Refused, naming the next free number.
+        assert (
+            response.status_code == 400 and f"平人社〔{publicity_list.last_day.year}〕10号" in response.content.decode()
+        )
+    early = publicity_list.last_day - dt.timedelta(days=1)
+    response = client.post(
+        reverse("publicity:confirmations"), {**data, "seq": "10", "issued_on": early.isoformat(), "confirmed": "1"}
+    )
+    assert response.status_code == 400 and format_date(publicity_list.last_day) in response.content.decode()
+    ws.refresh_from_db()
+    assert ws.state == State.PUBLICITY_CLEARED
 
 
 def test_plaque_made_and_handed_over_makes_the_workstation_active(client, staff, host_user, other_host_user, host_unit):
