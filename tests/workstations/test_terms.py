@@ -260,7 +260,7 @@ def test_the_naming_rule_is_stated_on_the_workstation_and_outcomes_pages(client,
     ws = _operating(host_unit, staff, lead="张伟")
     client.force_login(host_user)
     detail = client.get(reverse("workstations:detail", args=[ws.pk])).content.decode()
-    assert 'data-testid="name-rule"' in detail and "第六条第五项" in detail
+    assert 'data-testid="name-rule"' in detail and "第六条第（五）项" in detail
     outcomes = client.get(reverse("workstations:outcomes", args=[ws.pk])).content.decode()
     assert 'data-testid="name-rule"' in outcomes and "现任领衔创业导师：" in outcomes
 
