@@ -110,7 +110,7 @@ def test_materials_follow_the_stage_and_id_card_downloads_are_audited(client, st
     urls = _urls(candidate)
     assert client.get(urls["download"]).status_code == 200
     event = AuditEvent.objects.filter(action="applications.id_card_download").get()
-    assert event.actor == experts[0] and event.object_id == str(candidate.materials.get().pk)
+    assert event.actor == experts[0] and event.object_id == str(candidate.materials.get(title="身份证").pk)
     for e in experts:
         review_services.ballot_cast(candidate=cand, choice=Choice.APPROVE, actor=e)
     close_round(review_round, staff)

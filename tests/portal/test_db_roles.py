@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 
 from portal.dbroles import append_only_tables, grant_sql
 from portal.documents.models import OfficialDocument
-from portal.documents.services import document_issue
+from portal.documents.services import document_issue, next_free_seq, series_for
 from tests.support.dbroles import app_role
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,7 @@ def _document(staff, render=True):
         addressees="各县（市、区）人力资源和社会保障局",
         body={"paragraphs": ["特此通知。"]},
         actor=staff,
+        seq=next_free_seq(series=series_for(OfficialDocument.Kind.CONFIRMATION), year=2026),  # as the office assigns
         issued_on=dt.date(2026, 5, 20),
         render=render,
     )

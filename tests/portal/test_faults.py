@@ -128,6 +128,7 @@ def test_a_rolled_back_document_issue_leaves_no_stored_pdf(staff, settings):
             addressees="各县（市、区）人力资源和社会保障局",
             body={"paragraphs": ["经评审和公示，确认以下工作室。"], "closing": ["特此通知。"]},
             actor=staff,
+            seq=12,  # the number the office assigned (issue 17)
             issued_on=dt.date(2026, 5, 20),
         )
 

@@ -39,6 +39,7 @@ def test_a_document_rendered_under_the_manifest_storage_uses_its_print_styleshee
         data = render_official_document(document)
     assert not [r for r in caplog.records if "Failed to load" in r.getMessage()]
     # The stylesheet sets the CJK faces (bold for the header) and prints the header and its rule in red.
-    assert {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"} <= pdf_fonts(data)
+    # The print stylesheet sets the body in 仿宋 and titles in 标宋 (GB/T 9704, issue 17): without it neither is used.
+    assert {"FandolFang", "Noto-Serif-CJK-SC-Bold"} <= pdf_fonts(data)
     assert all_fonts_embedded(data)
     assert red_pixels(data, tmp_path) > 200

@@ -60,7 +60,7 @@ def test_staff_prepare_and_open_a_round_through_the_pages(client, staff, supervi
     confirm = client.get(reverse("review:round_open", args=[review_round.pk])).content.decode()
     assert 'data-testid="open-consequence"' in confirm and "5" in confirm
     ws.refresh_from_db()
-    assert ws.state == State.RECOMMENDED
+    assert ws.state == State.QUALIFIED  # passed the city's 资格审查 (issue 16), not yet under review
     client.post(reverse("review:round_open", args=[review_round.pk]))
     ws.refresh_from_db()
     assert ws.state == State.UNDER_REVIEW

@@ -21,9 +21,10 @@ def test_visitors_behind_the_trusted_proxy_each_have_their_own_allowance(client,
     settings.PORTAL_TRUSTED_PROXIES = ["10.9.0.0/24"]
     url = reverse("publicity_public:objection_new", args=[open_list.pk])
     entry = open_list.entries.first()
-    assert [_post(client, url, entry, "203.0.113.7") for _ in range(6)] == [200] * 5 + [429]
+    # A filed objection redirects to its receipt (issue 15: POST → redirect → GET).
+    assert [_post(client, url, entry, "203.0.113.7") for _ in range(6)] == [302] * 5 + [429]
     # Another visitor through the same proxy is not limited by the first one's attempts ...
-    assert _post(client, url, entry, "203.0.113.8") == 200
+    assert _post(client, url, entry, "203.0.113.8") == 302
     # ... and the first cannot escape by writing a different address in front of the one the proxy appends.
     assert _post(client, url, entry, "198.51.100.1, 203.0.113.7") == 429
     assert Objection.objects.count() == 6
@@ -39,4 +40,4 @@ def test_without_trusted_proxies_the_header_is_ignored(client, open_list, settin
         ).status_code
         for i in range(6)
     ]
-    assert statuses == [200] * 5 + [429]
+    assert statuses == [302] * 5 + [429]

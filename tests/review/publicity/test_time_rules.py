@@ -143,9 +143,9 @@ def test_the_confirmation_decision_is_dated_after_the_publicity_and_not_after_to
     cleared = [e.workstation for e in ended_list.entries.all()]
     for wrong in (ended_list.last_day, timezone.localdate() + dt.timedelta(days=1)):
         with pytest.raises(TransitionRefused):
-            confirmation_issue(workstations=cleared, actor=staff, issued_on=wrong)
+            confirmation_issue(workstations=cleared, actor=staff, seq=31, issued_on=wrong)
     assert Workstation.objects.filter(state=State.PUBLICITY_CLEARED).count() == 2
-    confirmation_issue(workstations=cleared, actor=staff, issued_on=timezone.localdate())
+    confirmation_issue(workstations=cleared, actor=staff, seq=31, issued_on=timezone.localdate())
     assert Workstation.objects.filter(state=State.CERTIFIED).count() == 2
 
 
