@@ -246,5 +246,7 @@ def test_a_round_closed_before_sealed_ballots_still_recounts(staff, supervisor):
     # Old-format ballots have no envelope; the administrator rewrites them with the append-only guards off (issue 14).
     tamper(("UPDATE review_ballot SET envelope = %s", [b""]))
     assert services.round_recount(review_round=review_round, actor=supervisor).matches
-    tamper(("UPDATE review_ballot SET choice = %s WHERE id = (SELECT id FROM review_ballot LIMIT 1)", [Choice.DISAPPROVE]))
+    tamper(
+        ("UPDATE review_ballot SET choice = %s WHERE id = (SELECT id FROM review_ballot LIMIT 1)", [Choice.DISAPPROVE])
+    )
     assert not services.round_recount(review_round=review_round, actor=supervisor).matches
