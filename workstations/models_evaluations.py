@@ -136,10 +136,14 @@ class EvaluationResult(models.Model):
     @property
     def left_out(self) -> list[str]:
         """Labels of the automatic items that left the base (no period of them applied and ended)."""
+        from workstations.services_evaluations import periods_assessed
+
         return [
             item["label"]
             for item in self.evaluation.rubric
-            if item.get("auto") and (self.compliance.get(item["key"]) or {}).get("of") == 0
+            if item.get("auto")
+            and item["key"] in self.compliance
+            and not periods_assessed(self.compliance[item["key"]])
         ]
 
 

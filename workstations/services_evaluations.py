@@ -94,7 +94,8 @@ def auto_scores(evaluation: Evaluation, workstation: Workstation, counts, today:
     for item in evaluation.rubric:
         if item.get("auto") == "services":  # 成效: Art. 4 service records with the Art. 10 reports (issue 18)
             share, shown[item["key"]] = services_share(workstation, _years(workstation, evaluation), summ)
-            scores[item["key"]] = str((Decimal(item["max"]) * share).quantize(TENTH, rounding=ROUND_HALF_UP))
+            if shown[item["key"]]["art10_of"]:  # no Art. 10 period applied and ended: it leaves the base (issue 15)
+                scores[item["key"]] = str((Decimal(item["max"]) * share).quantize(TENTH, rounding=ROUND_HALF_UP))
         elif item.get("auto"):
             s = summ[item["auto"]]
             shown[item["key"]] = s
@@ -104,12 +105,19 @@ def auto_scores(evaluation: Evaluation, workstation: Workstation, counts, today:
     return scores, shown
 
 
+def periods_assessed(shown_item: dict | None) -> int:
+    """How many ended, applicable periods an automatic item was assessed on. 成效 (issue 18) rests on the Art. 10
+    periods: its Art. 4 count is per calendar year and would otherwise make a year that never applied count."""
+    shown_item = shown_item or {}
+    return shown_item.get("art10_of", shown_item.get("of")) or 0
+
+
 def base_points(evaluation: Evaluation, shown: dict) -> int:
     """The rubric's points that apply: every staff item, and each automatic item with an ended, applicable period."""
     return sum(
         int(item["max"])
         for item in evaluation.rubric
-        if not item.get("auto") or (shown.get(item["key"]) or {}).get("of")
+        if not item.get("auto") or periods_assessed(shown.get(item["key"]))
     )
 
 
@@ -122,7 +130,7 @@ def scaled_total(evaluation: Evaluation, raw: Decimal, base: int) -> Decimal:
 
 def has_assessable_period(shown: dict) -> bool:
     """Whether any automatic item had an ended, applicable period (a rubric without automatic items: always)."""
-    return not shown or any(s.get("of") for s in shown.values())
+    return not shown or any(periods_assessed(s) for s in shown.values())
 
 
 def not_graded_reason(workstation: Workstation, evaluation: Evaluation) -> str:

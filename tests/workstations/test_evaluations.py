@@ -229,6 +229,17 @@ def test_not_applicable_periods_leave_the_base_and_running_periods_do_not_count(
         accepted(ws, ActivityKind.THEMED, date(2026, 11, 1))
         accepted(ws, ActivityKind.THEMED, date(2026, 11, 20))
         accepted(ws, ActivityKind.TRAINING, date(2026, 11, 5), trainees=["李明", "王芳"])
+        for kind in ("training_salon", "support", "follow_up", "internship"):  # Art. 4, counted in 成效 (issue 18)
+            ServiceRecord.objects.create(
+                workstation=ws,
+                kind=kind,
+                held_on=date(2026, 11, 15),
+                title="服务",
+                description="服务",
+                consent=True,
+                submitted_by=staff,
+                submitted_at=timezone.now(),
+            )
     evaluation = evaluation_open(year=2026, kind=EvaluationKind.ANNUAL, actor=staff, today=date(2027, 1, 10))
     scores = {}
     for result in evaluation.results.all():
@@ -239,8 +250,10 @@ def test_not_applicable_periods_leave_the_base_and_running_periods_do_not_count(
             today=date(2027, 1, 10),
         )
         scores[result.workstation_id] = scored
-    # Both met everything that applied to them: the same grade, on their own base.
-    assert scores[early.pk].total == scores[late.pk].total == Decimal("89.0")
+    # Both met everything that applied to them: the same grade, on their own base. 成效 is computed (issue 18):
+    # all four Art. 4 functions and every Art. 10 period met → 20, whatever staff enter; 45 + 12 + 16 + 20 = 93.
+    assert scores[early.pk].total == scores[late.pk].total == Decimal("93.0")
+    assert scores[early.pk].scores["results"] == scores[late.pk].scores["results"] == "20.0"
     assert scores[late.pk].compliance["consultation"] == {"met": 1, "of": 1}
     assert scores[early.pk].base == 100
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.documents.models import Verification
 from tests.portal.pdf_checks import pdffonts_names, pdftotext_layout, save_artifact
+from tests.workstations.exit_helpers import failed_rectification
 from tests.workstations.factories import OperatingWorkstationFactory
 from workstations.exit_services import ExitRefused, exit_confirm, exit_propose, exit_request, exit_statement
 from workstations.exits import ExitCase, ExitGround
@@ -67,6 +68,7 @@ def _forced_case(ws, staff, host_user):
         ground=ExitGround.FAILED_RECTIFICATION,
         facts="2025年度评价不合格，限期整改后复评仍不达标",
         actor=staff,
+        evidence_record=str(failed_rectification(ws).pk),  # issue 15: the exit rests on the failed rectification
     )
     exit_statement(case=case, statement="整改期间导师外出培训，请求延期。", actor=host_user)
     return case

@@ -317,6 +317,6 @@ def test_an_exit_on_misuse_needs_a_misuse_finding_and_follows_its_live_state(ws,
     exit_statement(case=case, statement="无异议", actor=host_user)
     # The auditor revises the verdict before concluding: the exit no longer rests on a misuse finding.
     type(finding).objects.filter(pk=finding.pk).update(verdict="question")
-    with pytest.raises(ExitRefused, match="不再"):
-        exit_confirm(case=case, actor=staff2)
+    with pytest.raises(ExitRefused, match="不再"):  # the statement is answered: the finding alone stops it
+        confirm(case, staff2, statement_reply="申辩理由不成立。")
     assert Workstation.objects.get(pk=ws.pk).state == State.ACTIVE

@@ -59,9 +59,16 @@ RUBRIC = [
 ]
 
 
+# The terms end before their year does, so their end-of-term round is an early evaluation of the running year
+# (issue 15: the running year is evaluated only with the reason stated).
+EARLY = "任期于本年届满，期满评估须在届满前完成。"
+
+
 def _end_of_term(staff, points, year=2026, today=date(2026, 5, 20)):
     """Open an end-of-term round (staff-scored items only), score every result ``points`` and close it."""
-    evaluation = evaluation_open(year=year, kind=EvaluationKind.END_OF_TERM, actor=staff, today=today, rubric=RUBRIC)
+    evaluation = evaluation_open(
+        year=year, kind=EvaluationKind.END_OF_TERM, actor=staff, today=today, rubric=RUBRIC, early_reason=EARLY
+    )
     for result in evaluation.results.all():
         result_score(
             result=result,
@@ -79,12 +86,13 @@ def test_certification_stores_the_term_and_the_document_workstation_page_and_dir
     client, staff, host_user, host_unit
 ):
     ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.PUBLICITY_CLEARED)
-    document = confirmation_issue(workstations=[ws], actor=staff, issued_on=date(2026, 6, 1))
+    document = confirmation_issue(workstations=[ws], actor=staff, seq=5, issued_on=date(2026, 6, 1))
     term = Term.objects.get(workstation=ws)
     assert (term.number, term.starts_on, term.ends_on, term.years) == (1, date(2026, 6, 1), date(2029, 5, 31), 3)
     assert term.basis == TermBasis.CERTIFICATION and term.decision_reference == document.number
-    assert document.body["table"]["columns"][-1] == "任期"
-    assert document.body["table"]["rows"][0][-1] == "2026年6月1日—2029年5月31日"
+    listing = document.body["attachments"][0]  # issue 17: the list is the document's 附件
+    assert listing["columns"][-1] == "任期"
+    assert listing["rows"][0][-1] == "2026年6月1日—2029年5月31日"
 
     client.force_login(host_user)
     page = client.get(reverse("workstations:detail", args=[ws.pk])).content.decode()
@@ -162,9 +170,17 @@ def test_a_failed_end_of_term_evaluation_means_rectification_then_exit_and_no_re
     rectification_report(rectification=rect, actor=host_user, text="已整改。", today=date(2026, 6, 1))
     rectification_decide(rectification=rect, actor=staff, passed=False, reason="仍不达标。")
     assert ws.rectifications.get().status == RectificationStatus.FAILED
-    case = exit_propose(workstation=ws, ground=ExitGround.FAILED_RECTIFICATION, facts="整改仍不达标。", actor=staff)
+    case = exit_propose(
+        workstation=ws,
+        ground=ExitGround.FAILED_RECTIFICATION,
+        facts="整改仍不达标。",
+        actor=staff,
+        evidence_record=str(rect.pk),  # issue 15: the exit rests on the failed rectification
+    )
     exit_statement(case=case, statement="无异议。", actor=host_user)
-    exit_confirm(case=case, actor=staff2)
+    exit_confirm(  # issue 17: the office's number, the issue date and the answer to the statement
+        case=case, actor=staff2, seq=31, issued_on=timezone.localdate(), statement_reply="申辩无异议，维持撤销。"
+    )
     ws.refresh_from_db()
     assert ws.state == State.REVOKED
     # An exited workstation's term is not flagged any more, and cannot be renewed.
@@ -239,18 +255,20 @@ def test_staff_see_ending_terms_and_others_are_refused(client, staff, host_user,
 
 def test_a_revoked_host_unit_may_not_apply_again_during_the_ban(settings, host_unit, staff):
     old = OperatingWorkstationFactory(host_unit=host_unit, state=State.REVOKED)
-    log = TransitionLog.objects.create(
+    # The transition log is append-only (issue 14): the revocation is logged today and the clock is moved instead.
+    TransitionLog.objects.create(
         workstation=old, transition="revoke", from_state=State.ACTIVE, to_state=State.REVOKED, actor=staff
     )
-    TransitionLog.objects.filter(pk=log.pk).update(at=timezone.now() - timedelta(days=400))
     new = WorkstationFactory(host_unit=host_unit, predecessor=old)
     problems = new.blockers("submit")
     assert any("不得再次申报" in p or "may not apply" in p for p in problems)
-    assert reapply_banned_until(host_unit.pk) is not None
+    later = timezone.localdate() + timedelta(days=400)
+    assert reapply_banned_until(host_unit.pk, today=later) is not None  # the default ban is longer than 400 days
     settings.WORKSTATION_REAPPLY_BAN_YEARS = 0
     assert not any("不得再次申报" in p for p in new.blockers("submit"))
-    settings.WORKSTATION_REAPPLY_BAN_YEARS = 1  # 400 days ago: a one-year ban is over
-    assert reapply_banned_until(host_unit.pk) is None
+    settings.WORKSTATION_REAPPLY_BAN_YEARS = 1
+    assert reapply_banned_until(host_unit.pk) is not None  # revoked today: banned under a one-year ban
+    assert reapply_banned_until(host_unit.pk, today=later) is None  # 400 days on: a one-year ban is over
 
 
 # --- names (issue 18 item 7, the stated rule) -------------------------------------------------------------------
@@ -289,12 +307,22 @@ def test_a_renewed_workstation_is_in_the_end_of_term_round_of_its_new_term(staff
     _end_of_term(staff, (45, 45))
     term_renew(workstation=ws, actor=staff, decision_reference="平人社〔2026〕30号", decided_on=date(2026, 5, 25))
     later = evaluation_open(
-        year=2029, kind=EvaluationKind.END_OF_TERM, actor=staff, today=date(2029, 5, 1), rubric=RUBRIC
+        year=2029,
+        kind=EvaluationKind.END_OF_TERM,
+        actor=staff,
+        today=date(2029, 5, 1),
+        rubric=RUBRIC,
+        early_reason=EARLY,
     )
     assert list(later.results.values_list("workstation_id", flat=True)) == [ws.pk]  # term 2 ends 2029-05-31
     assert (
         evaluation_open(
-            year=2027, kind=EvaluationKind.END_OF_TERM, actor=staff, today=date(2027, 5, 1), rubric=RUBRIC
+            year=2027,
+            kind=EvaluationKind.END_OF_TERM,
+            actor=staff,
+            today=date(2027, 5, 1),
+            rubric=RUBRIC,
+            early_reason=EARLY,
         ).results.count()
         == 0
     )
