@@ -385,7 +385,12 @@ class TransitionLog(models.Model):
     """One row per state change: who, when, from, to, why (the workstation's timeline)."""
 
     workstation = models.ForeignKey(
-        Workstation, verbose_name=_("workstation"), on_delete=models.CASCADE, related_name="transitions"
+        # PROTECT: the log is append-only (issue 14), so a workstation with a history is never deleted; a draft that
+        # was never submitted has none and can be withdrawn (issue 15).
+        Workstation,
+        verbose_name=_("workstation"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
     )
     transition = models.CharField(_("transition"), max_length=40)
     from_state = models.CharField(_("from"), max_length=32, choices=State.choices)

@@ -70,7 +70,12 @@ def test_two_renewals_of_one_term_record_one_new_term(host_unit, staff, staff2):
     ws = OperatingWorkstationFactory(host_unit=host_unit, certified_on=date(2023, 6, 1))
     term_open_first(workstation=ws, starts_on=date(2023, 6, 1), decision_reference="平人社〔2023〕5号", actor=staff)
     evaluation = evaluation_open(
-        year=2026, kind=EvaluationKind.END_OF_TERM, actor=staff, today=date(2026, 5, 1), rubric=RUBRIC
+        year=2026,
+        kind=EvaluationKind.END_OF_TERM,
+        actor=staff,
+        today=date(2026, 5, 1),
+        rubric=RUBRIC,
+        early_reason="任期于本年届满，期满评估须在届满前完成。",  # the year is still running (issue 15)
     )
     result_score(
         result=evaluation.results.get(), actor=staff, staff_scores={"all": Decimal(88)}, today=date(2026, 5, 1)
