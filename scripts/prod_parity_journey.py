@@ -38,6 +38,7 @@ from applications.models import Application  # noqa: E402
 from portal.audit import AuditEvent  # noqa: E402
 from portal.demo import DEMO_PASSWORD  # noqa: E402
 from portal.documents.models import OfficialDocument  # noqa: E402
+from portal.documents.services import next_free_seq, series_for  # noqa: E402
 from portal.models import User  # noqa: E402
 from workstations.models import State, Workstation  # noqa: E402
 
@@ -74,8 +75,8 @@ class Forms(HTMLParser):
             kind = (attrs.get("type") or ("submit" if tag == "button" else "text")).lower()
             if kind == "submit":
                 self.forms[-1]["buttons"].append((attrs["name"], attrs.get("value") or ""))
-            elif kind == "hidden":
-                self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
+            elif kind == "hidden":  # a name may repeat (the ticked candidates): keep every value
+                self.forms[-1]["fields"].setdefault(attrs["name"], []).append(attrs.get("value") or "")
 
 
 class Browser:
@@ -127,13 +128,16 @@ def submit_follow(browser: Browser, path: str, data: dict) -> requests.Response:
             break
         parser = Forms()
         parser.feed(response.text)
-        confirm = [f for f in parser.forms if len(f["fields"]) > 1]
+        # The page's own form (it posts back to itself), not the menu's language switch or log-out form.
+        confirm = [f for f in parser.forms if f["action"] in ("", path) and len(f["fields"]) > 1]
         if not confirm:
             break
         form = confirm[0]
         fields = {k: v for k, v in form["fields"].items() if k != "csrfmiddlewaretoken"}
-        if form["buttons"]:
-            fields[form["buttons"][-1][0]] = form["buttons"][-1][1]
+        # The button that goes on, never the one that goes back to the form (a confirmation page offers both).
+        onward = [b for b in form["buttons"] if b[0] not in ("back", "cancel")]
+        if onward:
+            fields[onward[0][0]] = onward[0][1]
         response = browser.go("POST", form["action"] or path, fields)
     return response
 
@@ -163,7 +167,8 @@ def check_pdf(pdf: bytes) -> None:
             target = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
             descriptor = target["/FontDescriptor"].get_object()
             expect(any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{font} not embedded")
-    expect({"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"} <= fonts, f"print stylesheet fonts missing: {fonts}")
+    # The print stylesheet sets the body in 仿宋 (FandolFang) and titles in 标宋 (GB/T 9704, issue 17).
+    expect({"FandolFang", "Noto-Serif-CJK-SC-Bold"} <= fonts, f"print stylesheet fonts missing: {fonts}")
     expect(red_pixels(pdf) > 200, "no red header: the print stylesheet was not applied")
 
 
@@ -212,7 +217,13 @@ def main() -> None:
     submit_follow(
         staff_browser,
         path,
-        {"candidates": cleared, "title": "", "issued_on": dt.date.today().isoformat()},  # noqa: DTZ011
+        {
+            "candidates": cleared,
+            "title": "",
+            # The number the office assigned: the next free one of the series, as the page suggests (issue 17).
+            "seq": next_free_seq(series=series_for(OfficialDocument.Kind.CONFIRMATION), year=dt.date.today().year),  # noqa: DTZ011
+            "issued_on": dt.date.today().isoformat(),  # noqa: DTZ011
+        },
     )
     new = OfficialDocument.objects.exclude(pk__in=before).filter(kind=OfficialDocument.Kind.CONFIRMATION)
     expect(new.count() == 1, "no confirmation document was issued")
@@ -220,7 +231,7 @@ def main() -> None:
     pdf = anonymous.go("GET", reverse("publicity_public:document_pdf", args=[document.pk]))
     expect(pdf.status_code == 200, f"the document PDF answered {pdf.status_code}")
     check_pdf(pdf.content)
-    step(f"{document.number}: PDF with embedded Noto fonts and the red header")
+    step(f"{document.number}: PDF with embedded 仿宋 and 标宋 fonts and the red header")
 
     print("== journey: the web and the workers run as the application role", flush=True)
     with connection.cursor() as cursor:
