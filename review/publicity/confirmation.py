@@ -16,7 +16,6 @@ from portal.notifications import notify_organisation
 from portal.publiccache import bump_public_version
 from portal.workdays.services import local_date
 from review.publicity.models import ConfirmationEntry
-from review.publicity.services import confirmation_date_problems
 from workstations.models import State, Workstation
 from workstations.services import TransitionRefused, workstation_transition
 from workstations.services_terms import term_end_for, term_open_first, term_years
@@ -72,15 +71,20 @@ def confirmation_body(
 
 
 def cleared_on(workstations: list[Workstation]) -> dt.date | None:
-    """The day the last of ``workstations`` was cleared: the last day of its publicity window (Art. 6(4)).
+    """The day the last of ``workstations`` was cleared: the day after its publicity window ended (Art. 6(4)).
 
-    The confirmation records that decision, so it may not be dated before it.
+    The confirmation records that decision, so it may not be dated before it: the one rule for the confirmation page,
+    issuing and the demo (``portal.documents.services.issue_date_problems`` with this as ``decided_on``). A withdrawn
+    list cleared nobody.
     """
     from review.publicity.models import PublicityEntry
 
-    return PublicityEntry.objects.filter(
-        workstation__in=[w.pk for w in workstations], outcome=PublicityEntry.Outcome.CLEARED
+    last_day = PublicityEntry.objects.filter(
+        workstation__in=[w.pk for w in workstations],
+        outcome=PublicityEntry.Outcome.CLEARED,
+        publicity_list__withdrawn_at__isnull=True,
     ).aggregate(day=Max("publicity_list__last_day"))["day"]
+    return None if last_day is None else last_day + dt.timedelta(days=1)
 
 
 def confirmation_preview(
@@ -121,8 +125,6 @@ def confirmation_issue(
         not_ready = [ws.name for ws in locked if ws.state != State.PUBLICITY_CLEARED]
         if not_ready:
             raise TransitionRefused([_("Not cleared by publicity: %(names)s.") % {"names": "、".join(not_ready)}])
-        if problems := confirmation_date_problems(locked, issued_on):  # issue 15: no backdated decision
-            raise TransitionRefused(problems)
         try:
             document = document_issue(
                 kind=OfficialDocument.Kind.CONFIRMATION,

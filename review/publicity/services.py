@@ -206,24 +206,6 @@ def publicity_withdraw(*, publicity_list: PublicityList, reason: str, actor) -> 
     return locked
 
 
-def confirmation_date_problems(workstations, issued_on: dt.date, today: dt.date | None = None) -> list[str]:
-    """Art. 6(4): a confirmation decision is dated after the publicity it follows has ended, and not after today."""
-    from portal.formatting import format_date
-
-    today = today or timezone.localdate()
-    if issued_on > today:
-        return [_("The date of issue may not be in the future.")]
-    last_days = PublicityEntry.objects.filter(
-        workstation__in=[w.pk for w in workstations], publicity_list__withdrawn_at__isnull=True
-    ).values_list("publicity_list__last_day", flat=True)
-    ended = max(last_days, default=None)
-    if ended is not None and issued_on <= ended:
-        return [
-            _("The date of issue must lie after the publicity, which ended on %(date)s.") % {"date": format_date(ended)}
-        ]
-    return []
-
-
 @dataclass
 class FiledObjection:
     objection: Objection

@@ -330,9 +330,38 @@ def test_confirmation_refuses_a_used_number_and_a_date_before_publicity_ended(cl
     response = client.post(
         reverse("publicity:confirmations"), {**data, "seq": "10", "issued_on": early.isoformat(), "confirmed": "1"}
     )
-    assert response.status_code == 400 and format_date(publicity_list.last_day) in response.content.decode()
+    cleared = publicity_list.last_day + dt.timedelta(days=1)
+    assert response.status_code == 400 and format_date(cleared) in response.content.decode()
     ws.refresh_from_db()
     assert ws.state == State.PUBLICITY_CLEARED
+
+
+def test_confirmation_page_and_issuing_apply_one_date_rule(client, staff, host_unit, publish):
+    """The preview refuses what issuing would refuse: the last publicity day itself; the day after passes both."""
+    from portal.formatting import format_date
+    from review.publicity.models import PublicityEntry
+
+    ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.REVIEW_PASSED)
+    publicity_list = publish([ws], days_ago=30)
+    PublicityEntry.objects.filter(publicity_list=publicity_list).update(outcome=PublicityEntry.Outcome.CLEARED)
+    type(ws).objects.filter(pk=ws.pk).update(state=State.PUBLICITY_CLEARED)
+    client.force_login(staff)
+    data = {"candidates": [ws.pk], "title": "", "seq": "9"}
+    last_day, day_after = publicity_list.last_day, publicity_list.last_day + dt.timedelta(days=1)
+    for confirmed in ("", "1"):
+        response = client.post(
+            reverse("publicity:confirmations"), {**data, "issued_on": last_day.isoformat(), "confirmed": confirmed}
+        )
+        assert response.status_code == 400 and format_date(day_after) in response.content.decode()
+    ws.refresh_from_db()
+    assert ws.state == State.PUBLICITY_CLEARED
+    preview = client.post(
+        reverse("publicity:confirmations"), {**data, "issued_on": day_after.isoformat(), "confirmed": ""}
+    )
+    assert preview.status_code == 200
+    client.post(reverse("publicity:confirmations"), {**data, "issued_on": day_after.isoformat(), "confirmed": "1"})
+    ws.refresh_from_db()
+    assert ws.state == State.CERTIFIED and ws.certified_on == day_after
 
 
 def test_plaque_made_and_handed_over_makes_the_workstation_active(client, staff, host_user, other_host_user, host_unit):
