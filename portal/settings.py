@@ -239,6 +239,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 PORTAL_MAX_REQUEST_BYTES = int(os.environ.get("PORTAL_MAX_REQUEST_BYTES", str(40 * 1024 * 1024)))
+# Issue 21: every staff list is a page of this many rows (portal/paging.py); the review pages' attendance matrix shows
+# this many experts × PORTAL_MATRIX_COLUMNS candidates a page.
+PORTAL_PAGE_SIZE = int(os.environ.get("PORTAL_PAGE_SIZE", "50"))
+PORTAL_MATRIX_COLUMNS = int(os.environ.get("PORTAL_MATRIX_COLUMNS", "10"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -4,6 +4,8 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from portal.models import User
+from portal.paging import matrix_columns, page_of
 from portal.permissions import get_visible_or_404
 from portal.roles import Role
 from review.models import Participation, Recusal, ReviewRound, RoundCandidate
@@ -43,13 +45,17 @@ def get_candidate_for(user, round_pk: int, candidate_pk: int) -> tuple[ReviewRou
     return review_round, candidate
 
 
-def candidates_of(review_round: ReviewRound) -> list[RoundCandidate]:
-    return list(
+def candidate_rows(review_round: ReviewRound) -> QuerySet[RoundCandidate]:
+    return (
         review_round.candidates.select_related("workstation", "workstation__host_unit")
         .prefetch_related(Prefetch("recusals", queryset=Recusal.objects.select_related("expert")))
         .annotate(n_ballots=Count("participations", distinct=True))
         .order_by("workstation_id")
     )
+
+
+def candidates_of(review_round: ReviewRound) -> list[RoundCandidate]:
+    return list(candidate_rows(review_round))
 
 
 def expert_view_of(user, review_round: ReviewRound, candidates) -> dict[int, str]:
@@ -59,23 +65,66 @@ def expert_view_of(user, review_round: ReviewRound, candidates) -> dict[int, str
     return {c.pk: "recused" if c.pk in recused else "voted" if c.pk in voted else "vote" for c in candidates}
 
 
-def attendance(review_round: ReviewRound) -> dict:
-    """Who has voted on what (never how): the matrix expert × candidate with "voted", "recused" or ""."""
-    experts = [e.expert for e in review_round.experts.select_related("expert").order_by("expert_id")]
+def attendance(review_round: ReviewRound, request) -> dict:
+    """Who has voted on what (never how), a page at a time (issue 21): ``PORTAL_PAGE_SIZE`` experts (rows, pager
+    ``experts``) × ``PORTAL_MATRIX_COLUMNS`` candidates (columns, pager ``columns``) with "voted", "recused" or "";
+    each row's and column's ballots and the total are counted over the whole round, in the database."""
     if review_round.is_draft:
-        experts = list(review_round.panel.members.order_by("pk"))
-    candidates = list(review_round.candidates.select_related("workstation").order_by("workstation_id"))
-    voted = set(Participation.objects.filter(round=review_round).values_list("expert_id", "candidate_id"))
-    recused = set(review_round.recusals.values_list("expert_id", "candidate_id"))
+        experts_qs = review_round.panel.members.order_by("pk")
+    else:
+        experts_qs = User.objects.filter(review_seats__round=review_round).order_by("pk")
+    experts_page = page_of(request, experts_qs, param="experts")
+    columns_page = page_of(
+        request,
+        review_round.candidates.select_related("workstation").order_by("workstation_id"),
+        param="columns",
+        size=matrix_columns(),
+    )
+    experts, candidates = list(experts_page), list(columns_page)
+    expert_ids, candidate_ids = [e.pk for e in experts], [c.pk for c in candidates]
+    ballots = Participation.objects.filter(round=review_round)
+    voted = set(
+        ballots.filter(expert_id__in=expert_ids, candidate_id__in=candidate_ids).values_list(
+            "expert_id", "candidate_id"
+        )
+    )
+    recused = set(
+        review_round.recusals.filter(expert_id__in=expert_ids, candidate_id__in=candidate_ids).values_list(
+            "expert_id", "candidate_id"
+        )
+    )
+    per_expert = dict(
+        ballots.filter(expert_id__in=expert_ids)
+        .values("expert_id")
+        .annotate(n=Count("id"))
+        .values_list("expert_id", "n")
+    )
+    per_candidate = dict(
+        ballots.filter(candidate_id__in=candidate_ids)
+        .values("candidate_id")
+        .annotate(n=Count("id"))
+        .values_list("candidate_id", "n")
+    )
     rows = []
     for expert in experts:
         cells = [
             "recused" if (expert.pk, c.pk) in recused else "voted" if (expert.pk, c.pk) in voted else ""
             for c in candidates
         ]
-        rows.append({"expert": expert, "cells": cells, "voted": cells.count("voted")})
-    per_candidate = [sum(1 for e in experts if (e.pk, c.pk) in voted) for c in candidates]
-    return {"candidates": candidates, "rows": rows, "per_candidate": per_candidate, "total": len(voted)}
+        rows.append({"expert": expert, "cells": cells, "voted": per_expert.get(expert.pk, 0)})
+    return {
+        "candidates": candidates,
+        "rows": rows,
+        "per_candidate": [per_candidate.get(c.pk, 0) for c in candidates],
+        "total": ballots.count(),
+        "experts_page": experts_page,
+        "columns_page": columns_page,
+    }
+
+
+def ballots_cast(review_round: ReviewRound) -> dict:
+    """The round page's one figure while a round is open: how many ballots, counted in the database."""
+    return {"total": Participation.objects.filter(round=review_round).count()}
 
 
 def recommended_workstations(call_id: int | None = None) -> QuerySet[Workstation]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.demo import World
 from portal.uploads import store_upload
+from subsidies import summaries
 from subsidies.demo import receipt
 from subsidies.models import Category, Entry, EntryReceipt, Kind, Ledger, Source
 from subsidies.models.trail import Channel, Disbursement, LedgerClosure
@@ -56,7 +57,7 @@ def _payments(world: World) -> None:
 
 
 def _entry(ledger, kind, source, amount, day, description, actor, sign, category="") -> Entry:
-    return Entry.objects.create(
+    entry = Entry.objects.create(
         ledger=ledger,
         kind=kind,
         source=source,
@@ -67,6 +68,8 @@ def _entry(ledger, kind, source, amount, day, description, actor, sign, category
         description=description,
         recorded_by=actor,
     )
+    summaries.entry_added(entry, ledger.workstation)  # issue 21
+    return entry
 
 
 def _closed_after_exit(world: World) -> None:

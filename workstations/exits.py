@@ -113,6 +113,7 @@ class ExitCase(models.Model):
         verbose_name = _("exit case")
         verbose_name_plural = _("exit cases")
         ordering = ["-proposed_at", "-id"]
+        indexes = [models.Index(fields=["status", "ground", "decided_at"], name="ws_exitcase_status_ground")]  # i21
         constraints = [
             # One open case per workstation: a second proposal waits for the first to be decided.
             models.UniqueConstraint(

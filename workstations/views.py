@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from portal.paging import page_of
 from portal.permissions import get_visible_or_404
 from portal.roles import Role
 from workstations.models import State, Workstation
@@ -17,7 +17,7 @@ def workstation_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in State.values:
         qs = qs.filter(state=state)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     counts = state_counts_for(request.user)
     return render(
         request,

@@ -20,6 +20,7 @@ from portal.pdf import pdf_response, stored_pdf_response
 from portal.permissions import get_visible_or_404, require_role, role_required
 from portal.roles import Role
 from workstations import exit_evidence as exit_records
+from workstations import staff_pages
 from workstations.exit_services import (
     ExitRefused,
     confirmation_problems,
@@ -264,6 +265,8 @@ def exit_list(request: HttpRequest) -> HttpResponse:
     """Staff view: exits by ground and year (Art. 11(4)), with the Excel export."""
     if request.user.role not in (Role.CITY_STAFF, Role.SUPERVISOR):
         raise PermissionDenied(_("This page is for city bureau staff and the supervisor."))
+    if request.GET.get("format") != "xlsx":  # issue 21: the page counts in the database and shows a page of cases
+        return render(request, "workstations/exits/list.html", staff_pages.exit_list_context(request))
     cases = list(
         ExitCase.objects.visible_to(request.user)
         .select_related("workstation__host_unit", "document", "proposed_by", "decided_by")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from portal.held_uploads import HeldUploads
 from portal.http import safe_next
+from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from portal.uploads import file_response
@@ -63,9 +64,6 @@ def _refused(request, exc: OutcomeRefused) -> None:
         messages.error(request, problem)
 
 
-BOARD_PAGE_SIZE = 50
-
-
 @role_required(Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN)
 def board(request: HttpRequest) -> HttpResponse:
     """Art. 10 compliance heat-map: workstations × the periods of one year, filtered by county."""
@@ -83,7 +81,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "workstations/outcomes/board.html",
         {
             "board": data,
-            "page": Paginator(data.rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": page_of(request, data.rows),
             "query": urlencode(query),
             "county_id": county_id,
             "years": range(today.year, today.year - 6, -1),

@@ -191,6 +191,11 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-id"]
+        # Issue 21: the application list's order, and the call's candidates by call (their filter) in rank order.
+        indexes = [
+            models.Index(fields=["-updated_at", "-id"], name="applications_app_updated"),
+            models.Index(fields=["call", "rank", "id"], name="applications_app_call_rank"),
+        ]
 
     def __str__(self) -> str:
         return str(self.workstation)

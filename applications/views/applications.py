@@ -16,6 +16,7 @@ from applications.models import Call, Material, Mentor
 from applications.models.applications import EDITABLE_STATES
 from applications.views.steps import STEP_BY_SLUG, STEPS, next_step
 from portal.http import safe_next
+from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from portal.uploads import file_response
@@ -45,7 +46,12 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "applications/application_list.html",
-        {"applications": qs[:200], "state": state, "open_calls": Call.objects.open_on()},
+        {
+            "applications": (page := page_of(request, qs)),
+            "page": page,
+            "state": state,
+            "open_calls": Call.objects.open_on(),
+        },
     )
 
 

@@ -12,6 +12,7 @@ from applications.models import Call
 from portal.documents.services import DocumentRefused
 from portal.excel import workbook_response
 from portal.models import Organisation
+from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from workstations.models import State
@@ -66,7 +67,7 @@ def call_candidates(request: HttpRequest, pk: int) -> HttpResponse:
         "applications/call_candidates.html",
         {
             "call": call,
-            "candidates": selectors.call_candidates(call, recommender_id=recommender_id, state=state),
+            "candidates": page_of(request, selectors.call_candidates(call, recommender_id=recommender_id, state=state)),
             "counts": selectors.call_counts(call),
             "recommenders": Organisation.objects.recommenders().order_by("kind", "code", "name"),
             "states": State,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.paging import page_size
 from review.publicity import selectors
 from review.publicity.caching import cached_public_page, render_refused
 from review.publicity.forms import ObjectionForm, TrackForm
@@ -170,9 +171,6 @@ def objection_track(request: HttpRequest) -> HttpResponse:
     return response
 
 
-DIRECTORY_PAGE_SIZE = 50
-
-
 def _int_param(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
     if not value:
@@ -194,7 +192,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         if county_id and county is None:
             raise Http404(_("No such county."))
         try:
-            workstations = Paginator(selectors.public_directory(county_id), DIRECTORY_PAGE_SIZE).page(number)
+            workstations = Paginator(selectors.public_directory(county_id), page_size()).page(number)
         except InvalidPage:
             raise Http404(_("No such page.")) from None
         return render(

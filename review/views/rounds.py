@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from portal.paging import page_of
 from portal.permissions import require_role, role_required
 from portal.roles import Role
 from review import selectors, services
@@ -101,11 +102,13 @@ def round_candidates(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = selectors.get_round_for(request.user, pk)
-    candidates = selectors.candidates_of(review_round)
+    page = page_of(request, selectors.candidate_rows(review_round))
+    candidates = list(page)
     user = request.user
     context = {
         "round": review_round,
         "candidates": candidates,
+        "page": page,
         "rule_words": review_round.rule.describe(),
         "is_staff": user.role == Role.CITY_STAFF,
         "is_supervisor": user.role == Role.SUPERVISOR,
@@ -119,7 +122,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             candidate.my_part = mine[candidate.pk]
         context["declare_form"] = DeclareForm()
     if user.role in (Role.CITY_STAFF, Role.SUPERVISOR) and not review_round.is_draft:
-        context["attendance"] = selectors.attendance(review_round)
+        context["attendance"] = selectors.ballots_cast(review_round)
     if user.role == Role.CITY_STAFF and not review_round.is_closed:
         context["recusal_form"] = RecusalForm(review_round=review_round)
     if user.role == Role.CITY_STAFF:
@@ -309,8 +312,8 @@ def round_oversight(request: HttpRequest, pk: int) -> HttpResponse:
             "round": review_round,
             "rule_words": review_round.rule.describe(),
             "events": review_round.events.select_related("actor").order_by("at", "id"),
-            "attendance": selectors.attendance(review_round),
-            "candidates": selectors.candidates_of(review_round),
+            "attendance": selectors.attendance(review_round, request),
+            "candidates": page_of(request, selectors.candidate_rows(review_round)),
             "recusals": review_round.recusals.select_related("expert", "candidate__workstation"),
             "holders": review_round.key_holders.select_related("holder"),
             "recount_form": RecountForm(),
@@ -339,8 +342,8 @@ def round_recount(request: HttpRequest, pk: int) -> HttpResponse:
             "round": review_round,
             "rule_words": review_round.rule.describe(),
             "events": review_round.events.select_related("actor").order_by("at", "id"),
-            "attendance": selectors.attendance(review_round),
-            "candidates": selectors.candidates_of(review_round),
+            "attendance": selectors.attendance(review_round, request),
+            "candidates": page_of(request, selectors.candidate_rows(review_round)),
             "recusals": review_round.recusals.select_related("expert", "candidate__workstation"),
             "holders": review_round.key_holders.select_related("holder"),
             "recount": result,

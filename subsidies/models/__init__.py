@@ -2,6 +2,7 @@
 
 from subsidies.models.audits import Audit, AuditAssignment, Finding
 from subsidies.models.ledger import Category, Entry, EntryReceipt, EntryReview, Kind, Ledger, Source
+from subsidies.models.summary import LedgerSum
 from subsidies.models.trail import Channel, Disbursement, GrantPublicity, LedgerClosure
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "Kind",
     "Ledger",
     "LedgerClosure",
+    "LedgerSum",
     "Source",
 ]

@@ -129,6 +129,8 @@ class AuditAssignment(models.Model):
         verbose_name = _("audit assignment")
         verbose_name_plural = _("audit assignments")
         ordering = ["audit", "ledger_id"]
+        # Issue 21: the audit list's order (open assignments first).
+        indexes = [models.Index(fields=["concluded_at", "audit", "ledger"], name="subsidies_assign_concluded")]
         constraints = [models.UniqueConstraint(fields=["audit", "ledger"], name="subsidies_assignment_unique")]
 
     def __str__(self) -> str:

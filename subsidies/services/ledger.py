@@ -14,6 +14,7 @@ from portal import held_uploads
 from portal.formatting import CENT, format_date, format_yuan
 from portal.notifications import notify_city_staff, notify_organisation
 from portal.roles import Role
+from subsidies import summaries
 from subsidies.models import Category, Entry, EntryReceipt, EntryReview, Kind, Ledger, Source
 from subsidies.models.ledger import GRANT_SOURCE, INFLOW_KINDS
 from subsidies.selectors import balance_of
@@ -230,6 +231,7 @@ def entry_record(
             evaluation_result=evaluation_result,
             recorded_by=actor,
         )
+        summaries.entry_added(entry, workstation)  # issue 21: the overview's sums, in this transaction
         _attach(entry, receipts, actor)
         _announce(entry, workstation)
     return entry
@@ -287,6 +289,7 @@ def entry_reverse(*, entry: Entry | int, reason: str, actor) -> Entry:
             reverses=original,
             recorded_by=actor,
         )
+        summaries.entry_added(reversal, workstation)
     return reversal
 
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from subsidies import exports, selectors
@@ -33,7 +34,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         .select_related("audit", "ledger__workstation__host_unit")
         .order_by("concluded_at", "audit_id", "ledger_id")
     )
-    return render(request, "subsidies/audit_list.html", {"audits": audits, "assignments": assignments})
+    return render(
+        request,
+        "subsidies/audit_list.html",
+        {
+            "audits": page_of(request, audits.order_by("-created_at", "-id"), param="audits"),
+            "assignments": page_of(request, assignments),
+        },
+    )
 
 
 @role_required(Role.CITY_STAFF)

@@ -3,17 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.held_uploads import HeldUploads
+from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from portal.uploads import file_response
-from subsidies import exports, selectors
+from subsidies import exports, selectors, summaries
 from subsidies.charts import spending_chart
 from subsidies.forms import AwardForm, EntryForm, ReverseForm, ReviewForm
 from subsidies.models import Entry, EntryReceipt, Kind, Ledger
@@ -46,13 +46,10 @@ def _ledger_of(workstation) -> Ledger | None:
     return Ledger.objects.filter(workstation=workstation).first()
 
 
-LEDGER_PAGE_SIZE = 50
-
-
 @role_required(*LEDGER_ROLES)
 def ledger_list(request: HttpRequest) -> HttpResponse:
-    # 50 ledgers a page, and the totals of that page only (issue 9: the city has 1,000 ledgers).
-    page = Paginator(selectors.ledger_list_for(request.user), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A page of ledgers, and the totals of that page only (issue 9: the city has 1,000 ledgers).
+    page = page_of(request, selectors.ledger_list_for(request.user))
     ledgers = list(page)
     totals = selectors.totals_by_ledger(Ledger.objects.filter(pk__in=[ledger.pk for ledger in ledgers]))
     rows = [(ledger, totals[ledger.pk].total) for ledger in ledgers]
@@ -234,15 +231,14 @@ def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.CITY_STAFF, Role.ADMIN)
 def overview(request: HttpRequest) -> HttpResponse:
-    ledgers = selectors.ledger_list_for(request.user)
-    counties, grand = selectors.overview_by_county(ledgers)
+    counties, grand = summaries.overview_by_county()  # issue 21: summary rows, not every entry
     return render(
         request,
         "subsidies/overview.html",
         {
             "counties": counties,
             "grand": grand,
-            "awaiting": list(selectors.entries_awaiting_review()[:100]),
+            "awaiting": page_of(request, selectors.entries_awaiting_review(), param="awaiting"),
             "recent": list(
                 Entry.objects.filter(kind=Kind.EXPENDITURE)
                 .select_related("ledger__workstation", "recorded_by")
