@@ -28,7 +28,7 @@ from portal.permissions import require_role
 from portal.roles import OrgKind, Role
 from portal.uploads import store_upload
 from workstations.models import State, Workstation
-from workstations.services import TransitionRefused, workstation_transition
+from workstations.services.lifecycle import TransitionRefused, workstation_transition
 
 
 class ApplicationLocked(TransitionRefused):

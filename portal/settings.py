@@ -401,31 +401,31 @@ PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Port
 # Each stage app contributes "what waits for you" panels to the role-aware home page and a step of the demo world;
 # portal reaches them by these dotted paths only, so that it imports none of the stage apps.
 PORTAL_HOME_PANELS = [
-    "workstations.dashboard.home_panels",
+    "workstations.dashboard.lifecycle.home_panels",
     "review.dashboard.home_panels",
     "review.publicity.dashboard.home_panels",
     "applications.dashboard.home_panels",
-    "workstations.dashboard_outcomes.home_panels",
-    "workstations.dashboard_exits.home_panels",
+    "workstations.dashboard.outcomes.home_panels",
+    "workstations.dashboard.exits.home_panels",
     "subsidies.dashboard.home_panels",
 ]
 # Art. 11(4)2: the records a forced exit must rest on, one provider per ground, registered by the app owning the
-# record (workstations.exit_evidence explains the interface; keeps workstations from importing subsidies).
+# record (workstations.services.exit_evidence explains the interface; keeps workstations from importing subsidies).
 WORKSTATIONS_EXIT_EVIDENCE = {
-    "failed_rectification": "workstations.exit_evidence.RectificationEvidence",
+    "failed_rectification": "workstations.services.exit_evidence.RectificationEvidence",
     "subsidy_misuse": "subsidies.exit_evidence.MisuseEvidence",
 }
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
     "portal.workdays.demo.build",
-    "workstations.demo.build",
+    "workstations.demo.lifecycle.build",
     "applications.demo.build",
     "review.demo.build",
-    "workstations.plaque_demo.build",
+    "workstations.demo.plaques.build",
     "review.publicity.demo.build",
-    "workstations.demo_outcomes.build",
+    "workstations.demo.outcomes.build",
     "subsidies.demo.build",
-    "workstations.demo_exits.build",
-    "workstations.demo_terms.build",
+    "workstations.demo.exits.build",
+    "workstations.demo.terms.build",
     "subsidies.demo_trail.build",
 ]

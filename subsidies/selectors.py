@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from portal.formatting import CENT
 from subsidies.models import Category, Entry, Finding, Kind, Ledger, Source
 from subsidies.models.ledger import INFLOW_KINDS
-from workstations.models_evaluations import Evaluation, EvaluationResult, Grade
+from workstations.models.evaluations import Evaluation, EvaluationResult, Grade
 
 ZERO = Decimal("0.00")
 SIGNED = ExpressionWrapper(F("amount") * F("sign"), output_field=DecimalField(max_digits=14, decimal_places=2))

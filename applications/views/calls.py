@@ -15,7 +15,7 @@ from portal.models import Organisation
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from workstations.models import State
-from workstations.services import TransitionRefused
+from workstations.services.lifecycle import TransitionRefused
 
 
 @login_required

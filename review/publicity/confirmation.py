@@ -1,6 +1,6 @@
 """Art. 6(4)–(5): the numbered confirmation document (发文确认) certifying cleared candidates.
 
-Plaques themselves are made and handed over by ``workstations.plaque_services``; this module only issues the
+Plaques themselves are made and handed over by ``workstations.services.plaques``; this module only issues the
 document and certifies, in one transaction, so the document number exists exactly when the certifications do.
 """
 
@@ -18,8 +18,8 @@ from portal.workdays.services import local_date
 from review.publicity.models import ConfirmationEntry
 from review.publicity.services import confirmation_date_problems
 from workstations.models import State, Workstation
-from workstations.services import TransitionRefused, workstation_transition
-from workstations.services_terms import term_end_for, term_open_first, term_years
+from workstations.services.lifecycle import TransitionRefused, workstation_transition
+from workstations.services.terms import term_end_for, term_open_first, term_years
 
 # The addressees of the measures themselves (平人社办〔2024〕44号), with the universities that recommend candidates.
 CONFIRMATION_ADDRESSEES = (

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from review.publicity.forms import HandOverCorrectionForm
-from workstations.plaque_services import plaque_hand_over_correct
-from workstations.plaques import Plaque
-from workstations.services import TransitionRefused
+from workstations.models.plaques import Plaque
+from workstations.services.lifecycle import TransitionRefused
+from workstations.services.plaques import plaque_hand_over_correct
 
 
 @role_required(Role.CITY_STAFF)

@@ -18,9 +18,9 @@ from review.publicity import selectors
 from review.publicity.confirmation import cleared_on, confirmation_issue, confirmation_preview
 from review.publicity.forms import ConfirmationForm, HandOverForm
 from workstations.models import Workstation
-from workstations.plaque_services import plaque_hand_over, plaque_issue
-from workstations.plaques import Plaque
-from workstations.services import TransitionRefused
+from workstations.models.plaques import Plaque
+from workstations.services.lifecycle import TransitionRefused
+from workstations.services.plaques import plaque_hand_over, plaque_issue
 
 staff_only = role_required(Role.CITY_STAFF)
 
@@ -180,7 +180,7 @@ def plaque_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.role not in (Role.CITY_STAFF, Role.HOST_UNIT):
         raise Http404
     if not plaque.pdf:  # the worker has not rendered it yet: do it now
-        from workstations.plaque_services import plaque_render_store
+        from workstations.services.plaques import plaque_render_store
 
         plaque_render_store(plaque.pk)
         plaque.refresh_from_db()

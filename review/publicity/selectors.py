@@ -7,7 +7,7 @@ from portal.documents.models import OfficialDocument
 from portal.workdays.services import CalendarNotCovered, PublicityWindow, working_days_left
 from review.publicity.models import Objection, PublicityEntry, PublicityList
 from workstations.models import OPERATING_STATES, State, Workstation
-from workstations.plaques import Plaque
+from workstations.models.plaques import Plaque
 
 
 def public_lists():
@@ -108,7 +108,7 @@ def public_counties():
 
 def public_exits(county_id=None):
     """Deregistered and revoked workstations with their documents (Art. 11(4)), newest decision first."""
-    from workstations.exits import ExitCase, ExitStatus
+    from workstations.models.exits import ExitCase, ExitStatus
 
     cases = ExitCase.objects.filter(status=ExitStatus.CONFIRMED, document__isnull=False)
     if county_id:

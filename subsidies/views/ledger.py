@@ -29,7 +29,7 @@ from subsidies.services import (
 from subsidies.services.awards import award_description
 from subsidies.services.ledger import recording_refusal
 from subsidies.services.trail import trail_context
-from workstations.models_evaluations import EvaluationResult
+from workstations.models.evaluations import EvaluationResult
 
 LEDGER_ROLES = (Role.CITY_STAFF, Role.HOST_UNIT, Role.RECOMMENDER, Role.AUDITOR, Role.ADMIN)
 RECORDABLE = [Kind.CITY_GRANT, Kind.COUNTY_GRANT, Kind.AWARD, Kind.EXPENDITURE, Kind.CLAWBACK]

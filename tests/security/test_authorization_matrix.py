@@ -307,7 +307,7 @@ def project_url_names() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with seeded_world(django_db_blocker, tmp_path_factory) as built:
-        from workstations.exits import ExitCase
+        from workstations.models.exits import ExitCase
 
         built.ids["exit_done_host"] = ExitCase.objects.get(pk=built.ids["exit_done"]).workstation.host_unit_id
         built.ids["expert_user"] = built.users["expert1"].pk

@@ -13,10 +13,10 @@ from tests.applications.factories import make_application
 from tests.subsidies.factories import grant
 from tests.workstations.factories import ActivityReportFactory
 from workstations.models import State, Workstation
-from workstations.models_evaluations import Evaluation, EvaluationKind, EvaluationResult, Grade
-from workstations.models_outcomes import EventKind, MajorEventReport
-from workstations.plaque_services import plaque_issue
-from workstations.services_evaluations import default_rubric
+from workstations.models.evaluations import Evaluation, EvaluationKind, EvaluationResult, Grade
+from workstations.models.outcomes import EventKind, MajorEventReport
+from workstations.services.evaluations import default_rubric
+from workstations.services.plaques import plaque_issue
 
 pytestmark = pytest.mark.django_db
 

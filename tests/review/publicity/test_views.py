@@ -13,7 +13,7 @@ from tests.factories import WorkstationFactory
 from tests.portal.pdf_checks import pdf_text
 from tests.review.publicity.conftest import objection_post
 from workstations.models import State, TransitionLog
-from workstations.plaques import Plaque
+from workstations.models.plaques import Plaque
 
 pytestmark = pytest.mark.django_db
 
@@ -359,7 +359,7 @@ def test_plaque_made_and_handed_over_makes_the_workstation_active(client, staff,
 
 def test_host_unit_finds_its_plaque_pdf_on_the_workstation_page(client, staff, host_user, host_unit):
     ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.CERTIFIED)
-    from workstations.plaque_services import plaque_issue
+    from workstations.services.plaques import plaque_issue
 
     plaque = plaque_issue(workstation=ws, actor=staff)
     client.force_login(host_user)
@@ -368,7 +368,7 @@ def test_host_unit_finds_its_plaque_pdf_on_the_workstation_page(client, staff, h
 
 
 def test_directory_lists_a_workstation_as_soon_as_its_plaque_is_handed_over(client, staff, host_unit):
-    from workstations.plaque_services import plaque_hand_over, plaque_issue
+    from workstations.services.plaques import plaque_hand_over, plaque_issue
 
     ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.CERTIFIED)
     url = reverse("publicity_public:directory")
