@@ -3,7 +3,8 @@ carry a ``dedup_key`` and the deadline check changes only rows still open, under
 
 from celery import shared_task
 
-from workstations.services.evaluations import rectification_deadlines_check
+from workstations.services.plaques import render_plaque_pdf  # noqa: F401  (defined beside its service, name kept)
+from workstations.services.rectifications import rectification_deadlines_check
 from workstations.services.reminders import outcome_reminders_send
 
 
@@ -25,14 +26,6 @@ def detect_missing_lead_mentors() -> dict[str, int]:
     from workstations.services.exits import detect_missing_lead_mentors as detect
 
     return detect()
-
-
-@shared_task
-def render_plaque_pdf(plaque_id: int) -> bool:
-    """Art. 6(5): render and store the plaque's PDF (idempotent: a plaque that has its PDF is left alone)."""
-    from workstations.services.plaques import plaque_render_store
-
-    return plaque_render_store(plaque_id)
 
 
 @shared_task

@@ -20,13 +20,15 @@ from workstations.selectors.outcomes import rectifications_failed
 from workstations.services.evaluations import (
     evaluation_close,
     evaluation_open,
-    rectification_deadlines_check,
-    rectification_decide,
-    rectification_report,
     result_score,
     term_ends_on,
 )
 from workstations.services.outcomes import OutcomeRefused
+from workstations.services.rectifications import (
+    rectification_deadlines_check,
+    rectification_decide,
+    rectification_report,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 1, 20)

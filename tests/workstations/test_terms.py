@@ -18,17 +18,16 @@ from workstations.models import State, TransitionLog, Workstation
 from workstations.models.evaluations import EvaluationKind, RectificationStatus
 from workstations.models.exits import ExitGround
 from workstations.models.terms import Term, TermBasis, TermFlag, TermOutcome
+from workstations.selectors.terms import reapply_banned_until
 from workstations.services.evaluations import (
     evaluation_close,
     evaluation_open,
-    rectification_decide,
-    rectification_report,
     result_score,
 )
 from workstations.services.exits import exit_confirm, exit_propose, exit_statement
 from workstations.services.outcomes import OutcomeRefused, plan_submit
+from workstations.services.rectifications import rectification_decide, rectification_report
 from workstations.services.terms import (
-    reapply_banned_until,
     term_flags_check,
     term_open_first,
     term_renew,

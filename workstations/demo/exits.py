@@ -7,7 +7,7 @@ from django.utils import timezone
 from portal.demo import World
 from portal.documents.services import document_issue
 from workstations.models.exits import ExitCase, ExitGround, ExitKind, ExitStatus
-from workstations.services.exits import _exit_document_args
+from workstations.services.exit_documents import _exit_document_args
 
 DEMO_EXITS = [
     # (lead mentor, ground, facts, statement, decided on, number the office assigned, answer to the statement)

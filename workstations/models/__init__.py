@@ -8,14 +8,7 @@ that no import cycle runs through it.
 from workstations.models.county import CountyOpinion  # Art. 11(3) county opinion
 from workstations.models.evaluations import Evaluation, EvaluationResult, Rectification
 from workstations.models.exits import ExitCase  # Art. 11(4) exits
-from workstations.models.lifecycle import (
-    OPERATING_STATES,
-    RECOGNISED_STATES,
-    TERMINAL_STATES,
-    State,
-    TransitionLog,
-    Workstation,
-)
+from workstations.models.lifecycle import Workstation
 from workstations.models.outcomes import (
     ActivityReport,
     MajorEventReport,
@@ -28,6 +21,13 @@ from workstations.models.plaques import Plaque, PlaqueHandOverCorrection  # Art.
 from workstations.models.self_evaluation import Achievement, RoundPolicy, SelfEvaluation  # Art. 11(3)
 from workstations.models.service_records import ServiceRecord  # Art. 4 services
 from workstations.models.terms import Term, TermFlag  # Art. 11(1) terms
+from workstations.models.transitions import (
+    OPERATING_STATES,
+    RECOGNISED_STATES,
+    TERMINAL_STATES,
+    State,
+    TransitionLog,
+)
 
 __all__ = [
     "OPERATING_STATES",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.roles import Role
 from workstations.models.outcomes import OutcomeQuerySet
+from workstations.rules.compliance import periods_assessed
 
 
 class Grade(models.TextChoices):
@@ -136,8 +137,6 @@ class EvaluationResult(models.Model):
     @property
     def left_out(self) -> list[str]:
         """Labels of the automatic items that left the base (no period of them applied and ended)."""
-        from workstations.services.evaluations import periods_assessed
-
         return [
             item["label"]
             for item in self.evaluation.rubric

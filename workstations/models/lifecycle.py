@@ -12,44 +12,14 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from portal.models import Organisation
 from portal.roles import OrgKind, Role
+from workstations.models.transitions import (
+    OPERATING_STATES,
+    RECOGNISED_STATES,
+    TERMINAL_STATES,
+    State,
+)
 from workstations.rules import conditions
 from workstations.rules.naming import workstation_name
-
-
-class State(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned for revision")
-    RECOMMENDED = "recommended", _("Recommended")
-    QUALIFIED = "qualified", _("Passed qualification check")
-    INELIGIBLE = "ineligible", _("Ruled ineligible")
-    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
-    UNDER_REVIEW = "under_review", _("Under expert review")
-    REVIEW_PASSED = "review_passed", _("Passed expert review")
-    REVIEW_FAILED = "review_failed", _("Failed expert review")
-    IN_PUBLICITY = "in_publicity", _("In publicity")
-    PUBLICITY_CLEARED = "publicity_cleared", _("Publicity cleared")
-    NOT_RECOGNISED = "not_recognised", _("Not recognised")
-    CERTIFIED = "certified", _("Certified")
-    ACTIVE = "active", _("Active")
-    RECTIFYING = "rectifying", _("Under rectification")
-    DEREGISTERED = "deregistered", _("Deregistered")
-    REVOKED = "revoked", _("Revoked")
-
-
-TERMINAL_STATES = frozenset(
-    {
-        State.NOT_RECOMMENDED,
-        State.INELIGIBLE,
-        State.REVIEW_FAILED,
-        State.NOT_RECOGNISED,
-        State.DEREGISTERED,
-        State.REVOKED,
-    }
-)
-OPERATING_STATES = frozenset({State.ACTIVE, State.RECTIFYING})
-RECOGNISED_STATES = frozenset({State.CERTIFIED, State.ACTIVE, State.RECTIFYING})
-
 
 # --- who may run a transition ------------------------------------------------------------------------------------
 # ``user`` is None for the system (a scheduled job); only transitions marked ``system_or_staff`` accept it.
@@ -379,32 +349,3 @@ class Workstation(FSMModelMixin, models.Model):
     )
     def revoke(self):
         """Forced exit (强制退出 → 撤销)."""
-
-
-class TransitionLog(models.Model):
-    """One row per state change: who, when, from, to, why (the workstation's timeline)."""
-
-    workstation = models.ForeignKey(
-        # PROTECT: the log is append-only (issue 14), so a workstation with a history is never deleted; a draft that
-        # was never submitted has none and can be withdrawn (issue 15).
-        Workstation,
-        verbose_name=_("workstation"),
-        on_delete=models.PROTECT,
-        related_name="transitions",
-    )
-    transition = models.CharField(_("transition"), max_length=40)
-    from_state = models.CharField(_("from"), max_length=32, choices=State.choices)
-    to_state = models.CharField(_("to"), max_length=32, choices=State.choices)
-    actor = models.ForeignKey(
-        "portal.User", verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    reason = models.TextField(_("reason"), blank=True)
-
-    class Meta:
-        verbose_name = _("state change")
-        verbose_name_plural = _("state changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.workstation_id}: {self.from_state} → {self.to_state}"

@@ -22,7 +22,7 @@ def _outcome_workstations(user):
     if user.role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN, Role.HOST_UNIT):
         return Workstation.objects.visible_to(user)
     # Art. 8, 11(3): a county bureau reads the operation of the recognised workstations of its county (issue 18).
-    from workstations.rules.county import county_workstations
+    from workstations.selectors.county import county_workstations
 
     return county_workstations(user)
 

@@ -205,3 +205,10 @@ def counts_from_rows(rows: Iterable[tuple[str, int, int, int]]) -> dict[tuple[st
         if quarter:
             counts[(kind, year, 0)] = counts.get((kind, year, 0), 0) + n
     return counts
+
+
+def periods_assessed(shown_item: dict | None) -> int:
+    """How many ended, applicable periods an automatic item was assessed on. 成效 (issue 18) rests on the Art. 10
+    periods: its Art. 4 count is per calendar year and would otherwise make a year that never applied count."""
+    shown_item = shown_item or {}
+    return shown_item.get("art10_of", shown_item.get("of")) or 0

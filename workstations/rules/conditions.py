@@ -111,7 +111,7 @@ def _publicity_passed(workstation) -> list[str]:
 
 def _reapply_ban(workstation) -> list[str]:
     """Art. 11(4)2: after a revocation the host unit may not apply again for a configured number of years."""
-    from workstations.services.terms import reapply_problems
+    from workstations.selectors.terms import reapply_problems
 
     return reapply_problems(workstation)
 

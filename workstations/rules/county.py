@@ -25,12 +25,3 @@ def county_scope(county_id: int, prefix: str = "") -> Q:
     return Q(**{f"{prefix}recommender_id": county_id}) | (
         Q(**{f"{prefix}host_unit__county_id": county_id}) & ~Q(**{f"{prefix}recommender__kind": OrgKind.COUNTY_BUREAU})
     )
-
-
-def county_workstations(user):
-    """Art. 8, 11(3): the recognised workstations (ever certified) of the user's county, for its read view."""
-    from workstations.models import Workstation
-
-    if not is_county_clerk(user):
-        return Workstation.objects.none()
-    return Workstation.objects.filter(county_scope(user.organisation_id), certified_on__isnull=False)

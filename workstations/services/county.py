@@ -14,7 +14,8 @@ from portal.audit import audit_record
 from portal.notifications import notify_city_staff
 from workstations.models import Workstation
 from workstations.models.county import CountyOpinion
-from workstations.rules.county import county_workstations, is_county_clerk
+from workstations.rules.county import is_county_clerk
+from workstations.selectors.county import county_workstations
 from workstations.services.outcomes import OutcomeRefused
 
 

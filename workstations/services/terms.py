@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from portal.audit import audit_record
 from portal.formatting import format_date
 from portal.notifications import city_staff_users, notify, notify_organisation
-from portal.workdays.services import local_date
-from workstations.models import OPERATING_STATES, State, TransitionLog, Workstation
+from workstations.models import OPERATING_STATES, State, Workstation
 from workstations.models.evaluations import EvaluationKind, EvaluationResult, Grade, RectificationStatus
 from workstations.models.terms import Term, TermBasis, TermFlag, TermOutcome
+from workstations.rules.terms import term_end_for
 from workstations.services.outcomes import OutcomeRefused, require_staff
 
 PLAN_DUE_DAYS = 90  # as for the first plan (workstations.selectors.outcomes.PLAN_DUE_DAYS)
@@ -32,15 +32,6 @@ FLAG_DAYS = (90, 30, 0)
 
 def term_years() -> int:
     return int(getattr(settings, "WORKSTATION_TERM_YEARS", 3))
-
-
-def term_end_for(starts_on: date, years: int) -> date:
-    """The last day of a term of ``years`` starting on ``starts_on`` (a term from 1 March 2026 ends 28 Feb 2029)."""
-    try:
-        anniversary = starts_on.replace(year=starts_on.year + years)
-    except ValueError:  # starts on 29 February
-        anniversary = date(starts_on.year + years, 3, 1)
-    return anniversary - timedelta(days=1)
 
 
 def current_term(workstation: Workstation) -> Term | None:
@@ -247,38 +238,3 @@ def terms_ending(*, today: date, within_days: int = 90):
 
 
 # --- re-applying after a revocation (Art. 11(4)2) -------------------------------------------------------------
-
-
-def reapply_ban_years() -> int:
-    return int(getattr(settings, "WORKSTATION_REAPPLY_BAN_YEARS", 3))
-
-
-def reapply_banned_until(host_unit_id: int, today: date | None = None) -> date | None:
-    """The last day of the ban on ``host_unit_id`` applying again after a revocation, or None when not banned."""
-    years = reapply_ban_years()
-    if years <= 0:
-        return None
-    today = today or timezone.localdate()
-    revoked_at = (
-        TransitionLog.objects.filter(workstation__host_unit_id=host_unit_id, to_state=State.REVOKED)
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
-    )
-    if revoked_at is None:
-        return None
-    until = term_end_for(local_date(revoked_at), years)
-    return until if today <= until else None
-
-
-def reapply_problems(workstation) -> list[str]:
-    """Art. 11(4)2 with the bureau's ban: a host unit whose workstation was revoked may not apply again for a while."""
-    if workstation.host_unit_id is None:
-        return []
-    until = reapply_banned_until(workstation.host_unit_id)
-    if until is None:
-        return []
-    return [
-        _("A workstation of this host unit was revoked; it may not apply again until %(date)s.")
-        % {"date": format_date(until)}
-    ]

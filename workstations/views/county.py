@@ -16,7 +16,8 @@ from workstations.models import Workstation
 from workstations.models.county import CountyOpinion
 from workstations.models.evaluations import EvaluationResult
 from workstations.rules import compliance
-from workstations.rules.county import county_workstations, is_county_clerk
+from workstations.rules.county import is_county_clerk
+from workstations.selectors.county import county_workstations
 from workstations.selectors.outcomes import load_counts
 from workstations.services.county import county_opinion_record
 from workstations.services.outcomes import OutcomeRefused

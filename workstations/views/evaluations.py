@@ -24,6 +24,7 @@ from workstations.forms.outcomes import (
 from workstations.models.evaluations import Evaluation, EvaluationResult, Rectification, RectificationStatus
 from workstations.models.self_evaluation import SelfEvaluation
 from workstations.services import evaluations as services_evaluations
+from workstations.services import rectifications as services_rectifications
 from workstations.services.outcomes import OutcomeRefused
 from workstations.views.outcomes import OUTCOME_ROLES, _refused
 
@@ -227,7 +228,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if is_host and report_form.is_valid():
             try:
-                services_evaluations.rectification_report(
+                services_rectifications.rectification_report(
                     rectification=rect,
                     actor=request.user,
                     text=report_form.cleaned_data["text"],
@@ -240,7 +241,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("workstations:rectification", rect.pk)
         elif is_staff and decision_form.is_valid():
             try:
-                services_evaluations.rectification_decide(
+                services_rectifications.rectification_decide(
                     rectification=rect,
                     actor=request.user,
                     passed=decision_form.cleaned_data["passed"],

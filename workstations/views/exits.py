@@ -23,17 +23,15 @@ from workstations.forms.exits import DecisionForm, ExitIssueForm, ExitProposalFo
 from workstations.models import Workstation
 from workstations.models.exits import ExitCase, ExitGround, ExitKind, ExitStatus
 from workstations.services import exit_evidence as exit_records
+from workstations.services.exit_documents import decision_date_floor, exit_preview, reply_problems
 from workstations.services.exits import (
     ExitRefused,
     confirmation_problems,
-    decision_date_floor,
     exit_confirm,
-    exit_preview,
     exit_propose,
     exit_reject,
     exit_request,
     exit_statement,
-    reply_problems,
     statement_deadline,
 )
 
