@@ -27,9 +27,6 @@ class PlaqueQuerySet(models.QuerySet):
 
         return self.filter(workstation__in=Workstation.objects.visible_to(user))
 
-    def on_the_wall(self):
-        return self.filter(handed_over_on__isnull=False, removed_on__isnull=True)
-
 
 class Plaque(models.Model):
     workstation = models.OneToOneField(

@@ -4,7 +4,7 @@ to the pure engine in ``workstations.rules.compliance``."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
@@ -223,8 +223,3 @@ def rectifications_failed() -> QuerySet[Rectification]:
         .select_related("workstation", "workstation__host_unit")
         .order_by("decided_at", "id")
     )
-
-
-def latest_plan_versions(ids: list[int]) -> dict[int, int]:
-    rows = WorkPlan.objects.filter(workstation_id__in=ids).values("workstation_id").annotate(v=Max("version"))
-    return {r["workstation_id"]: r["v"] for r in rows}
