@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from portal.held_uploads import HeldUploads
 from portal.permissions import get_visible_or_404, role_required
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 from portal.uploads import file_response
 from subsidies import exports, selectors
 from subsidies.charts import spending_chart
@@ -81,7 +81,7 @@ def ledger_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_review": request.user.has_role(Role.CITY_STAFF),
             "awardable": selectors.awardable_results(workstation),
             "may_award": recording_refusal(request.user, workstation, Kind.AWARD) is None,
-            "sees_evaluations": request.user.has_role(Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN),
+            "sees_evaluations": request.user.has_role(*CITY_WIDE_ROLES),
             **trail_context(request.user, workstation, ledger, entries),
         },
     )

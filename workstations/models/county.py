@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 
 
 class CountyOpinionQuerySet(models.QuerySet):
@@ -17,7 +17,7 @@ class CountyOpinionQuerySet(models.QuerySet):
         """City staff, supervisors and admins all; a county bureau its own; a host unit those on its workstations."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        if user.role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN):
+        if user.role in CITY_WIDE_ROLES:
             return self
         if user.role == Role.RECOMMENDER:
             return self.filter(county_id=user.organisation_id)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES
 from workstations.models.outcomes import OutcomeQuerySet
 from workstations.rules.compliance import periods_assessed
 
@@ -30,7 +30,7 @@ class EvaluationKind(models.TextChoices):
 
 class EvaluationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if user.is_authenticated and user.role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN):
+        if user.is_authenticated and user.role in CITY_WIDE_ROLES:
             return self
         return self.none()
 

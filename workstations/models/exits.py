@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 
 
 class ExitKind(models.TextChoices):
@@ -48,7 +48,7 @@ class ExitCaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        if user.role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN):
+        if user.role in CITY_WIDE_ROLES:
             return self
         if user.role == Role.HOST_UNIT:
             return self.filter(workstation__host_unit_id=user.organisation_id)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from portal.models import Organisation
-from portal.roles import OrgKind, Role
+from portal.roles import CITY_WIDE_ROLES, OrgKind, Role
 from workstations.models.transitions import (
     OPERATING_STATES,
     RECOGNISED_STATES,
@@ -52,7 +52,7 @@ class WorkstationQuerySet(models.QuerySet):
         if not (user.is_authenticated and user.is_active):
             return self.none()
         role = user.role
-        if role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN):
+        if role in CITY_WIDE_ROLES:
             return self
         if role == Role.HOST_UNIT:
             return self.filter(host_unit_id=user.organisation_id)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 
 
 def _outcome_workstations(user):
@@ -19,7 +19,7 @@ def _outcome_workstations(user):
 
     if not (user.is_authenticated and user.is_active):
         return Workstation.objects.none()
-    if user.role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN, Role.HOST_UNIT):
+    if user.role in (*CITY_WIDE_ROLES, Role.HOST_UNIT):
         return Workstation.objects.visible_to(user)
     # Art. 8, 11(3): a county bureau reads the operation of the recognised workstations of its county (issue 18).
     from workstations.selectors.county import county_workstations
@@ -29,7 +29,7 @@ def _outcome_workstations(user):
 
 class OutcomeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if user.is_authenticated and user.role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN):
+        if user.is_authenticated and user.role in CITY_WIDE_ROLES:
             return self
         return self.filter(workstation__in=_outcome_workstations(user).values("pk"))
 

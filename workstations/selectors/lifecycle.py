@@ -2,13 +2,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 from workstations.models import OPERATING_STATES, RECOGNISED_STATES, TransitionLog, Workstation
 from workstations.models.outcomes import ReportStatus
 from workstations.rules.county import is_county_clerk
 
 # Who sees a workstation's plans, reports and evaluations (the outcomes page's rule, Art. 10–11).
-OUTCOME_VIEWERS = (Role.CITY_STAFF, Role.SUPERVISOR, Role.HOST_UNIT, Role.ADMIN)
+OUTCOME_VIEWERS = (*CITY_WIDE_ROLES, Role.HOST_UNIT)
 
 
 def workstation_list_for(user) -> QuerySet[Workstation]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal import excel
 from portal.permissions import get_visible_or_404, role_required
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 from portal.uploads import file_response
 from workstations.forms.outcomes import (
     EvaluationOpenForm,
@@ -28,7 +28,7 @@ from workstations.services import rectifications as services_rectifications
 from workstations.services.outcomes import OutcomeRefused
 from workstations.views.outcomes import OUTCOME_ROLES, _refused
 
-STAFF_VIEW = (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN)
+STAFF_VIEW = CITY_WIDE_ROLES
 
 
 @role_required(*STAFF_VIEW)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from portal.held_uploads import HeldUploads
 from portal.http import safe_next
 from portal.permissions import get_visible_or_404, role_required
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 from portal.uploads import file_response
 from workstations.forms.outcomes import (
     EvidenceAddForm,
@@ -47,7 +47,7 @@ from workstations.services.outcomes import MentorChangeInput, OutcomeRefused
 from workstations.services.terms import term_plan_status
 
 # Recommenders: a county bureau reads its county's recognised workstations (issue 18); others find nothing visible.
-OUTCOME_ROLES = (Role.CITY_STAFF, Role.SUPERVISOR, Role.HOST_UNIT, Role.ADMIN, Role.RECOMMENDER)
+OUTCOME_ROLES = (*CITY_WIDE_ROLES, Role.HOST_UNIT, Role.RECOMMENDER)
 
 
 def _workstation(request, pk) -> Workstation:
@@ -68,7 +68,7 @@ def _refused(request, exc: OutcomeRefused) -> None:
 BOARD_PAGE_SIZE = 50
 
 
-@role_required(Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN)
+@role_required(*CITY_WIDE_ROLES)
 def board(request: HttpRequest) -> HttpResponse:
     """Art. 10 compliance heat-map: workstations × the periods of one year, filtered by county."""
     today = timezone.localdate()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.permissions import get_visible_or_404, role_required
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 from workstations.forms.terms import RenewalForm
 from workstations.models import Workstation
 from workstations.services.outcomes import OutcomeRefused
@@ -26,7 +26,7 @@ from workstations.services.terms import (
 )
 
 
-@role_required(Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN)
+@role_required(*CITY_WIDE_ROLES)
 def term_list(request: HttpRequest) -> HttpResponse:
     """Terms of operating workstations that end within 90 days or have ended with no decision."""
     today = timezone.localdate()
