@@ -409,6 +409,14 @@ PORTAL_HOME_PANELS = [
     "workstations.dashboard.exits.home_panels",
     "subsidies.dashboard.home_panels",
 ]
+# What the stage apps add to the workstation pages, per place (workstations.sections lists the places and explains the
+# two shapes of a section); workstations renders them without importing the stage app (issue 20).
+WORKSTATIONS_PAGE_SECTIONS = {
+    "detail": ["subsidies.sections.misuse_findings"],
+    "exit_detail": ["subsidies.sections.exit_balances"],
+    "exit_propose": ["subsidies.sections.misuse_findings"],
+    "evaluation_rows": ["subsidies.sections.evaluation_awards"],
+}
 # Art. 11(4)2: the records a forced exit must rest on, one provider per ground, registered by the app owning the
 # record (workstations.services.exit_evidence explains the interface; keeps workstations from importing subsidies).
 WORKSTATIONS_EXIT_EVIDENCE = {

@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from workstations.forms.outcomes import (
 )
 from workstations.models.evaluations import Evaluation, EvaluationResult, Rectification, RectificationStatus
 from workstations.models.self_evaluation import SelfEvaluation
+from workstations.sections import row_sections
 from workstations.services import evaluations as services_evaluations
 from workstations.services import rectifications as services_rectifications
 from workstations.services.outcomes import OutcomeRefused
@@ -71,22 +71,10 @@ def _results(evaluation):
     return evaluation.results.select_related("workstation", "workstation__host_unit", "workstation__recommender")
 
 
-def _with_award_entries(results: list[EvaluationResult]) -> list[EvaluationResult]:
-    """Art. 11(3): set ``award_entry`` on each result — its unreversed award on the subsidy ledger, or None.
-
-    Read duck-typed through the subsidies app's reverse relations (``award_entries``, ``reversed_by``) by string
-    lookups, so that workstations imports no stage app. Two queries for the whole list.
-    """
-    prefetch_related_objects(results, "award_entries", "award_entries__reversed_by")
-    for r in results:
-        r.award_entry = next((e for e in r.award_entries.all() if not hasattr(e, "reversed_by")), None)
-    return results
-
-
 @role_required(*STAFF_VIEW)
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
-    results = _with_award_entries(list(_results(evaluation)))
+    results = row_sections("evaluation_rows", request, list(_results(evaluation)))
     grades = {}
     for r in results:
         if r.grade:
@@ -100,7 +88,6 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grades": grades,
             "unscored": sum(1 for r in results if not r.grade),
             "can_edit": request.user.has_role(Role.CITY_STAFF) and evaluation.status == Evaluation.Status.OPEN,
-            "can_award": request.user.has_role(Role.CITY_STAFF) and evaluation.status == Evaluation.Status.CLOSED,
         },
     )
 
