@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.models import User
 from portal.notifications import notify_city_staff
 from workstations.models import Workstation
 from workstations.models.county import CountyOpinion
@@ -24,7 +25,7 @@ def county_opinion_record(
     workstation: Workstation | int,
     year: int,
     opinion: str,
-    actor,
+    actor: User,
     score: Decimal | None = None,
     today: date | None = None,
 ) -> CountyOpinion:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.models import User
 from portal.notifications import notify_organisation
 from workstations.models import OPERATING_STATES, State, Workstation
 from workstations.models.evaluations import (
@@ -137,7 +138,7 @@ def evaluation_open(
     *,
     year: int,
     kind: str,
-    actor,
+    actor: User,
     title: str = "",
     rubric: list[dict] | None = None,
     excellent_min: Decimal = Decimal("90"),
@@ -224,7 +225,7 @@ def evaluation_open(
 def result_score(
     *,
     result: EvaluationResult | int,
-    actor,
+    actor: User,
     staff_scores: dict[str, Decimal],
     remarks: str = "",
     award_recommended: bool = False,
@@ -304,7 +305,7 @@ def evaluation_close_preview(evaluation: Evaluation, today: date | None = None) 
     }
 
 
-def evaluation_close(*, evaluation: Evaluation | int, actor, today: date | None = None) -> Evaluation:
+def evaluation_close(*, evaluation: Evaluation | int, actor: User, today: date | None = None) -> Evaluation:
     """Close the round once every workstation is scored. Art. 11(4)2: each 不合格 result orders rectification."""
     require_staff(actor)
     today = today or timezone.localdate()

@@ -11,6 +11,7 @@ from portal.citations import cite
 from portal.documents.models import OfficialDocument
 from portal.documents.services import document_preview
 from portal.formatting import format_date
+from portal.models import User
 from workstations.models.exits import ExitCase, ExitGround, ExitKind
 
 MEASURES = "《平顶山市大众创业指导大师工作室认定管理办法》（平人社办〔2024〕44号）"
@@ -112,7 +113,7 @@ def reply_problems(case: ExitCase, statement_reply: str) -> list[str]:
     return []
 
 
-def exit_preview(*, case: ExitCase, actor, seq: int, issued_on: dt.date, statement_reply: str = "") -> bytes:
+def exit_preview(*, case: ExitCase, actor: User, seq: int, issued_on: dt.date, statement_reply: str = "") -> bytes:
     """The decision document as it would be issued (for the confirmation page); nothing is stored."""
     return document_preview(
         **_exit_document_args(case, statement_reply=statement_reply), actor=actor, seq=seq, issued_on=issued_on

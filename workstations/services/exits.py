@@ -15,6 +15,7 @@ from portal.documents.services import (
     verification_revoke_number,
 )
 from portal.formatting import format_date
+from portal.models import User
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
 from portal.roles import Role
@@ -42,7 +43,7 @@ def _check_operating(workstation: Workstation) -> None:
         raise ExitRefused(_("Only an active workstation or one under rectification can exit."))
 
 
-def _open_case(*, workstation, ground, facts, actor, source_reference="", evidence=()) -> ExitCase:
+def _open_case(*, workstation, ground, facts, actor: User, source_reference="", evidence=()) -> ExitCase:
     try:
         with transaction.atomic():
             case = ExitCase.objects.create(
@@ -61,7 +62,7 @@ def _open_case(*, workstation, ground, facts, actor, source_reference="", eviden
     return case
 
 
-def exit_request(*, workstation: Workstation, reason: str, signature_page, actor) -> ExitCase:
+def exit_request(*, workstation: Workstation, reason: str, signature_page, actor: User) -> ExitCase:
     """Art. 11(4)1: the host unit applies to deregister its own workstation, with a signed page."""
     if not (actor.has_role(Role.HOST_UNIT) and actor.organisation_id == workstation.host_unit_id):
         raise PermissionDenied(_("Only the host unit of this workstation can apply for its deregistration."))
@@ -103,7 +104,7 @@ def exit_propose(
     workstation: Workstation,
     ground: str,
     facts: str,
-    actor,
+    actor: User | None,
     evidence=(),
     source_reference: str = "",
     evidence_record: str = "",
@@ -148,7 +149,7 @@ def exit_propose(
     return case
 
 
-def exit_statement(*, case: ExitCase, statement: str, actor) -> ExitCase:
+def exit_statement(*, case: ExitCase, statement: str, actor: User) -> ExitCase:
     """The host unit answers a proposed exit before it is decided."""
     if not (actor.has_role(Role.HOST_UNIT) and actor.organisation_id == case.workstation.host_unit_id):
         raise PermissionDenied(_("Only the host unit can file a statement."))
@@ -174,7 +175,7 @@ def statement_deadline(case: ExitCase) -> dt.date:
     return nth_working_day_after(timezone.localtime(case.proposed_at).date(), STATEMENT_WORKING_DAYS)
 
 
-def confirmation_problems(case: ExitCase, actor) -> list[str]:
+def confirmation_problems(case: ExitCase, actor: User) -> list[str]:
     """Why ``actor`` cannot confirm ``case`` now (empty when they can)."""
     problems = []
     if case.status != ExitStatus.PROPOSED:
@@ -200,7 +201,7 @@ def confirmation_problems(case: ExitCase, actor) -> list[str]:
 def exit_confirm(
     *,
     case: ExitCase,
-    actor,
+    actor: User | None,
     seq: int,
     issued_on: dt.date,
     statement_reply: str = "",
@@ -258,7 +259,7 @@ def exit_confirm(
     return locked
 
 
-def exit_reject(*, case: ExitCase, actor, note: str) -> ExitCase:
+def exit_reject(*, case: ExitCase, actor: User | None, note: str) -> ExitCase:
     """Staff decide not to confirm a proposed exit (the workstation stays as it is)."""
     if not actor.has_role(Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff can decide an exit."))

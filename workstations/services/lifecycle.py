@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from portal.audit import audit_record
+from portal.models import User
 from workstations.models import State, TransitionLog, Workstation
 
 
@@ -42,7 +43,9 @@ def transition_meta(name: str) -> TransitionInfo:
     raise KeyError(name)
 
 
-def workstation_transition(*, workstation: Workstation | int, transition: str, actor, reason: str = "") -> Workstation:
+def workstation_transition(
+    *, workstation: Workstation | int, transition: str, actor: User | None, reason: str = ""
+) -> Workstation:
     """Run ``transition`` on the workstation as ``actor`` (None: the system), under a row lock, and log it.
 
     Two users clicking at once cannot both win: the second one waits for the lock, then finds the state moved on

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal import held_uploads
 from portal.audit import audit_record
+from portal.models import User
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.roles import Role
 from portal.uploads import store_upload
@@ -39,12 +40,12 @@ class OutcomeRefused(Exception):
         super().__init__("; ".join(str(p) for p in self.problems))
 
 
-def require_staff(actor) -> None:
+def require_staff(actor: User | None) -> None:
     if actor is None or not actor.has_role(Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff may do this."))
 
 
-def _lock_operating_for_host(workstation: Workstation | int, actor) -> Workstation:
+def _lock_operating_for_host(workstation: Workstation | int, actor: User | None) -> Workstation:
     """The workstation, locked, when ``actor`` is a user of its host unit and it is operating (Art. 10–11)."""
     pk = workstation.pk if isinstance(workstation, Workstation) else workstation
     locked = Workstation.objects.select_for_update().select_related("host_unit").get(pk=pk)
@@ -58,7 +59,7 @@ def _lock_operating_for_host(workstation: Workstation | int, actor) -> Workstati
 # --- Art. 11(2): the three-year work plan ----------------------------------------------------------------------
 
 
-def plan_submit(*, workstation: Workstation | int, actor, **fields) -> WorkPlan:
+def plan_submit(*, workstation: Workstation | int, actor: User, **fields) -> WorkPlan:
     """Art. 11(2): file the three-year plan, or a revision of it; earlier versions stay as they were."""
     with transaction.atomic():
         ws = _lock_operating_for_host(workstation, actor)
@@ -81,7 +82,7 @@ class Trainee:
 def report_submit(
     *,
     workstation: Workstation | int,
-    actor,
+    actor: User,
     kind: str,
     title: str,
     held_on: date,
@@ -135,7 +136,7 @@ def report_submit(
     return report
 
 
-def report_add_evidence(*, report: ActivityReport | int, files, actor) -> list[ReportEvidence]:
+def report_add_evidence(*, report: ActivityReport | int, files, actor: User) -> list[ReportEvidence]:
     """Art. 10: the host unit adds evidence to its report until staff accept (or reject) it; earlier files stay."""
     pk = report.pk if isinstance(report, ActivityReport) else report
     files = list(files or [])
@@ -151,7 +152,7 @@ def report_add_evidence(*, report: ActivityReport | int, files, actor) -> list[R
     return added
 
 
-def _lock_submitted_report(report: ActivityReport | int, actor) -> ActivityReport:
+def _lock_submitted_report(report: ActivityReport | int, actor: User) -> ActivityReport:
     require_staff(actor)
     pk = report.pk if isinstance(report, ActivityReport) else report
     locked = (
@@ -162,7 +163,7 @@ def _lock_submitted_report(report: ActivityReport | int, actor) -> ActivityRepor
     return locked
 
 
-def report_accept(*, report: ActivityReport | int, actor) -> ActivityReport:
+def report_accept(*, report: ActivityReport | int, actor: User) -> ActivityReport:
     """Art. 10: staff accept the report; from now on it counts toward compliance."""
     with transaction.atomic():
         locked = _lock_submitted_report(report, actor)
@@ -172,7 +173,7 @@ def report_accept(*, report: ActivityReport | int, actor) -> ActivityReport:
     return locked
 
 
-def report_reject(*, report: ActivityReport | int, actor, reason: str) -> ActivityReport:
+def report_reject(*, report: ActivityReport | int, actor: User, reason: str) -> ActivityReport:
     """Art. 10: staff reject the report with a reason; it never counts, and the host unit is told why."""
     if not reason.strip():
         raise OutcomeRefused(_("Please give a reason."))
@@ -207,7 +208,7 @@ class MentorChangeInput:
 def major_event_file(
     *,
     workstation: Workstation | int,
-    actor,
+    actor: User,
     kind: str,
     title: str,
     occurred_on: date,
@@ -262,7 +263,7 @@ def major_event_file(
     return report
 
 
-def major_event_acknowledge(*, report: MajorEventReport | int, actor, note: str = "") -> MajorEventReport:
+def major_event_acknowledge(*, report: MajorEventReport | int, actor: User, note: str = "") -> MajorEventReport:
     """Art. 11(5): staff acknowledge a major-event report (once)."""
     require_staff(actor)
     pk = report.pk if isinstance(report, MajorEventReport) else report

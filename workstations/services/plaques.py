@@ -23,6 +23,7 @@ from portal.documents.services import (
     verification_qr,
     verification_set_pdf,
 )
+from portal.models import User
 from portal.pdf import render_pdf
 from portal.publiccache import bump_public_version
 from portal.roles import Role
@@ -103,7 +104,7 @@ def render_plaque(plaque: Plaque) -> bytes:
     )
 
 
-def plaque_issue(*, workstation: Workstation, actor, issued_on: dt.date | None = None) -> Plaque:
+def plaque_issue(*, workstation: Workstation, actor: User, issued_on: dt.date | None = None) -> Plaque:
     """Art. 6(5): number and render the plaque of a certified workstation (once; a second call returns it)."""
     issued_on = issued_on or timezone.localdate()
     with transaction.atomic():
@@ -179,7 +180,7 @@ def hand_over_date_problems(plaque: Plaque, handed_over_on: dt.date, today: dt.d
     return []
 
 
-def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, actor) -> Plaque:
+def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, actor: User | None) -> Plaque:
     """Art. 6(5) 授牌: record who received the plaque and when; the workstation becomes ``active``."""
     if not actor.has_role(Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff record a handover."))
@@ -208,7 +209,7 @@ def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.
 
 
 def plaque_hand_over_correct(
-    *, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, reason: str, actor
+    *, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, reason: str, actor: User | None
 ) -> PlaqueHandOverCorrection:
     """Correct a recorded handover (a wrong date or recipient): never an edit in place, but a correcting record with
     the reason, kept in the plaque's history; the same date rules as the handover apply."""
@@ -251,7 +252,7 @@ def plaque_hand_over_correct(
     return correction
 
 
-def plaque_remove(*, plaque: Plaque, removed_on: dt.date, reason: str, actor) -> Plaque:
+def plaque_remove(*, plaque: Plaque, removed_on: dt.date, reason: str, actor: User) -> Plaque:
     """Art. 11(4) 摘牌: record the plaque's removal on deregistration or revocation (idempotent)."""
     with transaction.atomic():
         locked = Plaque.objects.select_for_update().get(pk=plaque.pk)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.models import User
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.uploads import store_upload
 from workstations.models import Workstation
@@ -25,7 +26,7 @@ RECTIFICATION_DAYS = 90  # Art. 11(4)2 限期整改; the default deadline, staff
 def rectification_start(
     *,
     workstation: Workstation | int,
-    actor,
+    actor: User,
     reason: str,
     result: EvaluationResult | None = None,
     deadline: date | None = None,
@@ -53,7 +54,7 @@ def rectification_start(
     return rect
 
 
-def rectification_report(*, rectification: Rectification | int, actor, text: str, file=None, today=None):
+def rectification_report(*, rectification: Rectification | int, actor: User, text: str, file=None, today=None):
     """The host unit files its rectification report (again, to replace it, until staff decide)."""
     from workstations.services.outcomes import _lock_operating_for_host
 
@@ -81,7 +82,7 @@ def rectification_report(*, rectification: Rectification | int, actor, text: str
     return rect
 
 
-def rectification_decide(*, rectification: Rectification | int, actor, passed: bool, reason: str = ""):
+def rectification_decide(*, rectification: Rectification | int, actor: User, passed: bool, reason: str = ""):
     """Staff re-evaluate: pass → back to ``active``; fail → forced exit proposed (the exit work revokes)."""
     require_staff(actor)
     if not passed and not reason.strip():

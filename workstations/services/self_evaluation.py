@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.models import User
 from portal.uploads import store_upload
 from workstations.models.evaluations import Evaluation, EvaluationResult, Grade
 from workstations.models.self_evaluation import Achievement, RoundPolicy, SelfEvaluation
@@ -22,7 +23,12 @@ class AchievementInput:
 
 
 def self_evaluation_submit(
-    *, result: EvaluationResult | int, actor, self_total: Decimal, summary: str, achievements: list[AchievementInput]
+    *,
+    result: EvaluationResult | int,
+    actor: User,
+    self_total: Decimal,
+    summary: str,
+    achievements: list[AchievementInput],
 ) -> SelfEvaluation:
     """The host unit files its self-evaluation and achievements, each with evidence, while the round is open and
     before its result is scored; filing again replaces the earlier one (files stay stored)."""
@@ -79,7 +85,7 @@ def _bands(raw: str) -> list[dict]:
 
 
 def round_policy_set(
-    *, evaluation: Evaluation | int, actor, excellent_cap_percent: int | None, award_bands: str
+    *, evaluation: Evaluation | int, actor: User, excellent_cap_percent: int | None, award_bands: str
 ) -> RoundPolicy:
     """Staff set the cap on 优秀 and the award bands while the round is open."""
     require_staff(actor)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.models import User
 from workstations.models import Workstation
 from workstations.models.service_records import ServiceKind, ServiceRecord
 from workstations.services.outcomes import OutcomeRefused, _lock_operating_for_host
@@ -20,7 +21,7 @@ _NUMBER = re.compile(r"\d{6,}")
 def service_record_submit(
     *,
     workstation: Workstation | int,
-    actor,
+    actor: User,
     kind: str,
     title: str,
     held_on: date,

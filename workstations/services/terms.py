@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.formatting import format_date
+from portal.models import User
 from portal.notifications import city_staff_users, notify, notify_organisation
 from workstations.models import OPERATING_STATES, State, Workstation
 from workstations.models.evaluations import EvaluationKind, EvaluationResult, Grade, RectificationStatus
@@ -38,7 +39,7 @@ def current_term(workstation: Workstation) -> Term | None:
     return workstation.terms.order_by("-number").first()
 
 
-def term_open_first(*, workstation: Workstation, starts_on: date, decision_reference: str, actor) -> Term:
+def term_open_first(*, workstation: Workstation, starts_on: date, decision_reference: str, actor: User) -> Term:
     """Art. 6(4), 11(1): certification opens the first term. Called inside the confirmation's transaction."""
     years = term_years()
     term, _created = Term.objects.get_or_create(
@@ -90,7 +91,7 @@ def renewal_problems(workstation: Workstation, term: Term | None) -> list[str]:
 
 
 def term_renew(
-    *, workstation: Workstation | int, actor, decision_reference: str, decided_on: date | None = None
+    *, workstation: Workstation | int, actor: User, decision_reference: str, decided_on: date | None = None
 ) -> Term:
     """Art. 11(1)–(2): renew by decision after a passed end-of-term evaluation. The new term starts the day after
     the old one ends (no gap, no overlap) and a new three-year plan is due 90 days after the later of the decision
