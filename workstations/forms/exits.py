@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.formfields import document_number_field, issue_date_field
 from portal.uploads import PrivateFileField
 from workstations.models.exits import ExitGround
 
@@ -54,14 +55,8 @@ class DecisionForm(forms.Form):
 class ExitIssueForm(forms.Form):
     """确认并发文: the decision's number (assigned by the office), its date, and the answer to the statement."""
 
-    seq = forms.IntegerField(
-        label=_("Document number assigned by the office"),
-        min_value=1,
-        help_text=_("The number only; the series and year are added (e.g. 12 for 平人社〔2026〕12号)."),
-    )
-    issued_on = forms.DateField(
-        label=_("Date of issue"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    seq = document_number_field()
+    issued_on = issue_date_field()
     statement_reply = forms.CharField(
         label=_("Answer to the host unit's statement"),
         required=False,

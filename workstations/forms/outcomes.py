@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.formfields import DateInput
 from portal.uploads import PrivateFileField, validate_upload
 from workstations.models.evaluations import EvaluationKind
 from workstations.models.outcomes import (
@@ -17,13 +18,6 @@ from workstations.models.outcomes import (
     WorkPlan,
 )
 from workstations.services.outcomes import Trainee
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PlanForm(forms.ModelForm):

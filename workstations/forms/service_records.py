@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.formfields import DateInput
 from workstations.models.service_records import ServiceKind, ServiceMode, SupportArea
 
 
@@ -9,7 +10,7 @@ class ServiceRecordForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind of service"), choices=ServiceKind.choices)
     mode = forms.ChoiceField(label=_("Form"), choices=ServiceMode.choices)
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
     participant_count = forms.IntegerField(label=_("Number of people served"), min_value=1, initial=1)

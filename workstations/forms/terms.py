@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.formfields import DateInput
+
 
 class RenewalForm(forms.Form):
     """Art. 11(1): the renewal decision after a passed end-of-term evaluation."""
@@ -11,9 +13,7 @@ class RenewalForm(forms.Form):
         max_length=60,
         help_text=_("The number the bureau's office assigned, e.g. 平人社〔2026〕30号."),
     )
-    decided_on = forms.DateField(
-        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
