@@ -18,7 +18,7 @@ from portal.workdays.services import local_date
 from review.publicity.models import ConfirmationEntry
 from review.publicity.services import confirmation_date_problems
 from workstations.models import State, Workstation
-from workstations.services.lifecycle import TransitionRefused, workstation_transition
+from workstations.services.lifecycle import TransitionRefused, workstation_certify
 from workstations.services.terms import term_end_for, term_open_first, term_years
 
 # The addressees of the measures themselves (平人社办〔2024〕44号), with the universities that recommend candidates.
@@ -138,8 +138,9 @@ def confirmation_issue(
             raise TransitionRefused(exc.problems) from exc
         for position, ws in enumerate(locked, start=1):
             ConfirmationEntry.objects.create(document=document, workstation=ws, position=position)
-            workstation_transition(workstation=ws.pk, transition="certify", actor=actor, reason=document.number)
-            Workstation.objects.filter(pk=ws.pk).update(certified_on=local_date(issued_on))
+            workstation_certify(
+                workstation=ws.pk, actor=actor, certified_on=local_date(issued_on), document_number=document.number
+            )
             term_open_first(
                 workstation=ws, starts_on=local_date(issued_on), decision_reference=document.number, actor=actor
             )

@@ -215,14 +215,3 @@ class ConfirmationForm(forms.Form):
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidates"].queryset = candidates if candidates is not None else Workstation.objects.none()
-
-
-class HandOverForm(forms.Form):
-    handed_over_to = forms.CharField(label=_("Received by"), max_length=100)
-    handed_over_on = forms.DateField(label=_("Handed over on"), widget=DateInput())
-
-
-class HandOverCorrectionForm(HandOverForm):
-    reason = forms.CharField(
-        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
-    )

@@ -7,7 +7,6 @@ from portal.documents.models import OfficialDocument
 from portal.workdays.services import CalendarNotCovered, PublicityWindow, working_days_left
 from review.publicity.models import Objection, PublicityEntry, PublicityList
 from workstations.models import OPERATING_STATES, State, Workstation
-from workstations.models.plaques import Plaque
 
 
 def public_lists():
@@ -78,13 +77,6 @@ def confirmation_documents():
     return OfficialDocument.objects.select_related("issued_by", "verification").annotate(
         workstation_count=Count("confirmations")
     )
-
-
-def plaque_work():
-    """Certified workstations (plaque to make or hand over) and every plaque made, for the staff page."""
-    certified = Workstation.objects.filter(state=State.CERTIFIED).select_related("host_unit", "plaque").order_by("pk")
-    plaques = Plaque.objects.select_related("workstation", "workstation__host_unit").order_by("-issued_on", "-id")
-    return certified, plaques
 
 
 def _in_county(county_id, prefix: str = "") -> Q:

@@ -151,7 +151,7 @@ def test_a_handover_is_corrected_by_a_correcting_record_kept_in_the_history(clie
             plaque=plaque, handed_over_to="李主任", handed_over_on=dt.date(2020, 1, 1), reason="笔误", actor=staff
         )
     client.force_login(staff)
-    url = reverse("publicity:plaque_hand_over_correct", args=[plaque.pk])
+    url = reverse("plaques:hand_over_correct", args=[plaque.pk])
     response = client.post(
         url, {"handed_over_to": "李建国主任", "handed_over_on": "2026-06-08", "reason": "日期录入有误。"}
     )

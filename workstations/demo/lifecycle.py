@@ -6,6 +6,7 @@ conditions read (applications, ballots, publicity lists) are built by their own 
 
 from portal.demo import COUNTIES, World
 from workstations.models import State, TransitionLog, Workstation
+from workstations.services.lifecycle import workstation_create
 
 # The path each demo state took through the machine: (transition, to-state, actor key, reason).
 PATHS = {
@@ -91,12 +92,11 @@ def build(world: World) -> None:
         via_university = host.university_id is not None and state == State.QUALIFIED
         ws = Workstation.objects.filter(host_unit=host, lead_mentor_name=lead).first()
         if ws is None:
-            ws = Workstation.objects.create(
+            ws = workstation_create(
                 host_unit=host,
                 recommender=host.university if via_university else county,
                 lead_mentor_name=lead,
                 state=state,
-                plaque_number="",
             )
             actors = {
                 "host": world.users[host_login],

@@ -20,6 +20,7 @@ from workstations.models.evaluations import Evaluation, EvaluationKind, Evaluati
 from workstations.models.outcomes import WorkPlan
 from workstations.models.terms import Term, TermBasis, TermOutcome
 from workstations.services.evaluations import default_rubric
+from workstations.services.lifecycle import workstation_create
 from workstations.services.terms import PLAN_DUE_DAYS, term_end_for, term_flags_check, term_years
 
 RENEWED = ("宋佳", "host3", date(2022, 6, 10), "平人社〔2022〕15号", "平人社〔2025〕21号", date(2025, 5, 30))
@@ -66,9 +67,7 @@ def _active_workstation(world: World, lead: str, host_login: str, certified_on: 
     host = world.orgs[host_login]
     ws = Workstation.objects.filter(host_unit=host, lead_mentor_name=lead).first()
     if ws is None:
-        ws = Workstation.objects.create(
-            host_unit=host, recommender=host.county, lead_mentor_name=lead, state=State.ACTIVE, plaque_number=""
-        )
+        ws = workstation_create(host_unit=host, lead_mentor_name=lead, state=State.ACTIVE)
         actors = {
             "host": world.users[host_login],
             "clerk": world.users[COUNTY_CLERK[host.county.short_name]],

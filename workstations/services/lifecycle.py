@@ -1,6 +1,7 @@
 """Every write to a workstation's lifecycle goes through :func:`workstation_transition`."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from portal.audit import audit_record
-from portal.models import User
+from portal.models import Organisation, User
 from workstations.models import State, TransitionLog, Workstation
 
 
@@ -88,6 +89,37 @@ def workstation_transition(
             before={"state": from_state},
             after={"state": locked.state, "reason": reason.strip()},
         )
+    return locked
+
+
+def workstation_create(
+    *,
+    host_unit: Organisation,
+    recommender: Organisation | None = None,
+    lead_mentor_name: str = "",
+    state: str = State.DRAFT,
+) -> Workstation:
+    """A new workstation of ``host_unit`` (Art. 6(2)), recommended through its county bureau unless another recommender
+    is named (a university for its own host units). The one place a workstation row is made: the application stage
+    makes drafts; only the demo builders pass a later ``state``, laying down a workstation they then give a history."""
+    return Workstation.objects.create(
+        host_unit=host_unit,
+        recommender=recommender if recommender is not None else host_unit.county,
+        lead_mentor_name=lead_mentor_name,
+        state=state,
+    )
+
+
+def workstation_certify(*, workstation: Workstation | int, actor: User, certified_on: date, document_number: str):
+    """Art. 6(4): the confirmation document recognises the workstation — the ``certify`` transition, logged with the
+    document's number, and the day of certification (the term and the plaque count from it). Runs inside the caller's
+    transaction (the document's issue), so both happen or neither."""
+    with transaction.atomic():
+        locked = workstation_transition(
+            workstation=workstation, transition="certify", actor=actor, reason=document_number
+        )
+        locked.certified_on = certified_on
+        locked.save(update_fields=["certified_on"])
     return locked
 
 

@@ -1,4 +1,4 @@
-"""Correcting a recorded plaque handover (Art. 6(5)); the handover itself is in ``issuing_views``."""
+"""Correcting a recorded plaque handover (Art. 6(5)); the handover itself is in ``workstations.views.plaques``."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
-from review.publicity.forms import HandOverCorrectionForm
+from workstations.forms.plaques import HandOverCorrectionForm
 from workstations.models.plaques import Plaque
 from workstations.services.lifecycle import TransitionRefused
 from workstations.services.plaques import plaque_hand_over_correct
@@ -33,10 +33,10 @@ def plaque_hand_over_correct_view(request: HttpRequest, pk: int) -> HttpResponse
             form.add_error(None, "；".join(str(p) for p in exc.problems))
         else:
             messages.success(request, _("The handover is corrected; the earlier record stays in the history."))
-            return redirect("publicity:plaque_hand_over_correct", pk=plaque.pk)
+            return redirect("plaques:hand_over_correct", pk=plaque.pk)
     return render(
         request,
-        "review/publicity/staff_plaque_correct.html",
+        "workstations/plaques/correct.html",
         {
             "plaque": plaque,
             "form": form,
