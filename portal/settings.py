@@ -53,7 +53,7 @@ AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY") or f"dev-audit-chain:{SECRET_K
 AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "checkpoints" / "chain-heads.jsonl"))
 AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600"))
 # The verified chains: name → verifier (called with ``checkpoints=``); portal reaches stage apps by dotted path only.
-PORTAL_HASH_CHAINS = {"audit": "portal.audit.verify_chain", "ledger": "subsidies.chain.verify_ledger_chain"}
+PORTAL_HASH_CHAINS = {"audit": "portal.audit.verify_chain", "ledger": "subsidies.chain_verify.verify_ledger_chain"}
 
 # Key for personal data encrypted at rest (ID and phone numbers). A comma-separated list: the first key encrypts,
 # all keys decrypt, so that ``manage.py rotate_field_key`` can re-encrypt after a new key is put first.

@@ -15,14 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.documents.codes import display_code, verification_qr
 from portal.documents.models import Verification
-from portal.documents.services import (
-    display_code,
-    sequence_next,
-    verification_create,
-    verification_qr,
-    verification_set_pdf,
-)
+from portal.documents.services import sequence_next, verification_create, verification_set_pdf
 from portal.models import User
 from portal.pdf import render_pdf
 from portal.publiccache import bump_public_version
