@@ -1,4 +1,5 @@
-"""Demo world, part three (after workstations.demo): calls, mentors, an application for every demo workstation.
+"""Demo world, part three (after workstations.demo.lifecycle):
+calls, mentors, an application for every demo workstation.
 
 Idempotent: calls are keyed by document number, mentors by (host unit, ID-number index), applications by workstation;
 materials are added only to an application that has none.
@@ -172,7 +173,7 @@ def _declared(application: Application, world: World, host_login: str) -> None:
 
 
 def build(world: World) -> None:
-    from workstations.demo import DEMO_WORKSTATIONS
+    from workstations.demo.lifecycle import DEMO_WORKSTATIONS
 
     past, current = _calls(world)
     host_logins = {lead: login for lead, login, _state in DEMO_WORKSTATIONS}

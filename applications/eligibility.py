@@ -248,7 +248,7 @@ def mentor_overlaps(application) -> list[tuple[str, str]]:
         .values_list("mentors", "workstation__lead_mentor_name")
         .distinct()
     )
-    from workstations.naming import workstation_name
+    from workstations.rules.naming import workstation_name
 
     return sorted({(ids[m], workstation_name(lead)) for m, lead in others if m in ids})
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from applications.models import Application, Call, Material, Mentor, StaffMember
 from applications.models.applications import REPORT_SECTIONS, STATEMENTS
 from applications.models.people import DECLARATION_FIELDS
+from portal.formfields import DateInput
 from portal.idcard import normalise, validate_id_number
 from portal.models import Organisation
 from portal.uploads import PrivateFileField
@@ -51,7 +52,7 @@ class UnitForm(forms.ModelForm):
         widgets = {
             "unit_profile": forms.Textarea(attrs={"rows": 4}),
             "contact_phone": forms.TextInput(),
-            "county_recognition_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "county_recognition_date": DateInput(),
         }
         help_texts = {
             "county_recognition_number": gettext_lazy(
@@ -279,9 +280,7 @@ class _PhotosField(PrivateFileField):
 
 
 class SiteVisitForm(forms.Form):
-    visited_on = forms.DateField(
-        label=gettext_lazy("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    visited_on = forms.DateField(label=gettext_lazy("Visited on"), widget=DateInput())
     people = forms.CharField(label=gettext_lazy("Visited by"), max_length=300)
     findings = forms.CharField(label=gettext_lazy("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
     photos = _PhotosField(label=gettext_lazy("Photos"), required=False)
@@ -311,9 +310,9 @@ class CallForm(forms.ModelForm):
             "conditions",
         ]
         widgets = {
-            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "recommendation_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "opens_on": DateInput(),
+            "closes_on": DateInput(),
+            "recommendation_deadline": DateInput(),
             "conditions": forms.Textarea(attrs={"rows": 5}),
         }
 

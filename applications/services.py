@@ -28,7 +28,7 @@ from portal.permissions import require_role
 from portal.roles import OrgKind, Role
 from portal.uploads import store_upload
 from workstations.models import State, Workstation
-from workstations.services import TransitionRefused, workstation_transition
+from workstations.services.lifecycle import TransitionRefused, workstation_create, workstation_transition
 
 
 class ApplicationLocked(TransitionRefused):
@@ -146,7 +146,7 @@ def application_start(*, call: Call, actor) -> Application:
         for draft in drafts:
             if _is_empty(draft):
                 return draft
-        workstation = Workstation.objects.create(host_unit=host, recommender=host.county)
+        workstation = workstation_create(host_unit=host)
         application = Application.objects.create(
             workstation=workstation,
             call=call,

@@ -43,9 +43,9 @@ def build_city(n: int, today: date, *, prefix: str = "") -> City:
     from review.publicity.models import PublicityEntry, PublicityList
     from subsidies.models import Entry, Ledger
     from subsidies.models.audits import Audit, AuditAssignment
-    from workstations.exits import ExitCase
     from workstations.models import State, Workstation
-    from workstations.plaques import Plaque, format_plaque_number
+    from workstations.models.exits import ExitCase
+    from workstations.models.plaques import Plaque, format_plaque_number
 
     rng = random.Random(n)
     city = City(size=n)
@@ -359,8 +359,8 @@ def _reports(workstations, submitter, today: date) -> int:
     """Activity reports every quarter since certification (as the former ``compliance_board.py``), about 5 years."""
     from django.utils import timezone
 
-    from workstations import compliance
-    from workstations.models_outcomes import ActivityKind, ActivityReport, ReportStatus, TrainedPerson
+    from workstations.models.outcomes import ActivityKind, ActivityReport, ReportStatus, TrainedPerson
+    from workstations.rules import compliance
 
     rng = random.Random(7)
     now = timezone.now()

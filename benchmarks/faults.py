@@ -205,7 +205,7 @@ def render_scenario(stack: Stack, n: int) -> dict:
     from django.utils import timezone
 
     from benchmarks.city import build_city
-    from workstations.plaques import Plaque
+    from workstations.models.plaques import Plaque
     from workstations.tasks import render_plaque_pdf
 
     build_city(max(n * 2, 20), timezone.localdate(), prefix="f")
@@ -258,7 +258,7 @@ def child_scenario(stack: Stack, n: int) -> dict:
     from django.utils import timezone
 
     from benchmarks.city import build_city
-    from workstations.plaques import Plaque
+    from workstations.models.plaques import Plaque
     from workstations.tasks import render_plaque_pdf
 
     build_city(max(n * 2, 20), timezone.localdate(), prefix="k")

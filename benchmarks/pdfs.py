@@ -30,8 +30,8 @@ def main(repeat: int, out: str) -> None:
     from portal.documents.rendering import render_official_document
     from review.publicity.confirmation import CONFIRMATION_ADDRESSEES, confirmation_body
     from workstations.models import Workstation
-    from workstations.plaque_services import render_plaque
-    from workstations.plaques import Plaque
+    from workstations.models.plaques import Plaque
+    from workstations.services.plaques import render_plaque
 
     today = timezone.localdate()
     city = build_city(60, today)
@@ -67,7 +67,7 @@ def celery_setup(n: int, out: str) -> None:
     from django.utils import timezone
 
     from benchmarks.city import build_city
-    from workstations.plaques import Plaque
+    from workstations.models.plaques import Plaque
 
     build_city(max(n * 2, 20), timezone.localdate(), prefix="c")
     ids = list(Plaque.objects.filter(pdf="").values_list("pk", flat=True)[:n])
@@ -77,7 +77,7 @@ def celery_setup(n: int, out: str) -> None:
 
 
 def celery_run(out: str) -> None:
-    from workstations.plaques import Plaque
+    from workstations.models.plaques import Plaque
     from workstations.tasks import render_plaque_pdf
 
     ids = json.loads(Path(out).read_text())["ids"]

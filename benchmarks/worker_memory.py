@@ -49,7 +49,7 @@ def main() -> None:
         from django.utils import timezone
 
         from benchmarks.city import build_city
-        from workstations.plaques import Plaque
+        from workstations.models.plaques import Plaque
         from workstations.tasks import render_plaque_pdf
 
         build_city(args.plaques * 2, timezone.localdate(), prefix="m")

@@ -31,11 +31,6 @@ def require_role(user, *roles: str) -> None:
         )
 
 
-def require_same_organisation(user, organisation_id: int | None) -> None:
-    if organisation_id is None or user.organisation_id != organisation_id:
-        raise PermissionDenied(_("This belongs to another organisation."))
-
-
 def role_required(*roles: str) -> Callable:
     """View decorator: login plus one of ``roles``; anonymous users go to the login page."""
 

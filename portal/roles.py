@@ -35,5 +35,9 @@ ORG_KIND_ROLE = {
     OrgKind.AUDIT_FIRM: Role.AUDITOR,
 }
 
+# Who reads every workstation of the city: the bureau's staff, the discipline-inspection supervisor and the system
+# administrator (the one tuple the views, querysets and selectors use for "city-wide" reading).
+CITY_WIDE_ROLES = (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN)
+
 # SPEC §5: two-factor login is required for these roles.
 TWO_FACTOR_REQUIRED_ROLES = frozenset({Role.CITY_STAFF, Role.EXPERT, Role.SUPERVISOR})

@@ -53,7 +53,7 @@ AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY") or f"dev-audit-chain:{SECRET_K
 AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "checkpoints" / "chain-heads.jsonl"))
 AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600"))
 # The verified chains: name → verifier (called with ``checkpoints=``); portal reaches stage apps by dotted path only.
-PORTAL_HASH_CHAINS = {"audit": "portal.audit.verify_chain", "ledger": "subsidies.chain.verify_ledger_chain"}
+PORTAL_HASH_CHAINS = {"audit": "portal.audit.verify_chain", "ledger": "subsidies.chain_verify.verify_ledger_chain"}
 
 # Key for personal data encrypted at rest (ID and phone numbers). A comma-separated list: the first key encrypts,
 # all keys decrypt, so that ``manage.py rotate_field_key`` can re-encrypt after a new key is put first.
@@ -405,31 +405,39 @@ PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Port
 # Each stage app contributes "what waits for you" panels to the role-aware home page and a step of the demo world;
 # portal reaches them by these dotted paths only, so that it imports none of the stage apps.
 PORTAL_HOME_PANELS = [
-    "workstations.dashboard.home_panels",
+    "workstations.dashboard.lifecycle.home_panels",
     "review.dashboard.home_panels",
     "review.publicity.dashboard.home_panels",
     "applications.dashboard.home_panels",
-    "workstations.dashboard_outcomes.home_panels",
-    "workstations.dashboard_exits.home_panels",
+    "workstations.dashboard.outcomes.home_panels",
+    "workstations.dashboard.exits.home_panels",
     "subsidies.dashboard.home_panels",
 ]
+# What the stage apps add to the workstation pages, per place (workstations.sections lists the places and explains the
+# two shapes of a section); workstations renders them without importing the stage app (issue 20).
+WORKSTATIONS_PAGE_SECTIONS = {
+    "detail": ["subsidies.sections.misuse_findings"],
+    "exit_detail": ["subsidies.sections.exit_balances"],
+    "exit_propose": ["subsidies.sections.misuse_findings"],
+    "evaluation_rows": ["subsidies.sections.evaluation_awards"],
+}
 # Art. 11(4)2: the records a forced exit must rest on, one provider per ground, registered by the app owning the
-# record (workstations.exit_evidence explains the interface; keeps workstations from importing subsidies).
+# record (workstations.services.exit_evidence explains the interface; keeps workstations from importing subsidies).
 WORKSTATIONS_EXIT_EVIDENCE = {
-    "failed_rectification": "workstations.exit_evidence.RectificationEvidence",
+    "failed_rectification": "workstations.services.exit_evidence.RectificationEvidence",
     "subsidy_misuse": "subsidies.exit_evidence.MisuseEvidence",
 }
 PORTAL_DEMO_BUILDERS = [
     "portal.demo.build",
     "portal.workdays.demo.build",
-    "workstations.demo.build",
+    "workstations.demo.lifecycle.build",
     "applications.demo.build",
     "review.demo.build",
-    "workstations.plaque_demo.build",
+    "workstations.demo.plaques.build",
     "review.publicity.demo.build",
-    "workstations.demo_outcomes.build",
+    "workstations.demo.outcomes.build",
     "subsidies.demo.build",
-    "workstations.demo_exits.build",
-    "workstations.demo_terms.build",
+    "workstations.demo.exits.build",
+    "workstations.demo.terms.build",
     "subsidies.demo_trail.build",
 ]

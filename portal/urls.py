@@ -31,6 +31,7 @@ urlpatterns = [
     path("calendar/", include("portal.workdays.urls")),
     path("applications/", include("applications.urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("publicity/plaques/", include("workstations.plaque_urls")),
     path("publicity/", include("review.publicity.urls")),
     path("admin/", admin.site.urls),
 ]

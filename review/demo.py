@@ -2,7 +2,8 @@
 published tally (the demo workstations in ``review_passed`` and ``review_failed``) and an open round (the one
 ``under_review``).
 
-The workstations' states and timelines were laid down by ``workstations.demo``; here the rounds that explain them
+The workstations' states and timelines were laid down by ``workstations.demo.lifecycle``; here the
+rounds that explain them
 are laid down to match, through the same record builders as the services. Idempotent: a round whose title exists
 is left as it is.
 

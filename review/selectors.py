@@ -27,12 +27,6 @@ def get_round_for(user, pk: int) -> ReviewRound:
     )
 
 
-def is_round_expert(user, review_round: ReviewRound) -> bool:
-    if review_round.is_draft:
-        return review_round.panel.members.filter(pk=user.pk).exists()
-    return review_round.experts.filter(expert=user).exists()
-
-
 def get_candidate_for(user, round_pk: int, candidate_pk: int) -> tuple[ReviewRound, RoundCandidate]:
     """The candidate page: staff and the supervisor, or an expert of the round who is not recused from it."""
     review_round = get_round_for(user, round_pk)

@@ -6,7 +6,7 @@ description, reversal link, recorder. An amount changed behind a disabled trigge
 without the key the chain cannot be recomputed to hide it.
 """
 
-from portal.audit import LEDGER_CHAIN, AuditChainHead, chain_append, chain_mac, verify_links
+from portal.audit import LEDGER_CHAIN, chain_append, chain_mac
 
 
 def entry_payload(entry) -> dict:
@@ -42,14 +42,3 @@ def entry_chain(entry) -> None:
     entry.prev_hash = head.hash
     entry.hash = entry_mac(entry)
     head.advance(entry.chain_seq, entry.hash)
-
-
-def verify_ledger_chain(checkpoints=()):
-    from subsidies.models import Entry
-
-    links = (
-        (entry.chain_seq, entry.prev_hash, entry.hash, entry_mac(entry))
-        for entry in Entry.objects.order_by("chain_seq").iterator(chunk_size=2000)
-    )
-    head = AuditChainHead.objects.filter(pk=LEDGER_CHAIN).first()
-    return verify_links("ledger", "ledger entry", links, head, checkpoints)

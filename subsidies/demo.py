@@ -20,7 +20,7 @@ from subsidies.services import (
     entry_review,
     finding_record,
 )
-from workstations.demo import COUNTY_CLERK, DEMO_WORKSTATIONS
+from workstations.demo.lifecycle import COUNTY_CLERK, DEMO_WORKSTATIONS
 from workstations.models import OPERATING_STATES
 
 AUDIT_TITLE = "2026年度市级大众创业指导大师工作室补助资金抽检"

@@ -1,7 +1,7 @@
 """Art. 11(4)2 "违规使用补助资金": the audit findings a forced exit on misuse of funds rests on.
 
 Registered in ``settings.WORKSTATIONS_EXIT_EVIDENCE`` for the ground ``subsidy_misuse`` (see
-``workstations.exit_evidence``): subsidies owns the finding and the link, workstations reads them through this
+``workstations.services.exit_evidence``): subsidies owns the finding and the link, workstations reads them through this
 provider without importing this app.
 """
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from portal.formatting import format_date, format_yuan
 from subsidies.models import Finding
 from subsidies.models.audits import ExitMisuseFinding
-from workstations.exit_evidence import EvidenceRecord
+from workstations.services.exit_evidence import EvidenceRecord
 
 
 class MisuseEvidence:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.formfields import DateInput
 from portal.models import Organisation
 from portal.roles import OrgKind
 from portal.uploads import PrivateFileField
@@ -55,7 +56,7 @@ class EntryForm(EntryBoundsMixin, forms.Form):
     source = forms.ChoiceField(label=_("Funding source"), choices=Source.choices)
     category = forms.ChoiceField(label=_("Spent on"), choices=Category.choices)
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
     explanation = forms.CharField(
         label=_("Explanation"),
@@ -100,7 +101,7 @@ class AwardForm(EntryBoundsMixin, forms.Form):
     """Art. 11(3): the award an evaluation result recommends; the amount comes prefilled from the evaluation."""
 
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    date = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

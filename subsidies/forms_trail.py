@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.formfields import DateInput
 from subsidies.models.trail import Channel
 
 
@@ -11,7 +12,7 @@ class DisbursementForm(forms.Form):
     document_number = forms.CharField(
         label=_("Payment document"), max_length=60, help_text=_("The number of the 拨付 document or voucher.")
     )
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     account = forms.CharField(
         label=_("Receiving account"),
         max_length=120,
@@ -28,7 +29,7 @@ class GrantPublicityForm(forms.Form):
     start = forms.DateField(
         label=_("First day"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_("Empty: the first working day after today."),
     )
 

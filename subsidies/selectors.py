@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from portal.formatting import CENT
 from subsidies.models import Category, Entry, Finding, Kind, Ledger, Source
 from subsidies.models.ledger import INFLOW_KINDS
-from workstations.models_evaluations import Evaluation, EvaluationResult, Grade
+from workstations.models.evaluations import Evaluation, EvaluationResult, Grade
 
 ZERO = Decimal("0.00")
 SIGNED = ExpressionWrapper(F("amount") * F("sign"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -125,6 +125,16 @@ def ledger_entries(ledger: Ledger | None) -> QuerySet[Entry]:
     )
 
 
+def live_awards_prefetch() -> Prefetch:
+    """An evaluation result's unreversed award entries, as ``live_awards`` (the ledger page and the evaluation page's
+    award cell, ``subsidies.sections.evaluation_awards``, read them the same way)."""
+    return Prefetch(
+        "award_entries",
+        queryset=Entry.objects.filter(kind=Kind.AWARD, reversed_by__isnull=True).order_by("id"),
+        to_attr="live_awards",
+    )
+
+
 def awardable_results(workstation) -> list:
     """Art. 11(3): the workstation's excellent results with an award recommended in closed evaluations, each with
     ``award_entry`` set to its unreversed award entry (None while the award is not recorded yet). Two queries."""
@@ -136,13 +146,7 @@ def awardable_results(workstation) -> list:
             evaluation__status=Evaluation.Status.CLOSED,
         )
         .select_related("evaluation")
-        .prefetch_related(
-            Prefetch(
-                "award_entries",
-                queryset=Entry.objects.filter(kind=Kind.AWARD, reversed_by__isnull=True).order_by("id"),
-                to_attr="live_awards",
-            )
-        )
+        .prefetch_related(live_awards_prefetch())
         .order_by("-evaluation__year", "evaluation__kind")
     )
     for result in results:

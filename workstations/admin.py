@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from workstations.models import TransitionLog, Workstation
-from workstations.plaques import Plaque
+from workstations.models.plaques import Plaque
 
 
 class TransitionLogInline(admin.TabularInline):

@@ -6,9 +6,10 @@ from workstations.models import State, Workstation
 
 HEADER = """# The workstation lifecycle
 
-Generated from `workstations/models.py` by `python manage.py document_lifecycle`; do not edit by hand (a test fails
-when this page and the code disagree). Every transition runs through `workstations.services.workstation_transition`:
-row lock, role and organisation check, conditions (`workstations/conditions.py`), then a `TransitionLog` row.
+Generated from `workstations/models/lifecycle.py` by `python manage.py document_lifecycle`; do not edit by hand (a
+test fails when this page and the code disagree). Every transition runs through
+`workstations.services.lifecycle.workstation_transition`: row lock, role and organisation check, conditions
+(`workstations/rules/conditions.py`), then a `TransitionLog` row.
 
 """
 

@@ -3,8 +3,9 @@ carry a ``dedup_key`` and the deadline check changes only rows still open, under
 
 from celery import shared_task
 
-from workstations.reminders import outcome_reminders_send
-from workstations.services_evaluations import rectification_deadlines_check
+from workstations.services.plaques import render_plaque_pdf  # noqa: F401  (defined beside its service, name kept)
+from workstations.services.rectifications import rectification_deadlines_check
+from workstations.services.reminders import outcome_reminders_send
 
 
 @shared_task
@@ -22,17 +23,9 @@ def check_rectification_deadlines() -> dict[str, int]:
 @shared_task
 def detect_missing_lead_mentors() -> dict[str, int]:
     """Art. 11(4)1, daily: flag workstations a year or more without a qualified lead mentor (warn at 300 days)."""
-    from workstations.exit_services import detect_missing_lead_mentors as detect
+    from workstations.services.exits import detect_missing_lead_mentors as detect
 
     return detect()
-
-
-@shared_task
-def render_plaque_pdf(plaque_id: int) -> bool:
-    """Art. 6(5): render and store the plaque's PDF (idempotent: a plaque that has its PDF is left alone)."""
-    from workstations.plaque_services import plaque_render_store
-
-    return plaque_render_store(plaque_id)
 
 
 @shared_task
@@ -40,8 +33,8 @@ def render_missing_plaque_pdfs() -> int:
     """Every ten minutes: render the plaques whose render task never reached the broker, or whose file is missing
     (a crash between the commit and the file's rename; issue 22)."""
     from portal.uploads import private_storage
-    from workstations.plaque_services import plaque_render_store
-    from workstations.plaques import Plaque
+    from workstations.models.plaques import Plaque
+    from workstations.services.plaques import plaque_render_store
 
     pending = list(Plaque.objects.filter(pdf="").order_by("pk").values_list("pk", flat=True)[:50])
     for pk, name in Plaque.objects.exclude(pdf="").values_list("pk", "pdf").iterator(chunk_size=2000):
@@ -55,6 +48,6 @@ def render_missing_plaque_pdfs() -> int:
 @shared_task
 def check_term_flags() -> dict[str, int]:
     """Art. 11(1), daily: flag terms ending with no decision at 90, 30 and 0 days (once each)."""
-    from workstations.services_terms import term_flags_check
+    from workstations.services.terms import term_flags_check
 
     return term_flags_check()

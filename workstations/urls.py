@@ -1,15 +1,13 @@
 from django.urls import path
 
-from workstations import (
-    views,
-    views_county,
-    views_evaluations,
-    views_exits,
-    views_outcomes,
-    views_selfeval,
-    views_services,
-    views_terms,
-)
+from workstations.views import county as views_county
+from workstations.views import evaluations as views_evaluations
+from workstations.views import exits as views_exits
+from workstations.views import lifecycle as views
+from workstations.views import outcomes as views_outcomes
+from workstations.views import self_evaluation as views_selfeval
+from workstations.views import service_records as views_services
+from workstations.views import terms as views_terms
 
 app_name = "workstations"
 urlpatterns = [

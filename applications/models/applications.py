@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.crypto import EncryptedTextField
 from portal.formatting import format_date, mask_phone
 from portal.models import Organisation
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 from workstations.models import State, Workstation
 
 
@@ -78,7 +78,7 @@ class ApplicationQuerySet(models.QuerySet):
         if not (user.is_authenticated and user.is_active):
             return self.none()
         role = user.role
-        if role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN):
+        if role in CITY_WIDE_ROLES:
             return self
         if role == Role.HOST_UNIT:
             return self.filter(workstation__host_unit_id=user.organisation_id)

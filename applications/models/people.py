@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from portal.crypto import EncryptedTextField, blind_index
 from portal.formatting import mask_id_number, mask_phone
 from portal.models import Organisation
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 
 # Art. 5(1)1–5, one declaration each; the mentor (through the host unit) declares them.
 DECLARATIONS = [
@@ -43,7 +43,7 @@ class MentorQuerySet(models.QuerySet):
             return self.none()
         if user.role == Role.HOST_UNIT:
             return self.filter(host_unit_id=user.organisation_id)
-        if user.role in (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN):
+        if user.role in CITY_WIDE_ROLES:
             return self
         if user.role == Role.RECOMMENDER:
             from applications.models.applications import Application

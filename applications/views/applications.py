@@ -21,8 +21,8 @@ from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from portal.uploads import file_response
 from workstations.models import State
-from workstations.selectors import timeline_for
-from workstations.services import TransitionRefused, available_transitions
+from workstations.selectors.lifecycle import timeline_for
+from workstations.services.lifecycle import TransitionRefused, available_transitions
 
 
 def _refused(request, exc: TransitionRefused) -> None:

@@ -14,9 +14,9 @@ from portal.excel import workbook_response
 from portal.models import Organisation
 from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 from workstations.models import State
-from workstations.services import TransitionRefused
+from workstations.services.lifecycle import TransitionRefused
 
 
 @login_required
@@ -240,7 +240,7 @@ def site_visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpRespon
     from portal.uploads import file_response
 
     application = selectors.get_application_for(request.user, pk)
-    if request.user.role not in (Role.CITY_STAFF, Role.SUPERVISOR, Role.HOST_UNIT, Role.ADMIN):
+    if request.user.role not in (*CITY_WIDE_ROLES, Role.HOST_UNIT):
         raise Http404(_("Not found, or not yours to see."))
     photo = SiteVisitPhoto.objects.filter(pk=photo_pk, visit__application=application).select_related("file").first()
     if photo is None:

@@ -94,9 +94,6 @@ class OfficialDocumentQuerySet(models.QuerySet):
         """Documents are public once issued (the confirmation list is published); their PDF is served by views."""
         return self
 
-    def of_kind(self, kind: str):
-        return self.filter(kind=kind)
-
 
 class OfficialDocument(models.Model):
     class Kind(models.TextChoices):

@@ -22,7 +22,7 @@ def uses_harfbuzz_subset() -> bool:
 
 
 def official_context(document, *, preview: bool = False) -> dict:
-    from portal.documents.services import display_code, verification_qr, verification_url
+    from portal.documents.codes import display_code, verification_qr, verification_url
 
     body = document.body or {}
     verification = document.verification if document.verification_id else None

@@ -197,7 +197,10 @@ class RoundCandidate(models.Model):
 
     @property
     def review_decision(self) -> str:
-        """Pass or fail once a closed round decided this candidate, empty otherwise (for workstations.conditions)."""
+        """Pass or fail once a closed round decided this candidate, empty otherwise.
+
+        Read by workstations.rules.conditions.
+        """
         if self.round.status != ReviewRound.Status.CLOSED:
             return ""
         if self.outcome in DECIDED_PASS:

@@ -1,6 +1,6 @@
 """Art. 6(4)–(5): the numbered confirmation document (发文确认) certifying cleared candidates.
 
-Plaques themselves are made and handed over by ``workstations.plaque_services``; this module only issues the
+Plaques themselves are made and handed over by ``workstations.services.plaques``; this module only issues the
 document and certifies, in one transaction, so the document number exists exactly when the certifications do.
 """
 
@@ -17,8 +17,8 @@ from portal.publiccache import bump_public_version
 from portal.workdays.services import local_date
 from review.publicity.models import ConfirmationEntry
 from workstations.models import State, Workstation
-from workstations.services import TransitionRefused, workstation_transition
-from workstations.services_terms import term_end_for, term_open_first, term_years
+from workstations.services.lifecycle import TransitionRefused, workstation_certify
+from workstations.services.terms import term_end_for, term_open_first, term_years
 
 # The addressees of the measures themselves (平人社办〔2024〕44号), with the universities that recommend candidates.
 CONFIRMATION_ADDRESSEES = (
@@ -140,8 +140,9 @@ def confirmation_issue(
             raise TransitionRefused(exc.problems) from exc
         for position, ws in enumerate(locked, start=1):
             ConfirmationEntry.objects.create(document=document, workstation=ws, position=position)
-            workstation_transition(workstation=ws.pk, transition="certify", actor=actor, reason=document.number)
-            Workstation.objects.filter(pk=ws.pk).update(certified_on=local_date(issued_on))
+            workstation_certify(
+                workstation=ws.pk, actor=actor, certified_on=local_date(issued_on), document_number=document.number
+            )
             term_open_first(
                 workstation=ws, starts_on=local_date(issued_on), decision_reference=document.number, actor=actor
             )

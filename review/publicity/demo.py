@@ -1,6 +1,7 @@
 """Demo builder step (Art. 6(4)–(5)): past and open publicity lists, objections, confirmation documents.
 
-The demo workstations already stand in their states (``workstations.demo``); this step lays down the publicity and
+The demo workstations already stand in their states (``workstations.demo.lifecycle``); this
+step lays down the publicity and
 confirmation records that brought them there, directly, without running transitions again. Idempotent: lists and
 documents are found by title and left alone when they exist.
 """

@@ -9,6 +9,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.formfields import DateInput, document_number_field, issue_date_field
 from portal.uploads import PrivateFileField
 from review.publicity.models import PublicityEntry
 from workstations.models import Workstation
@@ -28,15 +29,6 @@ DEFAULT_INTRO = (
 class CandidateChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Workstation) -> str:
         return f"{obj.name}（{obj.host_unit.name}）"
-
-
-class DateInput(forms.DateInput):
-    """An HTML date input needs ISO dates; the Chinese locale's first input format (2026/11/25) would blank it."""
-
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -217,24 +209,9 @@ class ConfirmationForm(forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, help_text=_("Leave empty for the usual title.")
     )
-    seq = forms.IntegerField(
-        label=_("Document number assigned by the office"),
-        min_value=1,
-        help_text=_("The number only; the series and year are added (e.g. 12 for 平人社〔2026〕12号)."),
-    )
-    issued_on = forms.DateField(label=_("Date of issue"), widget=DateInput())
+    seq = document_number_field()
+    issued_on = issue_date_field()
 
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["candidates"].queryset = candidates if candidates is not None else Workstation.objects.none()
-
-
-class HandOverForm(forms.Form):
-    handed_over_to = forms.CharField(label=_("Received by"), max_length=100)
-    handed_over_on = forms.DateField(label=_("Handed over on"), widget=DateInput())
-
-
-class HandOverCorrectionForm(HandOverForm):
-    reason = forms.CharField(
-        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
-    )

@@ -20,9 +20,6 @@ class PublicityListQuerySet(models.QuerySet):
         """Published lists are public; the staff pages are guarded by role in the views."""
         return self
 
-    def open_at(self, now):
-        return self.filter(closes_at__gt=now, withdrawn_at__isnull=True)
-
     def past_at(self, now):
         return self.filter(closes_at__lte=now, withdrawn_at__isnull=True)
 

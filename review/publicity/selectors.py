@@ -7,7 +7,6 @@ from portal.documents.models import OfficialDocument
 from portal.workdays.services import CalendarNotCovered, PublicityWindow, working_days_left
 from review.publicity.models import Objection, PublicityEntry, PublicityList
 from workstations.models import OPERATING_STATES, State, Workstation
-from workstations.plaques import Plaque
 
 
 def public_lists():
@@ -80,13 +79,6 @@ def confirmation_documents():
     )
 
 
-def plaque_work():
-    """Certified workstations (plaque to make or hand over) and every plaque made, for the staff page."""
-    certified = Workstation.objects.filter(state=State.CERTIFIED).select_related("host_unit", "plaque").order_by("pk")
-    plaques = Plaque.objects.select_related("workstation", "workstation__host_unit").order_by("-issued_on", "-id")
-    return certified, plaques
-
-
 def _in_county(county_id, prefix: str = "") -> Q:
     """Workstations of one county, as ``Workstation.county`` places them (the recommending county bureau, otherwise
     the host unit's county)."""
@@ -108,7 +100,7 @@ def public_counties():
 
 def public_exits(county_id=None):
     """Deregistered and revoked workstations with their documents (Art. 11(4)), newest decision first."""
-    from workstations.exits import ExitCase, ExitStatus
+    from workstations.models.exits import ExitCase, ExitStatus
 
     cases = ExitCase.objects.filter(status=ExitStatus.CONFIRMED, document__isnull=False)
     if county_id:

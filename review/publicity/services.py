@@ -31,7 +31,7 @@ from review.publicity.models import (
     tracking_hash,
 )
 from workstations.models import State, Workstation
-from workstations.services import TransitionRefused, workstation_transition
+from workstations.services.lifecycle import TransitionRefused, workstation_transition
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review.publicity import handover_views, issuing_views, views
+from review.publicity import issuing_views, views
 
 app_name = "publicity"
 urlpatterns = [
@@ -16,13 +16,4 @@ urlpatterns = [
     path("objections/<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
     path("confirmations/", issuing_views.confirmation_index, name="confirmations"),
     path("confirmations/preview.pdf", issuing_views.confirmation_preview_pdf, name="confirmation_preview"),
-    path("plaques/", issuing_views.plaque_index, name="plaques"),
-    path("plaques/issue/<int:workstation_pk>/", issuing_views.plaque_issue_view, name="plaque_issue"),
-    path("plaques/<int:pk>/hand-over/", issuing_views.plaque_hand_over_view, name="plaque_hand_over"),
-    path(
-        "plaques/<int:pk>/hand-over/correct/",
-        handover_views.plaque_hand_over_correct_view,
-        name="plaque_hand_over_correct",
-    ),
-    path("plaques/<int:pk>/pdf/", issuing_views.plaque_pdf, name="plaque_pdf"),
 ]

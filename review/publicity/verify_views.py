@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from portal.documents.codes import display_code, normalise_code
 from portal.documents.models import Verification
-from portal.documents.services import display_code, normalise_code, verification_matches
+from portal.documents.services import verification_matches
 from review.publicity.ratelimit import over_limit
 
 LOOKUP_LIMIT = (60, 3600)  # unknown codes per address per hour

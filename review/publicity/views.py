@@ -23,7 +23,7 @@ from review.publicity.services import (
     publicity_withdraw,
 )
 from workstations.models import State
-from workstations.services import TransitionRefused
+from workstations.services.lifecycle import TransitionRefused
 
 staff_only = role_required(Role.CITY_STAFF)
 

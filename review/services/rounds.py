@@ -37,7 +37,7 @@ from review.models import (
 from review.records import canonical_json, freeze_record, result_record, sha256_hex, unopened_candidates
 from review.rules import DECIDED_FAIL, DECIDED_PASS, NEEDS_DECISION, UNOPENED, BallotRule
 from workstations.models import State, Workstation
-from workstations.services import workstation_transition
+from workstations.services.lifecycle import workstation_transition
 
 logger = logging.getLogger(__name__)
 

@@ -171,7 +171,7 @@ class Finding(models.Model):
 
 
 class ExitMisuseFinding(models.Model):
-    """Art. 11(4)2: a misuse finding a forced exit rests on (registered for ``workstations.exit_evidence``)."""
+    """Art. 11(4)2: a misuse finding a forced exit rests on (registered for ``workstations.services.exit_evidence``)."""
 
     exit_case = models.ForeignKey(
         "workstations.ExitCase", verbose_name=_("exit case"), on_delete=models.PROTECT, related_name="misuse_links"

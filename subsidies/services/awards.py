@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from subsidies.models import Entry, Kind
 from subsidies.services.ledger import LedgerRefused, entry_record
-from workstations.models_evaluations import Evaluation, EvaluationResult, Grade
+from workstations.models.evaluations import Evaluation, EvaluationResult, Grade
 
 
 def award_refusal(result: EvaluationResult) -> str | None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from portal.held_uploads import HeldUploads
 from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
-from portal.roles import Role
+from portal.roles import CITY_WIDE_ROLES, Role
 from portal.uploads import file_response
 from subsidies import exports, selectors, summaries
 from subsidies.charts import spending_chart
@@ -29,7 +29,7 @@ from subsidies.services import (
 from subsidies.services.awards import award_description
 from subsidies.services.ledger import recording_refusal
 from subsidies.services.trail import trail_context
-from workstations.models_evaluations import EvaluationResult
+from workstations.models.evaluations import EvaluationResult
 
 LEDGER_ROLES = (Role.CITY_STAFF, Role.HOST_UNIT, Role.RECOMMENDER, Role.AUDITOR, Role.ADMIN)
 RECORDABLE = [Kind.CITY_GRANT, Kind.COUNTY_GRANT, Kind.AWARD, Kind.EXPENDITURE, Kind.CLAWBACK]
@@ -78,7 +78,7 @@ def ledger_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_review": request.user.has_role(Role.CITY_STAFF),
             "awardable": selectors.awardable_results(workstation),
             "may_award": recording_refusal(request.user, workstation, Kind.AWARD) is None,
-            "sees_evaluations": request.user.has_role(Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN),
+            "sees_evaluations": request.user.has_role(*CITY_WIDE_ROLES),
             **trail_context(request.user, workstation, ledger, entries),
         },
     )

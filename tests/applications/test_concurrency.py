@@ -10,7 +10,7 @@ from applications.models import Application
 from tests import factories
 from tests.applications.factories import CallFactory, QuotaFactory, make_application
 from workstations.models import State
-from workstations.services import TransitionRefused
+from workstations.services.lifecycle import TransitionRefused
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

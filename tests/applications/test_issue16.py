@@ -28,7 +28,7 @@ from tests.applications.factories import (
 from tests.portal.pdf_checks import pdf_text
 from tests.review.factories import draft_round, open_round
 from workstations.models import State, Workstation
-from workstations.services import TransitionRefused, workstation_transition
+from workstations.services.lifecycle import TransitionRefused, workstation_transition
 
 pytestmark = pytest.mark.django_db
 

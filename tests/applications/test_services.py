@@ -12,7 +12,7 @@ from portal.models import Notification
 from tests import factories
 from tests.applications.factories import CallFactory, QuotaFactory, make_application
 from workstations.models import State, TransitionLog
-from workstations.services import TransitionRefused, workstation_transition
+from workstations.services.lifecycle import TransitionRefused, workstation_transition
 
 
 @pytest.fixture

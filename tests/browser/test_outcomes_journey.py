@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tests.workstations.factories import OperatingWorkstationFactory, accepted
-from workstations import compliance
-from workstations.models_outcomes import ActivityKind
+from workstations.models.outcomes import ActivityKind
+from workstations.rules import compliance
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

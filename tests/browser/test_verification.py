@@ -10,8 +10,8 @@ from PIL import Image
 from tests.factories import WorkstationFactory
 from tests.portal.pdf_checks import save_artifact
 from workstations.models import State
-from workstations.plaque_services import plaque_issue, plaque_render_store
-from workstations.plaques import Plaque
+from workstations.models.plaques import Plaque
+from workstations.services.plaques import plaque_issue, plaque_render_store
 
 pytestmark = [
     pytest.mark.browser,

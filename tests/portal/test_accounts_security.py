@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.audit import AuditEvent
 from tests.workstations.factories import OperatingWorkstationFactory
-from workstations.models_outcomes import ActivityReport, ReportStatus
+from workstations.models.outcomes import ActivityReport, ReportStatus
 
 PASSWORD = "Test@pass123"
 OFF_SITE = ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"]

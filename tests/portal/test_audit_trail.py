@@ -10,7 +10,7 @@ from django.urls import reverse
 from portal.audit import AuditEvent, audit_record, verify_chain
 from tests.support.dbroles import superuser_cursor
 from workstations.models import State, Workstation
-from workstations.services import workstation_transition
+from workstations.services.lifecycle import workstation_transition
 
 
 def _tamper(sql: str, params=()) -> None:

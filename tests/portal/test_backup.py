@@ -18,7 +18,7 @@ from portal.uploads import store_upload
 from tests.portal.test_infrastructure import PNG
 from tests.support.dbroles import owner_url
 from workstations.models import State, Workstation
-from workstations.services import workstation_transition
+from workstations.services.lifecycle import workstation_transition
 
 
 def _text(value) -> str:

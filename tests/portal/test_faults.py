@@ -31,7 +31,7 @@ from tests.portal.test_reliability import REDIS_SERVER, RedisProcess, _free_port
 from tests.support import flaky_mail
 from tests.workstations.factories import OperatingWorkstationFactory
 from workstations.models import State
-from workstations.plaque_services import plaque_issue
+from workstations.services.plaques import plaque_issue
 from workstations.tasks import render_plaque_pdf
 
 
@@ -163,7 +163,7 @@ def test_a_render_whose_connection_is_cut_mid_task_is_retried_and_leaves_no_part
     host_unit, staff, settings, django_capture_on_commit_callbacks
 ):
     ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="欧阳明远", state=State.CERTIFIED)
-    with mock.patch("workstations.plaque_services._send_render"):  # the task is run by hand below
+    with mock.patch("workstations.services.plaques._send_render"):  # the task is run by hand below
         plaque = plaque_issue(workstation=ws, actor=staff, issued_on=dt.date(2026, 6, 1))
     cuts = {"left": 1}
 
@@ -345,7 +345,7 @@ def test_a_plaque_never_rendered_or_whose_file_went_missing_is_rendered_by_the_j
     from workstations.tasks import render_missing_plaque_pdfs
 
     ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="欧阳明远", state=State.CERTIFIED)
-    with mock.patch("workstations.plaque_services._send_render"):
+    with mock.patch("workstations.services.plaques._send_render"):
         plaque = plaque_issue(workstation=ws, actor=staff, issued_on=dt.date(2026, 6, 1))
     assert render_missing_plaque_pdfs() == 1  # never rendered (the broker was down)
     assert render_missing_plaque_pdfs() == 0

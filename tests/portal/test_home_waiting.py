@@ -9,9 +9,9 @@ from django.urls import reverse
 from portal.models import Notification
 from tests.applications.factories import CallFactory, make_application
 from tests.workstations.factories import ActivityReportFactory, OperatingWorkstationFactory
-from workstations.exit_services import exit_propose
-from workstations.exits import ExitGround
-from workstations.models_outcomes import ReportStatus
+from workstations.models.exits import ExitGround
+from workstations.models.outcomes import ReportStatus
+from workstations.services.exits import exit_propose
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from tests.review.factories import (
 )
 from tests.support.dbroles import tamper
 from workstations.models import State
-from workstations.services import TransitionRefused, workstation_transition
+from workstations.services.lifecycle import TransitionRefused, workstation_transition
 
 pytestmark = pytest.mark.django_db
 

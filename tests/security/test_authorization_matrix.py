@@ -236,11 +236,11 @@ MATRIX: dict[str, tuple] = {
     "publicity:evidence_download": ({"pk": "objection", "evidence_pk": "objection_evidence"}, _(STAFF)),
     "publicity:confirmations": ({}, _(STAFF)),
     "publicity:confirmation_preview": ({}, _(STAFF)),
-    "publicity:plaques": ({}, _(STAFF)),
-    "publicity:plaque_issue": ({"workstation_pk": "ws_certified"}, _(STAFF)),
-    "publicity:plaque_hand_over": ({"pk": "plaque"}, _(STAFF)),
-    "publicity:plaque_hand_over_correct": ({"pk": "plaque"}, _(STAFF)),
-    "publicity:plaque_pdf": ({"pk": "plaque"}, _(HOST_A, STAFF)),
+    "plaques:index": ({}, _(STAFF)),
+    "plaques:issue": ({"workstation_pk": "ws_certified"}, _(STAFF)),
+    "plaques:hand_over": ({"pk": "plaque"}, _(STAFF)),
+    "plaques:hand_over_correct": ({"pk": "plaque"}, _(STAFF)),
+    "plaques:pdf": ({"pk": "plaque"}, _(HOST_A, STAFF)),
     # public pages (no login)
     "publicity_public:lists": ({}, EVERYONE),
     "publicity_public:list_detail": ({"pk": "publicity_list"}, EVERYONE),
@@ -307,7 +307,7 @@ def project_url_names() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with seeded_world(django_db_blocker, tmp_path_factory) as built:
-        from workstations.exits import ExitCase
+        from workstations.models.exits import ExitCase
 
         built.ids["exit_done_host"] = ExitCase.objects.get(pk=built.ids["exit_done"]).workstation.host_unit_id
         built.ids["expert_user"] = built.users["expert1"].pk

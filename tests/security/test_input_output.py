@@ -80,7 +80,7 @@ def inject() -> tuple[list[str], list[str]]:
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with seeded_world(django_db_blocker, tmp_path_factory) as built:
         from subsidies.services import entry_record
-        from workstations.exits import ExitCase
+        from workstations.models.exits import ExitCase
 
         built.ids["exit_done_host"] = ExitCase.objects.get(pk=built.ids["exit_done"]).workstation.host_unit_id
         built.ids["expert_user"] = built.users["expert1"].pk

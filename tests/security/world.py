@@ -69,11 +69,11 @@ def _extras(ids: dict) -> None:
     from review.models import Objection, Panel, PublicityList, ReviewRound
     from review.publicity.models import ObjectionEvidence
     from subsidies.models import AuditAssignment, Entry, EntryReceipt
-    from workstations.exit_services import exit_confirm, exit_request
     from workstations.models import Workstation
-    from workstations.models_evaluations import Evaluation, EvaluationResult, Rectification
-    from workstations.models_outcomes import ActivityReport, MajorEventReport, ReportEvidence
-    from workstations.plaques import Plaque
+    from workstations.models.evaluations import Evaluation, EvaluationResult, Rectification
+    from workstations.models.outcomes import ActivityReport, MajorEventReport, ReportEvidence
+    from workstations.models.plaques import Plaque
+    from workstations.services.exits import exit_confirm, exit_request
 
     users = {u.username: u for u in User.objects.select_related("organisation")}
     pool = Organisation.objects.get(kind=OrgKind.EXPERT_POOL)
@@ -149,7 +149,7 @@ def _extras(ids: dict) -> None:
     ids["major_event"] = event.pk
     ids["evaluation"] = Evaluation.objects.order_by("pk").first().pk
     ids["evaluation_result"] = EvaluationResult.objects.filter(workstation=ws1).order_by("-pk").first().pk
-    from workstations.models_selfeval import Achievement, SelfEvaluation
+    from workstations.models.self_evaluation import Achievement, SelfEvaluation
 
     own = SelfEvaluation.objects.create(
         result_id=ids["evaluation_result"],

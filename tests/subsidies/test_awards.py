@@ -13,8 +13,8 @@ from subsidies.services import LedgerRefused, award_from_evaluation, entry_rever
 from tests.applications.factories import CallFactory, make_application
 from tests.subsidies.factories import operating_workstation
 from workstations.models import State
-from workstations.models_evaluations import Evaluation, EvaluationKind, EvaluationResult, Grade
-from workstations.services_evaluations import default_rubric
+from workstations.models.evaluations import Evaluation, EvaluationKind, EvaluationResult, Grade
+from workstations.services.evaluations import default_rubric
 
 pytestmark = pytest.mark.django_db
 

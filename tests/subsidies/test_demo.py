@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from subsidies.models import Audit, Entry, Finding, Kind, Ledger
 from subsidies.selectors import balances, misuse_findings_for
-from workstations.demo import DEMO_WORKSTATIONS
+from workstations.demo.lifecycle import DEMO_WORKSTATIONS
 from workstations.models import OPERATING_STATES, Workstation
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_ledgers_and_audit(tmp_path):
     call_command("seed_demo", stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
     counts = (Ledger.objects.count(), Entry.objects.count(), Audit.objects.count(), Finding.objects.count())
-    # The workstations of workstations.demo (issue 18's term demo adds two more, without spending).
+    # The workstations of workstations.demo.lifecycle (issue 18's term demo adds two more, without spending).
     operating = Workstation.objects.filter(
         state__in=OPERATING_STATES, lead_mentor_name__in=[lead for lead, _login, _state in DEMO_WORKSTATIONS]
     )

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from portal.checkpoints import read_checkpoints, write_checkpoints
-from subsidies.chain import verify_ledger_chain
+from subsidies.chain_verify import verify_ledger_chain
 from subsidies.models import Entry
 from tests.subsidies.factories import spend
 from tests.support.dbroles import tamper

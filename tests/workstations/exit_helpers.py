@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from workstations.exits import ExitGround
-from workstations.models_evaluations import Rectification, RectificationStatus
+from workstations.models.evaluations import Rectification, RectificationStatus
+from workstations.models.exits import ExitGround
 
 
 def failed_rectification(ws, status=RectificationStatus.FAILED) -> Rectification:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tests.factories import UserFactory, WorkstationFactory
 from workstations.models import State
-from workstations.models_outcomes import ActivityKind, ActivityReport, ReportStatus, TrainedPerson
+from workstations.models.outcomes import ActivityKind, ActivityReport, ReportStatus, TrainedPerson
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

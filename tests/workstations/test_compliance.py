@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from tests.factories import HostUnitFactory
 from tests.workstations.factories import OperatingWorkstationFactory, accepted
-from workstations import compliance
-from workstations.compliance import Period, Requirement, Status
 from workstations.models import Workstation
-from workstations.models_outcomes import ActivityKind, ReportStatus
-from workstations.selectors_outcomes import compliance_board, load_counts, workstation_compliance
+from workstations.models.outcomes import ActivityKind, ReportStatus
+from workstations.rules import compliance
+from workstations.rules.compliance import Period, Requirement, Status
+from workstations.selectors.outcomes import compliance_board, load_counts, workstation_compliance
 
 C, T, TR = ActivityKind.CONSULTATION, ActivityKind.THEMED, ActivityKind.TRAINING
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from workstations.models import State, TransitionLog, Workstation
-from workstations.services import TransitionRefused, workstation_transition
+from workstations.services.lifecycle import TransitionRefused, workstation_transition
 
 pytestmark = [
     pytest.mark.postgres,

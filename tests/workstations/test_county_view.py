@@ -15,11 +15,11 @@ from django.utils import timezone
 from portal.audit import AuditEvent
 from tests.factories import HostUnitFactory, UniversityFactory, UserFactory
 from tests.workstations.factories import OperatingWorkstationFactory, accepted
-from workstations.models_county import CountyOpinion
-from workstations.models_evaluations import Evaluation, EvaluationResult, Grade
-from workstations.models_outcomes import ActivityKind, EventKind, MajorEventReport, WorkPlan
-from workstations.services_county import county_opinion_record
-from workstations.services_outcomes import OutcomeRefused
+from workstations.models.county import CountyOpinion
+from workstations.models.evaluations import Evaluation, EvaluationResult, Grade
+from workstations.models.outcomes import ActivityKind, EventKind, MajorEventReport, WorkPlan
+from workstations.services.county import county_opinion_record
+from workstations.services.outcomes import OutcomeRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from tests.applications.factories import make_application
 from tests.subsidies.factories import grant
 from tests.workstations.factories import ActivityReportFactory
 from workstations.models import State, Workstation
-from workstations.models_evaluations import Evaluation, EvaluationKind, EvaluationResult, Grade
-from workstations.models_outcomes import EventKind, MajorEventReport
-from workstations.plaque_services import plaque_issue
-from workstations.services_evaluations import default_rubric
+from workstations.models.evaluations import Evaluation, EvaluationKind, EvaluationResult, Grade
+from workstations.models.outcomes import EventKind, MajorEventReport
+from workstations.services.evaluations import default_rubric
+from workstations.services.plaques import plaque_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _links(ws):
         "application": reverse("applications:detail", args=[ws.application.pk]),
         "ledger": reverse("subsidies:ledger", args=[ws.pk]),
         "outcomes": reverse("workstations:outcomes", args=[ws.pk]),
-        "plaque": reverse("publicity:plaque_pdf", args=[ws.plaque.pk]),
+        "plaque": reverse("plaques:pdf", args=[ws.plaque.pk]),
     }
 
 
@@ -69,7 +69,7 @@ def test_the_plaque_shows_its_handover_and_others_get_404(client, ws, host_user,
     for user in (other_host_user, expert):
         client.force_login(user)
         assert client.get(reverse("workstations:detail", args=[ws.pk])).status_code == 404
-        assert client.get(reverse("publicity:plaque_pdf", args=[ws.plaque.pk])).status_code == 404
+        assert client.get(reverse("plaques:pdf", args=[ws.plaque.pk])).status_code == 404
 
 
 def test_evaluation_results_link_to_the_evaluation_for_staff(client, ws, staff, host_user):

@@ -13,20 +13,22 @@ from openpyxl import load_workbook
 from portal.models import Notification
 from tests.workstations.factories import OperatingWorkstationFactory, accepted
 from workstations.models import State, Workstation
-from workstations.models_evaluations import EvaluationKind, Grade, Rectification, RectificationStatus
-from workstations.models_outcomes import ActivityKind
-from workstations.models_services import ServiceRecord
-from workstations.selectors_outcomes import rectifications_failed
-from workstations.services_evaluations import (
+from workstations.models.evaluations import EvaluationKind, Grade, Rectification, RectificationStatus
+from workstations.models.outcomes import ActivityKind
+from workstations.models.service_records import ServiceRecord
+from workstations.selectors.outcomes import rectifications_failed
+from workstations.services.evaluations import (
     evaluation_close,
     evaluation_open,
-    rectification_deadlines_check,
-    rectification_decide,
-    rectification_report,
     result_score,
     term_ends_on,
 )
-from workstations.services_outcomes import OutcomeRefused
+from workstations.services.outcomes import OutcomeRefused
+from workstations.services.rectifications import (
+    rectification_deadlines_check,
+    rectification_decide,
+    rectification_report,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 1, 20)

@@ -14,10 +14,10 @@ from portal.documents.models import Verification
 from tests.portal.pdf_checks import pdffonts_names, pdftotext_layout, save_artifact
 from tests.workstations.exit_helpers import failed_rectification
 from tests.workstations.factories import OperatingWorkstationFactory
-from workstations.exit_services import ExitRefused, exit_confirm, exit_propose, exit_request, exit_statement
-from workstations.exits import ExitCase, ExitGround
-from workstations.plaque_services import plaque_render_store
-from workstations.plaques import Plaque
+from workstations.models.exits import ExitCase, ExitGround
+from workstations.models.plaques import Plaque
+from workstations.services.exits import ExitRefused, exit_confirm, exit_propose, exit_request, exit_statement
+from workstations.services.plaques import plaque_render_store
 
 pytestmark = [
     pytest.mark.django_db,

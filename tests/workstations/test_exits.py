@@ -19,7 +19,11 @@ from portal.models import Notification
 from tests.portal.test_infrastructure import PDF
 from tests.workstations.exit_helpers import evidence_for, failed_rectification, misuse_finding
 from tests.workstations.factories import OperatingWorkstationFactory
-from workstations.exit_services import (
+from workstations.models import State, Workstation
+from workstations.models.exits import FORCED_GROUNDS, ExitCase, ExitGround, ExitStatus
+from workstations.models.outcomes import MentorChange
+from workstations.models.plaques import Plaque
+from workstations.services.exits import (
     ExitRefused,
     detect_missing_lead_mentors,
     exit_confirm,
@@ -28,10 +32,6 @@ from workstations.exit_services import (
     exit_request,
     exit_statement,
 )
-from workstations.exits import FORCED_GROUNDS, ExitCase, ExitGround, ExitStatus
-from workstations.models import State, Workstation
-from workstations.models_outcomes import MentorChange
-from workstations.plaques import Plaque
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,7 @@ def test_one_open_case_at_a_time_and_a_rejected_case_changes_nothing(ws, staff, 
 
 
 def _mentor_left(ws, *, on: date, by, name="张伟", role="lead"):
-    from workstations.models_outcomes import MajorEventReport
+    from workstations.models.outcomes import MajorEventReport
 
     report = MajorEventReport.objects.create(
         workstation=ws,
@@ -200,7 +200,7 @@ def test_the_daily_job_run_twice_flags_once_and_a_returning_mentor_clears_it(ws,
 
 def test_a_revoked_workstation_accepts_no_reports_or_expenditures(ws, staff, staff2, host_user):
     from subsidies.services.ledger import LedgerRefused, entry_record
-    from workstations.services_outcomes import OutcomeRefused, report_submit
+    from workstations.services.outcomes import OutcomeRefused, report_submit
 
     case = exit_propose(
         workstation=ws,
@@ -278,7 +278,7 @@ def test_pages_per_role_and_the_staff_export(client, ws, staff, staff2, host_use
 
 
 def test_an_exit_on_failed_rectification_needs_a_rectification_that_ended_as_failed(client, ws, staff, staff2):
-    from workstations.models_evaluations import RectificationStatus
+    from workstations.models.evaluations import RectificationStatus
 
     running = failed_rectification(ws, status=RectificationStatus.OPEN)
     with pytest.raises(ExitRefused) as exc:

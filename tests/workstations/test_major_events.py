@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from portal.models import Notification
 from tests.workstations.factories import OperatingWorkstationFactory
-from workstations.models_outcomes import EventKind, MajorEventReport
-from workstations.services_outcomes import MentorChangeInput, OutcomeRefused, major_event_acknowledge, major_event_file
-from workstations.team import Change, Member, replay, workstations_without_qualified_lead
+from workstations.models.outcomes import EventKind, MajorEventReport
+from workstations.rules.team import Change, Member, replay, workstations_without_qualified_lead
+from workstations.services.outcomes import MentorChangeInput, OutcomeRefused, major_event_acknowledge, major_event_file
 
 CERT = date(2024, 1, 1)
 BASE = [Member("张伟", "lead", True, CERT), Member("甲", "mentor", False, CERT), Member("乙", "mentor", False, CERT)]

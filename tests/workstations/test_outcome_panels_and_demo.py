@@ -9,11 +9,11 @@ from django.urls import reverse
 from portal import demo as portal_demo
 from portal.demo import World
 from tests.workstations.factories import OperatingWorkstationFactory, accepted
-from workstations import demo as ws_demo
-from workstations import demo_outcomes
+from workstations.demo import lifecycle as ws_demo
+from workstations.demo import outcomes as demo_outcomes
 from workstations.models import State, Workstation
-from workstations.models_evaluations import Evaluation, EvaluationResult, Rectification
-from workstations.models_outcomes import ActivityKind, ActivityReport, MajorEventReport, ReportStatus, WorkPlan
+from workstations.models.evaluations import Evaluation, EvaluationResult, Rectification
+from workstations.models.outcomes import ActivityKind, ActivityReport, MajorEventReport, ReportStatus, WorkPlan
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from tests.factories import WorkstationFactory
 from tests.portal.pdf_checks import all_fonts_embedded, page_count, page_size_mm, pdf_fonts, pdf_text
 from workstations.models import State, TransitionLog
-from workstations.plaque_services import chinese_year_month, plaque_hand_over, plaque_issue, plaque_remove
-from workstations.services import TransitionRefused
+from workstations.services.lifecycle import TransitionRefused
+from workstations.services.plaques import chinese_year_month, plaque_hand_over, plaque_issue, plaque_remove
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_handover_needs_a_recipient_and_city_staff(certified, staff, host_user):
 
 
 def test_the_state_machine_refuses_activation_without_a_handed_over_plaque(certified, staff):
-    from workstations.services import workstation_transition
+    from workstations.services.lifecycle import workstation_transition
 
     with pytest.raises(TransitionRefused):
         workstation_transition(workstation=certified, transition="issue_plaque", actor=staff)
@@ -137,8 +137,8 @@ def test_handover_date_lies_between_the_plaque_and_today(certified, staff):
 
 
 def test_a_handover_is_corrected_by_a_correcting_record_kept_in_the_history(client, certified, staff, host_user):
-    from workstations.plaque_services import plaque_hand_over_correct
-    from workstations.plaques import PlaqueHandOverCorrection
+    from workstations.models.plaques import PlaqueHandOverCorrection
+    from workstations.services.plaques import plaque_hand_over_correct
 
     plaque = plaque_issue(workstation=certified, actor=staff, issued_on=dt.date(2026, 6, 1))
     plaque_hand_over(plaque=plaque, handed_over_to="李主任", handed_over_on=dt.date(2026, 6, 5), actor=staff)
@@ -151,7 +151,7 @@ def test_a_handover_is_corrected_by_a_correcting_record_kept_in_the_history(clie
             plaque=plaque, handed_over_to="李主任", handed_over_on=dt.date(2020, 1, 1), reason="笔误", actor=staff
         )
     client.force_login(staff)
-    url = reverse("publicity:plaque_hand_over_correct", args=[plaque.pk])
+    url = reverse("plaques:hand_over_correct", args=[plaque.pk])
     response = client.post(
         url, {"handed_over_to": "李建国主任", "handed_over_on": "2026-06-08", "reason": "日期录入有误。"}
     )

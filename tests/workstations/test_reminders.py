@@ -7,8 +7,8 @@ import pytest
 from portal.models import Notification
 from tests.workstations.factories import OperatingWorkstationFactory, accepted
 from workstations import tasks
-from workstations.models_outcomes import ActivityKind, WorkPlan
-from workstations.reminders import outcome_reminders_send
+from workstations.models.outcomes import ActivityKind, WorkPlan
+from workstations.services.reminders import outcome_reminders_send
 
 pytestmark = pytest.mark.django_db
 

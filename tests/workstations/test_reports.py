@@ -10,7 +10,7 @@ from django.utils import timezone
 from portal.models import Notification
 from tests.workstations.factories import PNG, OperatingWorkstationFactory
 from workstations.models import State
-from workstations.models_outcomes import ActivityReport, ReportStatus, WorkPlan
+from workstations.models.outcomes import ActivityReport, ReportStatus, WorkPlan
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from tests.factories import HostUnitFactory
 from tests.workstations.factories import PNG, OperatingWorkstationFactory
-from workstations.models_evaluations import EvaluationKind, Grade
-from workstations.models_selfeval import SelfEvaluation
-from workstations.services_evaluations import evaluation_close, evaluation_open, result_score
-from workstations.services_outcomes import OutcomeRefused
-from workstations.services_selfeval import AchievementInput, round_policy_set, self_evaluation_submit
+from workstations.models.evaluations import EvaluationKind, Grade
+from workstations.models.self_evaluation import SelfEvaluation
+from workstations.services.evaluations import evaluation_close, evaluation_open, result_score
+from workstations.services.outcomes import OutcomeRefused
+from workstations.services.self_evaluation import AchievementInput, round_policy_set, self_evaluation_submit
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 1, 20)

@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 
 from tests.workstations.factories import OperatingWorkstationFactory, accepted
-from workstations.models_evaluations import EvaluationKind
-from workstations.models_outcomes import ActivityKind
-from workstations.models_services import ServiceKind, ServiceRecord
-from workstations.services_evaluations import evaluation_open, result_score
-from workstations.services_outcomes import OutcomeRefused
-from workstations.services_services import service_record_submit
+from workstations.models.evaluations import EvaluationKind
+from workstations.models.outcomes import ActivityKind
+from workstations.models.service_records import ServiceKind, ServiceRecord
+from workstations.services.evaluations import evaluation_open, result_score
+from workstations.services.outcomes import OutcomeRefused
+from workstations.services.service_records import service_record_submit
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 1, 20)

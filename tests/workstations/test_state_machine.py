@@ -9,10 +9,10 @@ from django_fsm import TransitionNotAllowed
 from portal.documents.models import DocumentNumber
 from portal.documents.services import document_issue
 from tests import factories
-from workstations.exits import ExitCase
 from workstations.models import State, TransitionLog, Workstation
-from workstations.plaques import Plaque
-from workstations.services import TransitionRefused, workstation_transition
+from workstations.models.exits import ExitCase
+from workstations.models.plaques import Plaque
+from workstations.services.lifecycle import TransitionRefused, workstation_transition
 
 # (transition, from state, to state, the actor fixture allowed to run it). Transitions whose conditions read data of
 # the stage apps (submit, resubmit, recommend; start/pass/fail review) are covered allowed-path in tests/applications

@@ -8,9 +8,9 @@ import pytest
 from tests.applications.factories import MentorFactory, make_application
 from tests.workstations.factories import OperatingWorkstationFactory
 from workstations.models import State, Workstation
-from workstations.models_outcomes import EventKind
-from workstations.services_outcomes import MentorChangeInput, major_event_file
-from workstations.team import baseline_for, current_team, workstations_without_qualified_lead
+from workstations.models.outcomes import EventKind
+from workstations.rules.team import baseline_for, current_team, workstations_without_qualified_lead
+from workstations.services.outcomes import MentorChangeInput, major_event_file
 
 pytestmark = pytest.mark.django_db
 CERT = date(2024, 1, 1)

@@ -17,11 +17,11 @@ from subsidies.services.trail import ledger_close
 from tests.subsidies.factories import grant
 from tests.workstations.factories import OperatingWorkstationFactory
 from workstations.models import State, Workstation
-from workstations.models_evaluations import EvaluationKind
-from workstations.services_evaluations import evaluation_close, evaluation_open, result_score
-from workstations.services_outcomes import OutcomeRefused
-from workstations.services_terms import term_open_first, term_renew
-from workstations.terms import Term
+from workstations.models.evaluations import EvaluationKind
+from workstations.models.terms import Term
+from workstations.services.evaluations import evaluation_close, evaluation_open, result_score
+from workstations.services.outcomes import OutcomeRefused
+from workstations.services.terms import term_open_first, term_renew
 
 pytestmark = [
     pytest.mark.postgres,

@@ -14,25 +14,24 @@ from portal.models import Notification
 from review.publicity.confirmation import confirmation_issue
 from tests.factories import WorkstationFactory
 from tests.workstations.factories import OperatingWorkstationFactory
-from workstations.exit_services import exit_confirm, exit_propose, exit_statement
-from workstations.exits import ExitGround
 from workstations.models import State, TransitionLog, Workstation
-from workstations.models_evaluations import EvaluationKind, RectificationStatus
-from workstations.services_evaluations import (
+from workstations.models.evaluations import EvaluationKind, RectificationStatus
+from workstations.models.exits import ExitGround
+from workstations.models.terms import Term, TermBasis, TermFlag, TermOutcome
+from workstations.selectors.terms import reapply_banned_until
+from workstations.services.evaluations import (
     evaluation_close,
     evaluation_open,
-    rectification_decide,
-    rectification_report,
     result_score,
 )
-from workstations.services_outcomes import OutcomeRefused, plan_submit
-from workstations.services_terms import (
-    reapply_banned_until,
+from workstations.services.exits import exit_confirm, exit_propose, exit_statement
+from workstations.services.outcomes import OutcomeRefused, plan_submit
+from workstations.services.rectifications import rectification_decide, rectification_report
+from workstations.services.terms import (
     term_flags_check,
     term_open_first,
     term_renew,
 )
-from workstations.terms import Term, TermBasis, TermFlag, TermOutcome
 
 pytestmark = pytest.mark.django_db
 PLAN = {
@@ -286,7 +285,7 @@ def test_the_naming_rule_is_stated_on_the_workstation_and_outcomes_pages(client,
 def test_duplicate_names_are_told_apart_in_lists(client, staff, host_user, host_unit):
     from tests.factories import HostUnitFactory
     from tests.workstations.factories import accepted
-    from workstations.models_outcomes import ActivityKind
+    from workstations.models.outcomes import ActivityKind
 
     same = [
         _operating(host_unit, staff, lead="张伟"),

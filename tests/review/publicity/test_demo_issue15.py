@@ -5,10 +5,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from review.publicity.models import Objection, PublicityList
-from workstations import exit_evidence
-from workstations.exits import ExitGround
 from workstations.models import State, Workstation
-from workstations.models_evaluations import Evaluation
+from workstations.models.evaluations import Evaluation
+from workstations.models.exits import ExitGround
+from workstations.services import exit_evidence
 
 pytestmark = pytest.mark.django_db
 

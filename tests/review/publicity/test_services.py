@@ -19,7 +19,7 @@ from review.publicity.services import (
 from review.publicity.tasks import close_publicity_windows
 from tests.factories import UserFactory, WorkstationFactory
 from workstations.models import State, TransitionLog, Workstation
-from workstations.services import TransitionRefused, workstation_transition
+from workstations.services.lifecycle import TransitionRefused, workstation_transition
 
 pytestmark = pytest.mark.django_db
 

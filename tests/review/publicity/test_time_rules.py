@@ -19,7 +19,7 @@ from review.publicity.services import (
 )
 from tests.review.publicity.conftest import objection_post
 from workstations.models import State, Workstation
-from workstations.services import TransitionRefused, workstation_transition
+from workstations.services.lifecycle import TransitionRefused, workstation_transition
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from tests.factories import WorkstationFactory
 from tests.portal.pdf_checks import pdf_text
 from tests.review.publicity.conftest import objection_post
 from workstations.models import State, TransitionLog
-from workstations.plaques import Plaque
+from workstations.models.plaques import Plaque
 
 pytestmark = pytest.mark.django_db
 
@@ -367,16 +367,16 @@ def test_confirmation_page_and_issuing_apply_one_date_rule(client, staff, host_u
 def test_plaque_made_and_handed_over_makes_the_workstation_active(client, staff, host_user, other_host_user, host_unit):
     ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.CERTIFIED)
     client.force_login(staff)
-    client.post(reverse("publicity:plaque_issue", args=[ws.pk]))
+    client.post(reverse("plaques:issue", args=[ws.pk]))
     plaque = Plaque.objects.get(workstation=ws)
     response = client.post(
-        reverse("publicity:plaque_hand_over", args=[plaque.pk]),
+        reverse("plaques:hand_over", args=[plaque.pk]),
         {"handed_over_to": "李主任", "handed_over_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
     ws.refresh_from_db()
     assert ws.state == State.ACTIVE
-    pdf_url = reverse("publicity:plaque_pdf", args=[plaque.pk])
+    pdf_url = reverse("plaques:pdf", args=[plaque.pk])
     client.force_login(host_user)
     assert client.get(pdf_url).status_code == 200
     client.force_login(other_host_user)
@@ -388,16 +388,16 @@ def test_plaque_made_and_handed_over_makes_the_workstation_active(client, staff,
 
 def test_host_unit_finds_its_plaque_pdf_on_the_workstation_page(client, staff, host_user, host_unit):
     ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.CERTIFIED)
-    from workstations.plaque_services import plaque_issue
+    from workstations.services.plaques import plaque_issue
 
     plaque = plaque_issue(workstation=ws, actor=staff)
     client.force_login(host_user)
     page = client.get(reverse("workstations:detail", args=[ws.pk])).content.decode()
-    assert reverse("publicity:plaque_pdf", args=[plaque.pk]) in page
+    assert reverse("plaques:pdf", args=[plaque.pk]) in page
 
 
 def test_directory_lists_a_workstation_as_soon_as_its_plaque_is_handed_over(client, staff, host_unit):
-    from workstations.plaque_services import plaque_hand_over, plaque_issue
+    from workstations.services.plaques import plaque_hand_over, plaque_issue
 
     ws = WorkstationFactory(host_unit=host_unit, lead_mentor_name="张伟", state=State.CERTIFIED)
     url = reverse("publicity_public:directory")
@@ -415,6 +415,6 @@ def test_date_inputs_offer_today_in_a_form_the_browser_accepts(client, staff, ho
     client.force_login(staff)
     confirmations = client.get(reverse("publicity:confirmations")).content.decode()
     assert f'name="issued_on" value="{today}"' in confirmations
-    client.post(reverse("publicity:plaque_issue", args=[certified.pk]))
-    plaques = client.get(reverse("publicity:plaques")).content.decode()
+    client.post(reverse("plaques:issue", args=[certified.pk]))
+    plaques = client.get(reverse("plaques:index")).content.decode()
     assert f'name="handed_over_on" value="{today}"' in plaques

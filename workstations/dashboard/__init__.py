@@ -1,0 +1,1 @@
+"""Home-page panels of the workstation stage (``settings.PORTAL_HOME_PANELS``)."""

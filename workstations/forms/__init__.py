@@ -1,0 +1,1 @@
+"""The workstation forms, one module per part of its life."""

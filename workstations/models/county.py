@@ -1,0 +1,62 @@
+"""Art. 11(3), 12: the county bureau's own annual opinion or score of a workstation of its county.
+
+"各县（市、区）也应建立健全相应的评审制度" — the county evaluates too, for its matching grants. One row per workstation
+and year, revised in place by the county (each revision is in the audit trail). Written only by
+``workstations.services.county``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.roles import CITY_WIDE_ROLES, Role
+
+
+class CountyOpinionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """City staff, supervisors and admins all; a county bureau its own; a host unit those on its workstations."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.role in CITY_WIDE_ROLES:
+            return self
+        if user.role == Role.RECOMMENDER:
+            return self.filter(county_id=user.organisation_id)
+        if user.role == Role.HOST_UNIT:
+            return self.filter(workstation__host_unit_id=user.organisation_id)
+        return self.none()
+
+
+class CountyOpinion(models.Model):
+    workstation = models.ForeignKey(
+        "workstations.Workstation",
+        verbose_name=_("workstation"),
+        on_delete=models.CASCADE,
+        related_name="county_opinions",
+    )
+    county = models.ForeignKey(
+        "portal.Organisation", verbose_name=_("county bureau"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    score = models.DecimalField(_("county score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    opinion = models.TextField(_("county opinion"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    objects = CountyOpinionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("county opinion")
+        verbose_name_plural = _("county opinions")
+        ordering = ["workstation", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["workstation", "year"], name="county_opinion_one_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=100),
+                name="county_opinion_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workstation_id} {self.year}"

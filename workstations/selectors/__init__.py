@@ -1,0 +1,1 @@
+"""Reads of the workstation stage, one module per part of its life."""
