@@ -224,7 +224,8 @@ def evaluation_open(
         for ws in workstations:
             notify_organisation(
                 organisation=ws.host_unit,
-                subject=_("Evaluation opened: %(title)s") % {"title": evaluation.title},
+                message="evaluation.opened",
+                params={"title": evaluation.title},
                 url=reverse("workstations:outcomes", args=[ws.pk]),
                 dedup_key=f"evaluation-open:{evaluation.pk}",
             )
@@ -334,8 +335,9 @@ def evaluation_close(*, evaluation: Evaluation | int, actor, today: date | None 
         for result in locked.results.select_related("workstation", "workstation__host_unit"):
             notify_organisation(
                 organisation=result.workstation.host_unit,
-                subject=_("%(title)s: %(grade)s") % {"title": locked.title, "grade": result.get_grade_display()},
-                body=result.remarks,
+                message="evaluation.graded",
+                params={"title": locked.title, "grade": result.grade},
+                text=result.remarks,
                 url=reverse("workstations:outcomes", args=[result.workstation_id]),
             )
             if result.grade == Grade.FAIL and result.workstation.state == State.ACTIVE:
@@ -374,8 +376,9 @@ def rectification_start(
         )
         notify_organisation(
             organisation=ws.host_unit,
-            subject=_("Rectification ordered for %(ws)s, due by %(date)s") % {"ws": ws.name, "date": deadline},
-            body=reason,
+            message="rectification.ordered",
+            params={"ws": ws.name, "date": deadline},
+            text=reason,
             url=reverse("workstations:rectification", args=[rect.pk]),
         )
     return rect
@@ -403,7 +406,8 @@ def rectification_report(*, rectification: Rectification | int, actor, text: str
         rect.save()
         notify(
             recipients=city_staff_users(),
-            subject=_("Rectification report from %(ws)s") % {"ws": ws.name},
+            message="rectification.reported",
+            params={"ws": ws.name},
             url=reverse("workstations:rectification", args=[rect.pk]),
         )
     return rect
@@ -427,12 +431,14 @@ def rectification_decide(*, rectification: Rectification | int, actor, passed: b
         rect.decided_by, rect.decided_at, rect.decision_reason = actor, timezone.now(), reason.strip()
         rect.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         url = reverse("workstations:rectification", args=[rect.pk])
-        subject = (
-            _("Rectification passed: %(ws)s") if passed else _("Rectification failed: %(ws)s — forced exit proposed")
-        ) % {"ws": rect.workstation.name}
-        notify_organisation(organisation=rect.workstation.host_unit, subject=subject, body=reason, url=url)
+        said = {
+            "message": "rectification.passed" if passed else "rectification.failed",
+            "params": {"ws": rect.workstation.name},
+            "text": reason,
+        }
+        notify_organisation(organisation=rect.workstation.host_unit, url=url, **said)
         if not passed:
-            notify(recipients=city_staff_users(), subject=subject, body=reason, url=url)
+            notify(recipients=city_staff_users(), url=url, **said)
     return rect
 
 
@@ -460,14 +466,12 @@ def rectification_deadlines_check(*, today: date | None = None) -> dict[str, int
             locked.status, locked.decided_at = RectificationStatus.MISSED, timezone.now()
             locked.decision_reason = _("No rectification report was filed by the deadline.")
             locked.save(update_fields=["status", "decided_at", "decision_reason"])
-            subject = _("Rectification deadline missed: %(ws)s — forced exit proposed") % {
-                "ws": locked.workstation.name
-            }
+            said = {"message": "rectification.missed", "params": {"ws": locked.workstation.name}}
             url = reverse("workstations:rectification", args=[locked.pk])
-            notify(recipients=staff, subject=subject, url=url, dedup_key=f"rect-missed:{locked.pk}")
+            notify(recipients=staff, url=url, dedup_key=f"rect-missed:{locked.pk}", **said)
             notify_organisation(
                 organisation=locked.workstation.host_unit,
-                subject=subject,
+                **said,
                 url=url,
                 dedup_key=f"rect-missed:{locked.pk}",
             )
@@ -478,7 +482,8 @@ def rectification_deadlines_check(*, today: date | None = None) -> dict[str, int
     ).select_related("workstation__host_unit"):
         done["warned"] += notify_organisation(
             organisation=rect.workstation.host_unit,
-            subject=_("Rectification due by %(date)s: %(ws)s") % {"date": rect.deadline, "ws": rect.workstation.name},
+            message="rectification.due",
+            params={"date": rect.deadline, "ws": rect.workstation.name},
             url=reverse("workstations:rectification", args=[rect.pk]),
             dedup_key=f"rect-warn:{rect.pk}",
         )
@@ -487,7 +492,8 @@ def rectification_deadlines_check(*, today: date | None = None) -> dict[str, int
     ):
         done["staff_reminded"] += notify(
             recipients=staff,
-            subject=_("Rectification report awaits re-evaluation: %(ws)s") % {"ws": rect.workstation.name},
+            message="rectification.undecided",
+            params={"ws": rect.workstation.name},
             url=reverse("workstations:rectification", args=[rect.pk]),
             dedup_key=f"rect-decide:{rect.pk}",
         )
