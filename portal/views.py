@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.dashboard import home_panels
-from portal.models import Notification
+from portal.models import Notification, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -53,7 +53,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = switch(request)
     code = request.POST.get("language", "")
     if request.method == "POST" and request.user.is_authenticated and code in dict(settings.LANGUAGES):
-        type(request.user).objects.filter(pk=request.user.pk).update(language=code)
+        User.objects.filter(pk=request.user.pk).update(language=code)
     return response
 
 
