@@ -103,7 +103,9 @@ def test_with_redis_down_pages_work_actions_commit_and_mail_follows_later(client
 
     started = time.monotonic()
     with transaction.atomic():
-        notify(recipients=[host_user], message="application.returned", params={"name": "甲"}, text="请补充名单。", url="/")
+        notify(
+            recipients=[host_user], message="application.returned", params={"name": "甲"}, text="请补充名单。", url="/"
+        )
     elapsed = time.monotonic() - started
     note = Notification.objects.get(recipient=host_user)
     assert note.email_state == EmailState.PENDING
