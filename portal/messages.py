@@ -141,6 +141,31 @@ MESSAGES: dict[str, Message] = {
         _("%(name)s: no qualified lead mentor for %(days)d days"),
         _("Since %(since)s. At 365 days it becomes a ground for natural exit (Art. 11(4)1)."),
     ),
+    # --- deadlines a user must meet (portal.deadlines) ---
+    "deadline.call_draft": Message(
+        _("%(name)s: the application is not submitted; the call “%(call)s” closes on %(date)s"),
+        _("A draft is not considered: submit it to your recommender by then."),
+    ),
+    "deadline.recommendation": Message(
+        _("%(count)d application(s) wait for your recommendation; “%(call)s” closes recommending on %(date)s"),
+        _("Recommend, return or decline each of them by then."),
+    ),
+    "deadline.ballot": Message(
+        _("Review round “%(title)s” closes on %(date)s; some of your ballots are not cast"),
+        _("Cast a ballot on every candidate you have not declared a conflict with before the round closes."),
+    ),
+    "deadline.exit_statement": Message(
+        _("%(name)s: your statement on the proposed exit is due by %(date)s"),
+        _("After that day the exit may be decided without your statement."),
+    ),
+    "deadline.publicity_objections": Message(
+        _("%(title)s: publicity ends on %(date)s with %(count)d objection(s) not decided"),
+        _("A candidate with an undecided objection cannot leave publicity as cleared."),
+    ),
+    "deadline.plan": Message(
+        _("%(ws)s: the three-year work plan is due by %(date)s"),
+        _("File it on the workstation's outcomes page."),
+    ),
     # --- accounts and the audit trail ---
     "otp.replaced": Message(
         _("Your authenticator app was replaced"),

@@ -288,7 +288,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "307200"))  # KiB
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_IMPORTS = ["review.publicity.tasks", "portal.checkpoints"]
+CELERY_IMPORTS = ["review.publicity.tasks", "portal.checkpoints", "portal.deadlines"]
 CELERY_BEAT_SCHEDULE: dict = {
     # Issue 14: the heads of the audit and ledger chains, sealed outside the database (portal/checkpoints.py).
     "audit-chain-checkpoints": {
@@ -315,6 +315,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "workstations.tasks.check_rectification_deadlines",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Issue 19: every deadline a user must meet, reminded once per deadline and stage (portal/deadlines.py).
+    "deadline-reminders": {"task": "portal.deadlines.send_deadline_reminders", "schedule": crontab(hour=8, minute=10)},
     # Art. 11(1): terms ending with no decision, flagged at 90, 30 and 0 days (once each).
     "workstations-term-flags": {"task": "workstations.tasks.check_term_flags", "schedule": crontab(hour=7, minute=15)},
 }
