@@ -35,6 +35,7 @@ PLAN_STAGES = (14, 3)
 RECTIFICATION_STAGES = (7, 1)  # besides the 14-day warning of workstations.services_evaluations
 EXIT_STATEMENT_STAGES = (3, 1)  # working days (the statement period is counted in working days)
 PUBLICITY_STAGES = (2, 0)  # working days (Art. 6(4): the window is five working days)
+EVALUATION_NUDGE_DAYS = 7  # self-evaluation and county opinion still missing this long after an evaluation opened
 
 
 def stage_reached(left: int, stages: tuple[int, ...]) -> int | None:
@@ -250,6 +251,55 @@ def remind_rectifications(today: dt.date) -> int:
     return sent
 
 
+def remind_before_scoring(today: dt.date) -> int:
+    """Art. 11(3): an open evaluation is scored by staff with the host unit's self-evaluation (自评, 工作成果申报) and,
+    for an annual one, the county's opinion of the year. Neither has a due date of its own (the round closes when staff
+    have scored it), so those still missing a week after the round opened are reminded once."""
+    from portal.roles import OrgKind
+    from portal.workdays.services import local_date
+    from workstations.models_county import CountyOpinion
+    from workstations.models_evaluations import Evaluation, EvaluationKind
+
+    sent = 0
+    for evaluation in Evaluation.objects.filter(status=Evaluation.Status.OPEN):
+        if (today - local_date(evaluation.opened_at)).days < EVALUATION_NUDGE_DAYS:
+            continue
+        unscored = evaluation.results.filter(grade="").select_related(
+            "workstation__host_unit__county", "workstation__recommender"
+        )
+        for result in unscored.filter(self_evaluation__isnull=True):
+            sent += notify_organisation(
+                organisation=result.workstation.host_unit,
+                message="deadline.self_evaluation",
+                params={"title": evaluation.title, "ws": result.workstation.name},
+                url=reverse("workstations:self_evaluation", args=[result.pk]),
+                dedup_key=f"deadline:self-eval:{result.pk}",
+            )
+        if evaluation.kind != EvaluationKind.ANNUAL:
+            continue
+        have = set(
+            CountyOpinion.objects.filter(
+                year=evaluation.year, workstation__in=[r.workstation_id for r in unscored]
+            ).values_list("workstation_id", flat=True)
+        )
+        missing: dict = defaultdict(int)
+        for result in unscored:
+            ws = result.workstation
+            county = ws.recommender if ws.recommender and ws.recommender.kind == OrgKind.COUNTY_BUREAU else None
+            county = county or ws.host_unit.county
+            if county is not None and ws.pk not in have:
+                missing[county] += 1
+        for county, count in missing.items():
+            sent += notify_organisation(
+                organisation=county,
+                message="deadline.county_opinion",
+                params={"title": evaluation.title, "year": evaluation.year, "count": count},
+                url=reverse("workstations:county"),
+                dedup_key=f"deadline:county-opinion:{evaluation.pk}",
+            )
+    return sent
+
+
 REMINDERS = {
     "call_draft": remind_call_drafts,
     "recommendation": remind_recommenders,
@@ -258,6 +308,7 @@ REMINDERS = {
     "publicity": remind_publicity_objections,
     "plan": remind_work_plans,
     "rectification": remind_rectifications,
+    "before_scoring": remind_before_scoring,
 }
 
 

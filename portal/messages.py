@@ -166,6 +166,14 @@ MESSAGES: dict[str, Message] = {
         _("%(ws)s: the three-year work plan is due by %(date)s"),
         _("File it on the workstation's outcomes page."),
     ),
+    "deadline.self_evaluation": Message(
+        _("%(title)s: file the self-evaluation and achievements of %(ws)s before it is scored"),
+        _("Once staff have scored the workstation, a self-evaluation can no longer be filed."),
+    ),
+    "deadline.county_opinion": Message(
+        _("%(title)s: your county's %(year)d opinion of %(count)d workstation(s) is not recorded"),
+        _("Record it before the city scores the evaluation."),
+    ),
     # --- accounts and the audit trail ---
     "otp.replaced": Message(
         _("Your authenticator app was replaced"),

@@ -151,3 +151,50 @@ def test_an_open_rectification_is_reminded_a_day_before_and_not_once_reported(ho
     Rectification.objects.filter(pk=rect.pk).update(status=RectificationStatus.REPORTED)
     send_deadline_reminders(today=today - dt.timedelta(days=6))
     assert len(_got(host_user, "rectification.due")) == 1
+
+
+def test_self_evaluation_and_county_opinion_are_reminded_a_week_into_an_open_evaluation(
+    host_unit, host_user, clerk, other_clerk, staff
+):
+    from decimal import Decimal
+
+    from workstations.models_county import CountyOpinion
+    from workstations.models_evaluations import EvaluationKind
+    from workstations.services_evaluations import evaluation_open
+    from workstations.services_selfeval import self_evaluation_submit
+
+    ws = OperatingWorkstationFactory(
+        host_unit=host_unit, recommender=host_unit.county, certified_on=dt.date(2024, 1, 1)
+    )
+    rubric = [{"key": "all", "label": "综合", "max": 100, "auto": ""}]
+    evaluation = evaluation_open(
+        year=2024, kind=EvaluationKind.ANNUAL, actor=staff, today=dt.date(2025, 1, 20), rubric=rubric
+    )
+    today = timezone.localdate()
+    send_deadline_reminders(today=today + dt.timedelta(days=6))
+    assert _got(host_user, "deadline.self_evaluation") == [] and _got(clerk, "deadline.county_opinion") == []
+    send_deadline_reminders(today=today + dt.timedelta(days=7))
+    send_deadline_reminders(today=today + dt.timedelta(days=8))
+    assert len(_got(host_user, "deadline.self_evaluation")) == 1
+    [note] = _got(clerk, "deadline.county_opinion")
+    assert note.params == {"title": evaluation.title, "year": 2024, "count": 1}
+    assert _got(other_clerk, "deadline.county_opinion") == []
+
+    self_evaluation_submit(
+        result=evaluation.results.get(),
+        actor=host_user,
+        self_total=Decimal(90),
+        summary="全年完成规划目标。",
+        achievements=[],
+    )
+    CountyOpinion.objects.create(
+        workstation=ws,
+        county=host_unit.county,
+        year=2024,
+        opinion="运行良好。",
+        recorded_by=clerk,
+        recorded_at=timezone.now(),
+    )
+    Notification.objects.filter(message_key__startswith="deadline.").delete()
+    send_deadline_reminders(today=today + dt.timedelta(days=9))
+    assert _got(host_user, "deadline.self_evaluation") == [] and _got(clerk, "deadline.county_opinion") == []
