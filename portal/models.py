@@ -132,6 +132,10 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return self.is_authenticated and self.is_active and self.role in roles
 
+    def recent_unread(self, limit: int = 5) -> list:
+        """The home page's unread messages (issue 19), newest first."""
+        return list(self.notifications.filter(read_at__isnull=True)[:limit])
+
 
 class EmailState(models.TextChoices):
     PENDING = "pending", _("waiting to be sent")

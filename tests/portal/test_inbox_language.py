@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.models import Notification
 from portal.notifications import notify
@@ -147,3 +147,14 @@ def test_an_upload_field_helps_in_the_pages_language():
         assert str(field.help_text).startswith("PDF, JPEG or PNG, at most")
     with translation.override("zh-hans"):
         assert "格式" in str(field.help_text)
+
+
+def test_the_home_pages_unread_list_reads_in_the_pages_language(client, ws, staff, host_user):
+    _propose_in_chinese(ws, staff)
+    client.force_login(host_user)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("home")).content.decode()
+    unread = re.search(r'data-testid="home-unread">(.*?)</div>', html, re.S).group(1)
+    assert f"An exit of {ws.name} has been proposed" in unread
+    Notification.objects.filter(recipient=host_user).update(read_at=timezone.now())
+    assert 'data-testid="home-unread"' not in client.get(reverse("home")).content.decode()
