@@ -6,7 +6,7 @@ language (``User.language``). Parameters are stored as data:
 
 - names, titles and numbers as they are (a workstation's name is the same in every language);
 - dates as ``{"date": "2026-05-11"}`` and money as ``{"yuan": "1234.50"}`` (``encode_params`` does this), shown with
-  ``portal.formatting`` in the reader's language;
+  ``portal.formatting`` in the reader's language; a list of names joined with 、 or ", ";
 - codes of a choice (a kind, a grade, a ground) as the code, shown through the label source the message names in
   ``choices`` (``"app_label.Model.field"`` for a model field's choices, or a dotted path to a mapping of labels).
 
@@ -70,7 +70,9 @@ MESSAGES: dict[str, Message] = {
     ),
     "publicity.withdrawn": Message(_("The publicity list with %(name)s was withdrawn")),
     "publicity.objection": Message(_("New objection against %(name)s")),
-    "publicity.waiting": Message(_("Publicity has ended; %(count)d candidate(s) wait for objections to be decided")),
+    "publicity.waiting": Message(
+        _("Publicity has ended; %(count)d candidate(s) wait for objections to be decided"), _("Waiting: %(names)s.")
+    ),
     "publicity.recognised": Message(_("%(name)s is recognised (%(number)s)")),
     # --- subsidies ---
     "subsidies.audit_assigned": Message(_("Ledgers assigned to you for audit: %(title)s")),
@@ -236,6 +238,8 @@ def encode_params(params: dict[str, Any] | None) -> dict[str, Any]:
             raise TypeError(f"parameter {name!r} is translated text; store its code and name its labels in choices")
         elif isinstance(value, str):
             value = str(value)  # a TextChoices member is stored as its code
+        elif isinstance(value, list | tuple):
+            value = [str(item) for item in value]  # names, joined in the reader's way
         out[name] = value
     return out
 
@@ -251,13 +255,15 @@ def _labels(source: str) -> dict:
 
 
 def _shown(message: Message, name: str, value: Any) -> Any:
-    from portal.formatting import format_date, format_yuan
+    from portal.formatting import format_date, format_yuan, is_chinese
 
     if isinstance(value, dict):
         if "date" in value:
             return format_date(dt.date.fromisoformat(value["date"]))
         if "yuan" in value:
             return format_yuan(Decimal(value["yuan"]))
+    if isinstance(value, list):
+        return ("、" if is_chinese() else ", ").join(value)
     if name in message.choices:
         return str(_labels(message.choices[name]).get(value, value))
     return value

@@ -415,8 +415,7 @@ def publicity_close_due(*, now: dt.datetime | None = None) -> CloseReport:
             notify(
                 recipients=city_staff_users(),
                 message="publicity.waiting",
-                params={"count": len(waiting_names)},
-                text="、".join(waiting_names),
+                params={"count": len(waiting_names), "names": waiting_names},
                 url=reverse("publicity:list_detail", args=[publicity_list.pk]),
                 dedup_key=f"publicity-waiting:{publicity_list.pk}:{len(waiting_names)}",
             )

@@ -158,3 +158,12 @@ def test_the_home_pages_unread_list_reads_in_the_pages_language(client, ws, staf
     assert f"An exit of {ws.name} has been proposed" in unread
     Notification.objects.filter(recipient=host_user).update(read_at=timezone.now())
     assert 'data-testid="home-unread"' not in client.get(reverse("home")).content.decode()
+
+
+def test_a_list_of_names_is_joined_in_the_readers_way(staff):
+    notify(recipients=[staff], message="publicity.waiting", params={"count": 2, "names": ["甲工作室", "乙工作室"]})
+    note = Notification.objects.get(recipient=staff)
+    with translation.override("en"):
+        assert note.rendered()[1] == "Waiting: 甲工作室, 乙工作室."
+    with translation.override("zh-hans"):
+        assert note.rendered()[1] == "待处理：甲工作室、乙工作室。"
