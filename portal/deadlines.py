@@ -35,6 +35,7 @@ PLAN_STAGES = (14, 3)
 RECTIFICATION_STAGES = (7, 1)  # besides the 14-day warning of workstations.services_evaluations
 EXIT_STATEMENT_STAGES = (3, 1)  # working days (the statement period is counted in working days)
 PUBLICITY_STAGES = (2, 0)  # working days (Art. 6(4): the window is five working days)
+GRANT_LOOKBACK_DAYS = 30  # a grant publicity that ended longer ago is not reminded (e.g. on the first run)
 EVALUATION_NUDGE_DAYS = 7  # self-evaluation and county opinion still missing this long after an evaluation opened
 
 
@@ -255,7 +256,6 @@ def remind_before_scoring(today: dt.date) -> int:
     """Art. 11(3): an open evaluation is scored by staff with the host unit's self-evaluation (自评, 工作成果申报) and,
     for an annual one, the county's opinion of the year. Neither has a due date of its own (the round closes when staff
     have scored it), so those still missing a week after the round opened are reminded once."""
-    from portal.roles import OrgKind
     from portal.workdays.services import local_date
     from workstations.models_county import CountyOpinion
     from workstations.models_evaluations import Evaluation, EvaluationKind
@@ -285,8 +285,7 @@ def remind_before_scoring(today: dt.date) -> int:
         missing: dict = defaultdict(int)
         for result in unscored:
             ws = result.workstation
-            county = ws.recommender if ws.recommender and ws.recommender.kind == OrgKind.COUNTY_BUREAU else None
-            county = county or ws.host_unit.county
+            county = ws.county
             if county is not None and ws.pk not in have:
                 missing[county] += 1
         for county, count in missing.items():
@@ -300,6 +299,35 @@ def remind_before_scoring(today: dt.date) -> int:
     return sent
 
 
+def remind_grant_payments(today: dt.date) -> int:
+    """Whoever pays a published grant (the city for its grant and awards, the county for its matching grant): the five
+    working days are over and the payment (拨付) is not recorded yet. Once per grant, for windows ended within
+    ``GRANT_LOOKBACK_DAYS``."""
+    from subsidies.models import Kind
+    from subsidies.models.trail import GrantPublicity
+
+    sent = 0
+    ended = GrantPublicity.objects.filter(
+        last_day__lt=today,
+        last_day__gte=today - dt.timedelta(days=GRANT_LOOKBACK_DAYS),
+        entry__disbursement__isnull=True,
+        entry__reversed_by__isnull=True,
+    ).select_related("entry__ledger__workstation__recommender", "entry__ledger__workstation__host_unit__county")
+    for publicity in ended:
+        grant, ws = publicity.entry, publicity.entry.ledger.workstation
+        said = {
+            "message": "deadline.grant_payment",
+            "params": {"kind": grant.kind, "amount": grant.amount, "ws": ws.name, "date": publicity.last_day},
+            "url": reverse("subsidies:ledger", args=[ws.pk]),
+            "dedup_key": f"deadline:grant-payment:{publicity.pk}",
+        }
+        if grant.kind == Kind.COUNTY_GRANT:
+            sent += notify_organisation(organisation=ws.county, **said)
+        else:
+            sent += notify(recipients=city_staff_users(), **said)
+    return sent
+
+
 REMINDERS = {
     "call_draft": remind_call_drafts,
     "recommendation": remind_recommenders,
@@ -309,6 +337,7 @@ REMINDERS = {
     "plan": remind_work_plans,
     "rectification": remind_rectifications,
     "before_scoring": remind_before_scoring,
+    "grant_payment": remind_grant_payments,
 }
 
 

@@ -168,6 +168,11 @@ MESSAGES: dict[str, Message] = {
         _("%(ws)s: the three-year work plan is due by %(date)s"),
         _("File it on the workstation's outcomes page."),
     ),
+    "deadline.grant_payment": Message(
+        _("%(kind)s of %(amount)s for %(ws)s: publicity ended on %(date)s; the payment is not recorded"),
+        _("Record the payment on the ledger once it is made."),
+        choices={"kind": "subsidies.Entry.kind"},
+    ),
     "deadline.self_evaluation": Message(
         _("%(title)s: file the self-evaluation and achievements of %(ws)s before it is scored"),
         _("Once staff have scored the workstation, a self-evaluation can no longer be filed."),

@@ -198,3 +198,36 @@ def test_self_evaluation_and_county_opinion_are_reminded_a_week_into_an_open_eva
     Notification.objects.filter(message_key__startswith="deadline.").delete()
     send_deadline_reminders(today=today + dt.timedelta(days=9))
     assert _got(host_user, "deadline.self_evaluation") == [] and _got(clerk, "deadline.county_opinion") == []
+
+
+def test_the_payer_is_reminded_once_a_grants_publicity_is_over_and_not_once_paid(host_unit, staff, clerk):
+    from subsidies.models.trail import Channel
+    from subsidies.services.trail import disbursement_record, grant_publicity_start
+    from tests.subsidies.factories import grant, operating_workstation
+
+    ws = operating_workstation(host_unit)
+    city = grant(ws, staff)
+    county = grant(ws, clerk, "20000.00", kind="county_grant")
+    today = timezone.localdate()
+    published = grant_publicity_start(entry=city, actor=staff, today=today)
+    grant_publicity_start(entry=county, actor=clerk, today=today)
+    send_deadline_reminders(today=published.last_day)  # still in publicity
+    assert _got(staff, "deadline.grant_payment") == []
+    after = published.last_day + dt.timedelta(days=1)
+    send_deadline_reminders(today=after)
+    send_deadline_reminders(today=after)
+    [to_staff] = _got(staff, "deadline.grant_payment")
+    [to_county] = _got(clerk, "deadline.grant_payment")  # the county pays its matching grant
+    assert to_staff.params["kind"] == "city_grant" and to_county.params["kind"] == "county_grant"
+
+    disbursement_record(
+        entry=city,
+        actor=staff,
+        channel=Channel.CITY_EMPLOYMENT,
+        document_number="平人社拨〔2026〕1号",
+        paid_on=after,
+        today=after,
+    )
+    Notification.objects.filter(message_key="deadline.grant_payment").delete()
+    send_deadline_reminders(today=after)
+    assert _got(staff, "deadline.grant_payment") == [] and len(_got(clerk, "deadline.grant_payment")) == 1
