@@ -260,20 +260,14 @@ def application_submit(*, application: Application, actor) -> Application:
         name = application.workstation.name
         notify_organisation(
             organisation=application.recommender,
-            subject=(
-                _("New application to recommend: %(name)s")
-                if version == 1
-                else _("Application resubmitted (version %(v)d): %(name)s")
-            )
-            % {"name": name, "v": version},
-            body=_("%(unit)s submitted an application in “%(call)s”.")
-            % {"unit": application.host_unit, "call": application.call},
+            message="application.new" if version == 1 else "application.resubmitted",
+            params={"name": name, "v": version, "unit": str(application.host_unit), "call": str(application.call)},
             url=_host_link(application),
         )
         notify_organisation(
             organisation=application.host_unit,
-            subject=_("Application submitted: %(name)s") % {"name": name},
-            body=_("It has gone to %(rec)s.") % {"rec": application.recommender},
+            message="application.submitted",
+            params={"name": name, "rec": str(application.recommender)},
             url=_host_link(application),
         )
         transaction.on_commit(lambda: _send_render(snapshot.pk))
@@ -302,7 +296,7 @@ def snapshot_pdf_store(snapshot_id: int) -> ApplicationSnapshot:
     return snapshot
 
 
-def _decide(application: Application, *, transition: str, actor, reason: str, subject: str) -> Application:
+def _decide(application: Application, *, transition: str, actor, reason: str, message: str) -> Application:
     with transaction.atomic():
         workstation_transition(
             workstation=application.workstation_id, transition=transition, actor=actor, reason=reason
@@ -311,8 +305,9 @@ def _decide(application: Application, *, transition: str, actor, reason: str, su
         application.workstation.refresh_from_db()
         notify_organisation(
             organisation=application.host_unit,
-            subject=subject % {"name": application.workstation.name},
-            body=reason,
+            message=message,
+            params={"name": application.workstation.name},
+            text=reason,
             url=_host_link(application),
         )
     return application
@@ -325,7 +320,7 @@ def application_return(*, application: Application, actor, reason: str) -> Appli
         transition="return_for_revision",
         actor=actor,
         reason=reason,
-        subject=_("Application returned for revision: %(name)s"),
+        message="application.returned",
     )
 
 
@@ -336,7 +331,7 @@ def application_decline(*, application: Application, actor, reason: str) -> Appl
         transition="decline",
         actor=actor,
         reason=reason,
-        subject=_("Application not recommended: %(name)s"),
+        message="application.declined",
     )
 
 
@@ -384,9 +379,12 @@ def application_recommend(*, application: Application, actor, opinion: str = "",
         application.workstation.refresh_from_db()
         notify_organisation(
             organisation=application.host_unit,
-            subject=_("Application recommended to the city: %(name)s") % {"name": application.workstation.name},
-            body=_("Recommended by %(rec)s as number %(rank)d.")
-            % {"rec": application.workstation.recommender, "rank": application.rank},
+            message="application.recommended",
+            params={
+                "name": application.workstation.name,
+                "rec": str(application.workstation.recommender),
+                "rank": application.rank,
+            },
             url=_host_link(application),
         )
     return application
@@ -494,7 +492,7 @@ def application_qualify(*, application: Application, actor, note: str = "") -> A
         transition="qualify",
         actor=actor,
         reason=note,
-        subject=_("Qualification check passed: %(name)s"),
+        message="application.qualified",
     )
 
 
@@ -507,14 +505,14 @@ def application_rule_ineligible(*, application: Application, actor, reason: str)
             transition="rule_ineligible",
             actor=actor,
             reason=reason,
-            subject=_("Ruled ineligible in the qualification check: %(name)s"),
+            message="application.ineligible",
         )
         if application.workstation.recommender_id:
             notify_organisation(
                 organisation=application.workstation.recommender,
-                subject=_("Ruled ineligible in the qualification check: %(name)s")
-                % {"name": application.workstation.name},
-                body=reason,
+                message="application.ineligible",
+                params={"name": application.workstation.name},
+                text=reason,
                 url=_host_link(application),
             )
     return application

@@ -156,7 +156,7 @@ def mail_scenario(stack: Stack, n: int, kills: int, lease: int) -> dict:
     ]
     for i, user in enumerate(users):
         with transaction.atomic():
-            notify(recipients=[user], subject=f"故障演练通知 {i}", body="请查收。")
+            notify(recipients=[user], message="drill.fault", params={"n": i})
     started = time.monotonic()
     killed_mid_send: set[int] = set()
     for k in range(kills):

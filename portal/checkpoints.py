@@ -18,7 +18,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 
 from portal.audit import ChainReport, Checkpoint
 
@@ -98,13 +97,8 @@ def write_checkpoints() -> list[Checkpoint]:
         with transaction.atomic():
             notify(
                 recipients=_supervisors(),
-                subject=_("Audit checkpoint: keep this message"),
-                body=_(
-                    "The heads of the tamper-evident chains at this time. Keep this e-mail: verification compares the "
-                    "chains with these figures, and nobody with access to the database can change an e-mail you "
-                    "received.\n\n%(figures)s"
-                )
-                % {"figures": body},
+                message="audit.checkpoint",
+                params={"figures": body},
                 url="/audit/",
             )
     broken = [r for r in reports if not r.ok]
@@ -113,8 +107,8 @@ def write_checkpoints() -> list[Checkpoint]:
         with transaction.atomic():
             notify(
                 recipients=_supervisors(),
-                subject=_("Audit alarm: a tamper-evident chain is broken"),
-                body="\n".join(p for r in broken for p in r.problems),
+                message="audit.chain_broken",
+                text="\n".join(p for r in broken for p in r.problems),
                 url="/audit/?verify=1",
                 dedup_key=f"chain-broken:{at[:13]}",  # at most one alarm an hour
             )

@@ -1,5 +1,6 @@
 """Organisations, users and roles (SPEC §2), and the in-app inbox."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +106,10 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The language inbox messages and e-mails are written in for this person (issue 19): set when they switch.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -127,6 +132,10 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return self.is_authenticated and self.is_active and self.role in roles
 
+    def recent_unread(self, limit: int = 5) -> list:
+        """The home page's unread messages (issue 19), newest first."""
+        return list(self.notifications.filter(read_at__isnull=True)[:limit])
+
 
 class EmailState(models.TextChoices):
     PENDING = "pending", _("waiting to be sent")
@@ -144,6 +153,12 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    # Issue 19: a key of ``portal.messages.MESSAGES`` and its parameters, rendered in the reader's language; the
+    # words a person typed (a reason) kept as typed. ``subject``/``body`` hold the text as first written (in the
+    # recipient's language): shown for rows written before keys, and for the admin.
+    message_key = models.CharField(max_length=60, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    text = models.TextField(blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Scheduled jobs use a key so that running twice sends a reminder once.
@@ -172,6 +187,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def rendered(self) -> tuple[str, str]:
+        """(subject, body) in the active language; a row without a (known) key shows its stored text."""
+        if self.message_key:
+            from portal.messages import render
+
+            shown = render(self.message_key, self.params, self.text)
+            if shown is not None:
+                return shown
+        return self.subject, self.body
+
+    @property
+    def display_subject(self) -> str:
+        return self.rendered()[0]
+
+    @property
+    def display_body(self) -> str:
+        return self.rendered()[1]
 
 
 from portal.audit import AuditChainHead, AuditEvent  # noqa: E402,F401  (registered here so migrations find them)

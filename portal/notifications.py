@@ -23,33 +23,57 @@ import logging
 import time
 from collections.abc import Iterable
 from email.utils import make_msgid
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from portal.messages import MESSAGES, encode_params, render
 from portal.models import EmailState, Notification, User
 from portal.roles import OrgKind
 
 logger = logging.getLogger(__name__)
 
 
-def notify(*, recipients: Iterable[User], subject: str, body: str = "", url: str = "", dedup_key: str = "") -> int:
-    """Queue a message to each recipient; with ``dedup_key`` a recipient gets it once however often this runs."""
+def notify(
+    *,
+    recipients: Iterable[User],
+    message: str,
+    params: dict[str, Any] | None = None,
+    text: str = "",
+    url: str = "",
+    dedup_key: str = "",
+) -> int:
+    """Queue message ``message`` (a key of ``portal.messages.MESSAGES``) with ``params`` to each recipient; ``text``
+    is what a person typed (a reason), shown as typed. With ``dedup_key`` a recipient gets it once however often
+    this runs. ``url`` is the portal's path; the e-mail makes it absolute (``PORTAL_PUBLIC_URL``)."""
+    if message not in MESSAGES:
+        raise KeyError(f"unknown message key {message!r}")
+    data = encode_params(params)
     created_ids = []
     for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject, body = render(message, data, text) or (message, text)
+        fields = {
+            "recipient": user,
+            "message_key": message,
+            "params": data,
+            "text": text,
+            "subject": subject[:200],
+            "body": body,
+            "url": url,
+        }
         if dedup_key:
             try:
                 with transaction.atomic():
-                    note = Notification.objects.create(
-                        recipient=user, subject=subject, body=body, url=url, dedup_key=dedup_key
-                    )
+                    note = Notification.objects.create(dedup_key=dedup_key, **fields)
             except IntegrityError:
                 continue
         else:
-            note = Notification.objects.create(recipient=user, subject=subject, body=body, url=url)
+            note = Notification.objects.create(**fields)
         created_ids.append(note.pk)
     if created_ids:
         transaction.on_commit(lambda: _enqueue_emails(created_ids))
@@ -111,11 +135,21 @@ def _message_id(note: Notification) -> str:
     return make_msgid(idstring=f"notification-{note.pk}", domain=domain)
 
 
+def absolute_url(path: str) -> str:
+    """The portal's path as a link that works from a mail client: ``PORTAL_PUBLIC_URL`` + path."""
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return settings.PORTAL_PUBLIC_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
 def notification_email_message(note: Notification) -> EmailMessage:
-    """Step 2's message: the same ``Message-ID`` however often it is sent."""
+    """Step 2's message, in the recipient's language, with an absolute link: the same ``Message-ID`` however often
+    it is sent."""
+    with translation.override(note.recipient.language or settings.LANGUAGE_CODE):
+        subject, body = note.rendered()
     return EmailMessage(
-        subject=note.subject,
-        body=f"{note.body}\n\n{note.url}".strip(),
+        subject=subject.replace("\n", " "),
+        body=f"{body}\n\n{absolute_url(note.url)}".strip(),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[note.recipient.email],
         headers={"Message-ID": note.email_message_id},

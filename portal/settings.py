@@ -292,7 +292,7 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "307200"))  # KiB
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_IMPORTS = ["review.publicity.tasks", "portal.checkpoints"]
+CELERY_IMPORTS = ["review.publicity.tasks", "portal.checkpoints", "portal.deadlines"]
 CELERY_BEAT_SCHEDULE: dict = {
     # Issue 14: the heads of the audit and ledger chains, sealed outside the database (portal/checkpoints.py).
     "audit-chain-checkpoints": {
@@ -319,6 +319,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "workstations.tasks.check_rectification_deadlines",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Issue 19: every deadline a user must meet, reminded once per deadline and stage (portal/deadlines.py).
+    "deadline-reminders": {"task": "portal.deadlines.send_deadline_reminders", "schedule": crontab(hour=8, minute=10)},
     # Art. 11(1): terms ending with no decision, flagged at 90, 30 and 0 days (once each).
     "workstations-term-flags": {"task": "workstations.tasks.check_term_flags", "schedule": crontab(hour=7, minute=15)},
 }
@@ -420,6 +422,18 @@ WORKSTATIONS_PAGE_SECTIONS = {
     "exit_detail": ["subsidies.sections.exit_balances"],
     "exit_propose": ["subsidies.sections.misuse_findings"],
     "evaluation_rows": ["subsidies.sections.evaluation_awards"],
+}
+# Issue 19 item 4: the deadline reminders of each stage app, run in this order by portal.deadlines' daily job.
+PORTAL_DEADLINE_REMINDERS = {
+    "call_draft": "applications.deadlines.remind_call_drafts",
+    "recommendation": "applications.deadlines.remind_recommenders",
+    "ballot": "review.deadlines.remind_experts",
+    "exit_statement": "workstations.services.deadlines.remind_exit_statements",
+    "publicity": "review.deadlines.remind_publicity_objections",
+    "plan": "workstations.services.deadlines.remind_work_plans",
+    "rectification": "workstations.services.deadlines.remind_rectifications",
+    "before_scoring": "workstations.services.deadlines.remind_before_scoring",
+    "grant_payment": "subsidies.deadlines.remind_grant_payments",
 }
 # Art. 11(4)2: the records a forced exit must rest on, one provider per ground, registered by the app owning the
 # record (workstations.services.exit_evidence explains the interface; keeps workstations from importing subsidies).

@@ -97,8 +97,8 @@ def _require_current(user, current_code: str) -> object:
     return device
 
 
-def _tell_owner(user, *, subject: str, body: str) -> None:
-    notify(recipients=[user], subject=subject, body=body, url=reverse("otp_manage"))
+def _tell_owner(user, *, message: str, params: dict | None = None) -> None:
+    notify(recipients=[user], message=message, params=params, url=reverse("otp_manage"))
 
 
 def _new_recovery_codes(user) -> list[str]:
@@ -131,23 +131,9 @@ def second_factor_enrol(*, user, device: TOTPDevice, code: str, current_code: st
         codes = [] if replacing and recovery_codes_left(user) else _new_recovery_codes(user)
         audit_record(actor=user, action="auth.2fa_replaced" if replacing else "auth.2fa_enabled", obj=device, ip=ip)
         if replacing:
-            _tell_owner(
-                user,
-                subject=_("Your authenticator app was replaced"),
-                body=_(
-                    "A new authenticator app now gives the codes for your account. If you did not do this, "
-                    "tell the system administrator at once: someone knows your password."
-                ),
-            )
+            _tell_owner(user, message="otp.replaced")
         else:
-            _tell_owner(
-                user,
-                subject=_("Two-factor login was turned on for your account"),
-                body=_(
-                    "From now on you log in with your password and a code from your authenticator app. "
-                    "If you did not do this, tell the system administrator at once."
-                ),
-            )
+            _tell_owner(user, message="otp.enabled")
     return codes
 
 
@@ -159,11 +145,7 @@ def recovery_codes_regenerate(*, user, current_code: str, ip: str | None = None)
     with transaction.atomic():
         codes = _new_recovery_codes(user)
         audit_record(actor=user, action="auth.2fa_recovery_codes_new", ip=ip)
-        _tell_owner(
-            user,
-            subject=_("New recovery codes were made for your account"),
-            body=_("The earlier recovery codes no longer work. If you did not do this, tell the system administrator."),
-        )
+        _tell_owner(user, message="otp.recovery_codes")
     return codes
 
 
@@ -181,11 +163,7 @@ def second_factor_remove(*, user, current_code: str, ip: str | None = None) -> N
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         audit_record(actor=user, action="auth.2fa_removed", ip=ip)
-        _tell_owner(
-            user,
-            subject=_("Two-factor login was turned off for your account"),
-            body=_("If you did not do this, tell the system administrator at once: someone knows your password."),
-        )
+        _tell_owner(user, message="otp.removed")
 
 
 def second_factor_reset(*, user, reason: str, actor, ip: str | None = None) -> None:
@@ -210,27 +188,11 @@ def second_factor_reset(*, user, reason: str, actor, ip: str | None = None) -> N
             after={"user": user.username, "reason": reason, "devices_removed": removed},
             ip=ip,
         )
-        _tell_owner(
-            user,
-            subject=_("An administrator reset your two-factor login"),
-            body=_(
-                "%(admin)s removed your authenticator app and recovery codes. Reason: %(reason)s. "
-                "Set up a new authenticator app at your next login. If you did not ask for this, tell the bureau."
-            )
-            % {"admin": actor, "reason": reason},
-        )
+        _tell_owner(user, message="otp.reset", params={"admin": str(actor), "reason": reason})
 
 
 def recovery_code_used(*, user, ip: str | None = None) -> None:
     """A login with a recovery code: audited, and the owner is told how many are left."""
     left = recovery_codes_left(user)
     audit_record(actor=user, action="auth.2fa_recovery_used", after={"left": left}, ip=ip)
-    _tell_owner(
-        user,
-        subject=_("A recovery code was used to log in to your account"),
-        body=_(
-            "%(left)d recovery codes are left. If you lost your phone, replace the authenticator app now. "
-            "If you did not log in, tell the system administrator at once."
-        )
-        % {"left": left},
-    )
+    _tell_owner(user, message="otp.recovery_used", params={"left": left})

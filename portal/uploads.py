@@ -19,7 +19,7 @@ from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
 from django.http import FileResponse
-from django.utils.functional import LazyObject, empty
+from django.utils.functional import LazyObject, empty, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -84,14 +84,20 @@ def validate_upload(uploaded) -> str:
     return mime
 
 
+def _upload_help_text() -> str:
+    return _("PDF, JPEG or PNG, at most %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 1048576}
+
+
+_upload_help = lazy(_upload_help_text, str)
+
+
 class PrivateFileField(forms.FileField):
     """A form field that accepts only PDF/JPEG/PNG by content, within the size limit."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "help_text",
-            gettext_lazy("PDF, JPEG or PNG, at most %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 1048576},
-        )
+        # Lazy to the end: a form class builds its fields once, at import, so a formatted gettext_lazy would fix the
+        # help text in the language active then (issue 19: English pages showed it in Chinese).
+        kwargs.setdefault("help_text", _upload_help())
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png")
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
+    path("i18n/setlang/", views.set_language, name="set_language"),  # records the user's language (issue 19)
     path("i18n/", include("django.conf.urls.i18n")),
     path("workstations/", include("workstations.urls")),
     path("review/", include("review.urls")),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.dashboard import home_panels
-from portal.models import Notification
+from portal.models import Notification, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -42,6 +42,19 @@ def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
     count = request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     messages.success(request, _("%(count)d messages marked as read.") % {"count": count})
     return redirect("inbox")
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also records the choice as the user's language for inbox messages and
+    e-mails (issue 19): what they read in the portal is what they are written to in."""
+    from django.conf import settings
+    from django.views.i18n import set_language as switch
+
+    response = switch(request)
+    code = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and code in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=code)
+    return response
 
 
 def error_403(request, exception=None):

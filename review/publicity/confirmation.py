@@ -148,7 +148,8 @@ def confirmation_issue(
             )
             notify_organisation(
                 organisation=ws.host_unit,
-                subject=_("%(name)s is recognised (%(number)s)") % {"name": ws.name, "number": document.number},
+                message="publicity.recognised",
+                params={"name": ws.name, "number": document.number},
             )
         bump_public_version()
     return document

@@ -152,9 +152,8 @@ def publicity_publish(
             )
             notify_organisation(
                 organisation=locked.host_unit,
-                subject=_("%(name)s is on the publicity list") % {"name": locked.name},
-                body=_("Publicity runs from %(first)s to %(last)s.")
-                % {"first": format_date(window.first_day), "last": format_date(window.last_day)},
+                message="publicity.listed",
+                params={"name": locked.name, "first": window.first_day, "last": window.last_day},
                 url=reverse("publicity_public:list_detail", args=[publicity_list.pk]),
             )
         bump_public_version()
@@ -197,8 +196,9 @@ def publicity_withdraw(*, publicity_list: PublicityList, reason: str, actor) -> 
                 PublicityEntry.objects.filter(pk=entry.pk).update(outcome=PublicityEntry.Outcome.WITHDRAWN)
                 notify_organisation(
                     organisation=entry.workstation.host_unit,
-                    subject=_("The publicity list with %(name)s was withdrawn") % {"name": entry.workstation_name},
-                    body=reason.strip(),
+                    message="publicity.withdrawn",
+                    params={"name": entry.workstation_name},
+                    text=reason.strip(),
                     url=reverse("publicity_public:list_detail", args=[locked.pk]),
                 )
         audit_record(actor=actor, action="publicity.withdrawn", obj=locked, after={"reason": reason.strip()})
@@ -276,7 +276,8 @@ def _objection_file(*, entry, objector_name, objector_phone, facts, evidence, no
             ObjectionEvidence.objects.create(objection=objection, file=store_upload(uploaded=uploaded, actor=None))
         notify(
             recipients=city_staff_users(),
-            subject=_("New objection against %(name)s") % {"name": entry.workstation_name},
+            message="publicity.objection",
+            params={"name": entry.workstation_name},
             url=reverse("publicity:objection_detail", args=[objection.pk]),
         )
     return FiledObjection(objection=objection, tracking_code=code)
@@ -395,9 +396,8 @@ def publicity_close_due(*, now: dt.datetime | None = None) -> CloseReport:
         if waiting_names:
             notify(
                 recipients=city_staff_users(),
-                subject=_("Publicity has ended; %(count)d candidate(s) wait for objections to be decided")
-                % {"count": len(waiting_names)},
-                body="、".join(waiting_names),
+                message="publicity.waiting",
+                params={"count": len(waiting_names), "names": waiting_names},
                 url=reverse("publicity:list_detail", args=[publicity_list.pk]),
                 dedup_key=f"publicity-waiting:{publicity_list.pk}:{len(waiting_names)}",
             )

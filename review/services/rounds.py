@@ -321,16 +321,14 @@ def round_open(*, review_round: ReviewRound, actor) -> ReviewRound:
     _event(locked, RoundEvent.Kind.OPENED, actor, locked.freeze_hash)
     notify(
         recipients=[kh.holder for kh in locked.key_holders.select_related("holder")],
-        subject=_("Take your key share: %(title)s") % {"title": locked.title},
-        body=_(
-            "You hold a share of the key that opens the round's ballots. Take it once, and keep it until the close."
-        ),
+        message="review.key_share",
+        params={"title": locked.title},
         url=reverse("review:key_share", args=[locked.pk]),
     )
     notify(
         recipients=members,
-        subject=_("Review round open: %(title)s") % {"title": locked.title},
-        body=_("Please cast your ballots on the candidates of the round."),
+        message="review.open",
+        params={"title": locked.title},
         url=reverse("review:round_detail", args=[locked.pk]),
     )
     return locked
@@ -577,11 +575,8 @@ def round_close(*, review_round: ReviewRound, actor, shares: list[str], reason: 
         supervisors = User.objects.filter(organisation__kind=OrgKind.DISCIPLINE_GROUP, is_active=True)
         notify(
             recipients=supervisors,
-            subject=(
-                _("Review round closed early: %(title)s") if preview.early else _("Review round closed: %(title)s")
-            )
-            % {"title": locked.title},
-            body=_("The tally can be verified on the round's oversight page."),
+            message="review.closed_early" if preview.early else "review.closed",
+            params={"title": locked.title},
             url=reverse("review:round_oversight", args=[locked.pk]),
         )
     return locked

@@ -91,7 +91,8 @@ def _announce_to_firm(audit: Audit) -> None:
     if audit.firm is not None:
         notify_organisation(
             organisation=audit.firm,
-            subject=_("Ledgers assigned to you for audit: %(title)s") % {"title": audit.title},
+            message="subsidies.audit_assigned",
+            params={"title": audit.title},
             url=reverse("subsidies:audit", args=[audit.pk]),
         )
 
@@ -133,7 +134,8 @@ def finding_record(*, assignment, entry: Entry | int, verdict: str, note: str, a
         if verdict == Finding.Verdict.MISUSE:
             ws = locked.ledger.workstation
             notify_city_staff(
-                subject=_("Misuse of subsidy funds found at %(ws)s") % {"ws": ws.name},
+                message="subsidies.misuse",
+                params={"ws": ws.name},
                 url=reverse("subsidies:ledger", args=[ws.pk]),
             )
     return finding

@@ -239,16 +239,18 @@ def entry_record(
 
 def _announce(entry: Entry, workstation: Workstation) -> None:
     url = _ledger_url(workstation)
-    values = {"kind": entry.get_kind_display(), "amount": format_yuan(entry.amount), "ws": workstation.name}
+    values = {"kind": entry.kind, "amount": Decimal(entry.amount), "ws": workstation.name}
     if entry.kind in INFLOW_KINDS or entry.kind == Kind.CLAWBACK:
         notify_organisation(
             organisation=workstation.host_unit,
-            subject=_("%(kind)s of %(amount)s recorded for %(ws)s") % values,
+            message="subsidies.recorded",
+            params=values,
             url=url,
         )
     if entry.needs_review:
         notify_city_staff(
-            subject=_("An “other” expenditure of %(amount)s by %(ws)s awaits review") % values,
+            message="subsidies.other_review",
+            params=values,
             url=url,
         )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.formatting import format_date, format_yuan
+from portal.formatting import format_date
 from portal.notifications import notify_organisation
 from portal.publiccache import bump_public_version
 from portal.roles import Role
@@ -151,12 +151,8 @@ def disbursement_record(
         )
         notify_organisation(
             organisation=workstation.host_unit,
-            subject=_("%(kind)s of %(amount)s paid (%(document)s)")
-            % {
-                "kind": grant.get_kind_display(),
-                "amount": format_yuan(grant.amount),
-                "document": disbursement.document_number,
-            },
+            message="subsidies.paid",
+            params={"kind": grant.kind, "amount": Decimal(grant.amount), "document": disbursement.document_number},
             url=reverse("subsidies:ledger", args=[workstation.pk]),
         )
     return disbursement
@@ -186,7 +182,8 @@ def ledger_close(*, workstation: Workstation | int, actor, note: str = "") -> Le
         audit_record(actor=actor, action="subsidies.ledger_closed", obj=ledger, after={"outstanding": owed})
         notify_organisation(
             organisation=ws.host_unit,
-            subject=_("The subsidy ledger of %(ws)s is closed") % {"ws": ws.name},
+            message="subsidies.ledger_closed",
+            params={"ws": ws.name},
             url=reverse("subsidies:ledger", args=[ws.pk]),
         )
     return closure

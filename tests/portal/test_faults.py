@@ -57,7 +57,7 @@ def test_mail_server_failing_after_accepting_then_the_sweeper_one_delivery_one_m
 ):
     flaky_mailer.failures_left["after_send"] = 1
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipients=[host_user], subject="申报材料已退回", body="请补充工作人员名单。")
+        notify(recipients=[host_user], message="application.returned", params={"name": "甲"}, text="请补充名单。")
     note = Notification.objects.get(recipient=host_user)
     assert len(flaky_mailer.transmissions) == 1
     assert note.email_state == EmailState.SENDING  # unknown whether it got through: leased, not retried at once
@@ -96,7 +96,7 @@ def test_a_database_fault_after_the_mail_went_out_does_not_send_it_again(
         mock.patch("portal.notifications.time.sleep"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        notify(recipients=[host_user], subject="推荐结果通知", body="已推荐。")
+        notify(recipients=[host_user], message="application.recommended", params={"name": "甲", "rec": "乙", "rank": 1})
     note = Notification.objects.get(recipient=host_user)
     assert note.email_state == EmailState.SENT
     assert len(flaky_mailer.transmissions) == 1
@@ -111,7 +111,7 @@ def test_notifications_without_an_address_are_settled_and_never_retried(
     host_user.email = ""
     host_user.save()
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipients=[host_user], subject="无邮箱")
+        notify(recipients=[host_user], message="application.qualified", params={"name": "甲"})
     assert Notification.objects.get(recipient=host_user).email_state == EmailState.NO_ADDRESS
     assert sweep_unsent_notifications() == 0
 

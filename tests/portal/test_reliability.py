@@ -103,7 +103,9 @@ def test_with_redis_down_pages_work_actions_commit_and_mail_follows_later(client
 
     started = time.monotonic()
     with transaction.atomic():
-        notify(recipients=[host_user], subject="申报材料已退回", body="请补充工作人员名单。", url="/")
+        notify(
+            recipients=[host_user], message="application.returned", params={"name": "甲"}, text="请补充名单。", url="/"
+        )
     elapsed = time.monotonic() - started
     note = Notification.objects.get(recipient=host_user)
     assert note.email_state == EmailState.PENDING
@@ -124,14 +126,14 @@ def test_with_redis_down_pages_work_actions_commit_and_mail_follows_later(client
                 break
             time.sleep(0.1)
     assert note.email_state == EmailState.SENT
-    assert [m.subject for m in mail.outbox] == ["申报材料已退回"]
+    assert [m.subject for m in mail.outbox] == ["申报被退回修改：甲"]
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a worker process shares the test database")
 def test_a_worker_killed_mid_task_neither_loses_nor_doubles_the_work(tmp_path, celery_on, host_user):
     with transaction.atomic():
-        notify(recipients=[host_user], subject="推荐结果通知", body="已推荐。")
+        notify(recipients=[host_user], message="application.recommended", params={"name": "甲", "rec": "乙", "rank": 1})
     note = Notification.objects.get(recipient=host_user)
     outbox = tmp_path / "mail"
     db = connection.settings_dict

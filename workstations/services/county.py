@@ -72,8 +72,8 @@ def county_opinion_record(
             after={"year": year, "score": score, "opinion": row.opinion},
         )
         notify_city_staff(
-            subject=_("%(county)s recorded its %(year)d opinion of %(ws)s")
-            % {"county": actor.organisation.display_short, "year": year, "ws": ws.name},
+            message="county.opinion",
+            params={"county": actor.organisation.display_short, "year": year, "ws": ws.name},
             url=reverse("workstations:outcomes", args=[ws.pk]),
             dedup_key=f"county-opinion:{ws.pk}:{year}",
         )

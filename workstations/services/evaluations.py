@@ -215,7 +215,8 @@ def evaluation_open(
         for ws in workstations:
             notify_organisation(
                 organisation=ws.host_unit,
-                subject=_("Evaluation opened: %(title)s") % {"title": evaluation.title},
+                message="evaluation.opened",
+                params={"title": evaluation.title},
                 url=reverse("workstations:outcomes", args=[ws.pk]),
                 dedup_key=f"evaluation-open:{evaluation.pk}",
             )
@@ -325,8 +326,9 @@ def evaluation_close(*, evaluation: Evaluation | int, actor: User, today: date |
         for result in locked.results.select_related("workstation", "workstation__host_unit"):
             notify_organisation(
                 organisation=result.workstation.host_unit,
-                subject=_("%(title)s: %(grade)s") % {"title": locked.title, "grade": result.get_grade_display()},
-                body=result.remarks,
+                message="evaluation.graded",
+                params={"title": locked.title, "grade": result.grade},
+                text=result.remarks,
                 url=reverse("workstations:outcomes", args=[result.workstation_id]),
             )
             if result.grade == Grade.FAIL and result.workstation.state == State.ACTIVE:

@@ -74,8 +74,9 @@ def exit_request(*, workstation: Workstation, reason: str, signature_page, actor
         )
         notify(
             recipients=city_staff_users(),
-            subject=_("%(name)s applies for deregistration") % {"name": locked.name},
-            body=reason,
+            message="exit.requested",
+            params={"name": locked.name},
+            text=reason,
             url=reverse("workstations:exit_detail", args=[case.pk]),
         )
     return case
@@ -134,16 +135,14 @@ def exit_propose(
             exit_evidence.provider(ground).attach(case, record.key)
         notify(
             recipients=city_staff_users().exclude(pk=actor.pk),
-            subject=_("The exit of %(name)s waits for a second confirmation") % {"name": locked.name},
-            body=_("Proposed by %(who)s. Ground: %(ground)s.")
-            % {"who": actor.full_name or actor.username, "ground": case.get_ground_display()},
+            message="exit.second_confirmation",
+            params={"name": locked.name, "who": actor.full_name or actor.username, "ground": case.ground},
             url=reverse("workstations:exit_detail", args=[case.pk]),
         )
         notify_organisation(
             organisation=locked.host_unit,
-            subject=_("An exit of %(name)s has been proposed") % {"name": locked.name},
-            body=_("Ground: %(ground)s. You may file a statement before the decision.")
-            % {"ground": case.get_ground_display()},
+            message="exit.proposed",
+            params={"name": locked.name, "ground": case.ground},
             url=reverse("workstations:exit_detail", args=[case.pk]),
         )
     return case
@@ -164,7 +163,8 @@ def exit_statement(*, case: ExitCase, statement: str, actor: User) -> ExitCase:
         audit_record(actor=actor, action="exit.statement", obj=locked)
         notify(
             recipients=[locked.proposed_by],
-            subject=_("Statement filed on the exit of %(name)s") % {"name": locked.workstation.name},
+            message="exit.statement",
+            params={"name": locked.workstation.name},
             url=reverse("workstations:exit_detail", args=[locked.pk]),
         )
     return locked
@@ -252,8 +252,8 @@ def exit_confirm(
         bump_public_version()  # Art. 11(4): the public directory shows the exit at once
         notify_organisation(
             organisation=locked.workstation.host_unit,
-            subject=_("%(name)s: %(decision)s (%(number)s)")
-            % {"name": locked.workstation.name, "decision": locked.get_kind_display(), "number": document.number},
+            message="exit.confirmed",
+            params={"name": locked.workstation.name, "decision": locked.kind, "number": document.number},
             url=reverse("workstations:exit_detail", args=[locked.pk]),
         )
     return locked
@@ -275,8 +275,9 @@ def exit_reject(*, case: ExitCase, actor: User | None, note: str) -> ExitCase:
         audit_record(actor=actor, action="exit.rejected", obj=locked, after={"note": locked.decision_note})
         notify_organisation(
             organisation=locked.workstation.host_unit,
-            subject=_("The proposed exit of %(name)s was not confirmed") % {"name": locked.workstation.name},
-            body=locked.decision_note,
+            message="exit.rejected",
+            params={"name": locked.workstation.name},
+            text=locked.decision_note,
             url=reverse("workstations:exit_detail", args=[locked.pk]),
         )
     return locked
@@ -305,23 +306,10 @@ def detect_missing_lead_mentors(*, as_of: dt.date | None = None) -> dict[str, in
             elapsed = (as_of - since).days
             if level == "flag":
                 flagged_ids.add(ws.pk)
-                subject = _("%(name)s has had no qualified lead mentor for %(days)d days") % {
-                    "name": ws.name,
-                    "days": elapsed,
-                }
-                body = _(
-                    "Since %(since)s (from the mentor-change reports) the workstation has no qualified lead mentor. "
-                    "Art. 11(4)1: a year or more is a ground for natural exit; consider proposing a deregistration."
-                ) % {"since": format_date(since)}
-            else:
-                subject = _("%(name)s: no qualified lead mentor for %(days)d days") % {"name": ws.name, "days": elapsed}
-                body = _("Since %(since)s. At 365 days it becomes a ground for natural exit (Art. 11(4)1).") % {
-                    "since": format_date(since)
-                }
             sent = notify(
                 recipients=staff,
-                subject=subject,
-                body=body,
+                message=f"no_lead.{level}",
+                params={"name": ws.name, "days": elapsed, "since": since},
                 url=reverse("workstations:exit_propose", args=[ws.pk]),
                 dedup_key=f"no-lead:{level}:{ws.pk}:{since.isoformat()}",
             )

@@ -185,8 +185,9 @@ def report_reject(*, report: ActivityReport | int, actor: User, reason: str) -> 
         locked.save(update_fields=["status", "decided_by", "decided_at", "reject_reason"])
         notify_organisation(
             organisation=locked.workstation.host_unit,
-            subject=_("Activity report rejected: %(title)s") % {"title": locked.title},
-            body=locked.reject_reason,
+            message="report.rejected",
+            params={"title": locked.title},
+            text=locked.reject_reason,
             url=reverse("workstations:report", args=[locked.pk]),
         )
     return locked
@@ -256,8 +257,9 @@ def major_event_file(
         body = "\n".join(report.eligibility_problems) or description[:500]
         notify(
             recipients=city_staff_users(),
-            subject=_("Major-event report from %(ws)s: %(title)s") % {"ws": ws.name, "title": title},
-            body=body,
+            message="major_event.filed",
+            params={"ws": ws.name, "title": title},
+            text=body,
             url=reverse("workstations:major_event", args=[report.pk]),
         )
     return report
@@ -275,8 +277,9 @@ def major_event_acknowledge(*, report: MajorEventReport | int, actor: User, note
         locked.save(update_fields=["acknowledged_by", "acknowledged_at", "staff_note"])
         notify_organisation(
             organisation=locked.workstation.host_unit,
-            subject=_("Major-event report acknowledged: %(title)s") % {"title": locked.title},
-            body=locked.staff_note,
+            message="major_event.acknowledged",
+            params={"title": locked.title},
+            text=locked.staff_note,
             url=reverse("workstations:major_event", args=[locked.pk]),
         )
     return locked

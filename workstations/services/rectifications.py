@@ -47,8 +47,9 @@ def rectification_start(
         )
         notify_organisation(
             organisation=ws.host_unit,
-            subject=_("Rectification ordered for %(ws)s, due by %(date)s") % {"ws": ws.name, "date": deadline},
-            body=reason,
+            message="rectification.ordered",
+            params={"ws": ws.name, "date": deadline},
+            text=reason,
             url=reverse("workstations:rectification", args=[rect.pk]),
         )
     return rect
@@ -76,7 +77,8 @@ def rectification_report(*, rectification: Rectification | int, actor: User, tex
         rect.save()
         notify(
             recipients=city_staff_users(),
-            subject=_("Rectification report from %(ws)s") % {"ws": ws.name},
+            message="rectification.reported",
+            params={"ws": ws.name},
             url=reverse("workstations:rectification", args=[rect.pk]),
         )
     return rect
@@ -100,12 +102,14 @@ def rectification_decide(*, rectification: Rectification | int, actor: User, pas
         rect.decided_by, rect.decided_at, rect.decision_reason = actor, timezone.now(), reason.strip()
         rect.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         url = reverse("workstations:rectification", args=[rect.pk])
-        subject = (
-            _("Rectification passed: %(ws)s") if passed else _("Rectification failed: %(ws)s — forced exit proposed")
-        ) % {"ws": rect.workstation.name}
-        notify_organisation(organisation=rect.workstation.host_unit, subject=subject, body=reason, url=url)
+        said = {
+            "message": "rectification.passed" if passed else "rectification.failed",
+            "params": {"ws": rect.workstation.name},
+            "text": reason,
+        }
+        notify_organisation(organisation=rect.workstation.host_unit, url=url, **said)
         if not passed:
-            notify(recipients=city_staff_users(), subject=subject, body=reason, url=url)
+            notify(recipients=city_staff_users(), url=url, **said)
     return rect
 
 
@@ -133,14 +137,12 @@ def rectification_deadlines_check(*, today: date | None = None) -> dict[str, int
             locked.status, locked.decided_at = RectificationStatus.MISSED, timezone.now()
             locked.decision_reason = _("No rectification report was filed by the deadline.")
             locked.save(update_fields=["status", "decided_at", "decision_reason"])
-            subject = _("Rectification deadline missed: %(ws)s — forced exit proposed") % {
-                "ws": locked.workstation.name
-            }
+            said = {"message": "rectification.missed", "params": {"ws": locked.workstation.name}}
             url = reverse("workstations:rectification", args=[locked.pk])
-            notify(recipients=staff, subject=subject, url=url, dedup_key=f"rect-missed:{locked.pk}")
+            notify(recipients=staff, url=url, dedup_key=f"rect-missed:{locked.pk}", **said)
             notify_organisation(
                 organisation=locked.workstation.host_unit,
-                subject=subject,
+                **said,
                 url=url,
                 dedup_key=f"rect-missed:{locked.pk}",
             )
@@ -151,7 +153,8 @@ def rectification_deadlines_check(*, today: date | None = None) -> dict[str, int
     ).select_related("workstation__host_unit"):
         done["warned"] += notify_organisation(
             organisation=rect.workstation.host_unit,
-            subject=_("Rectification due by %(date)s: %(ws)s") % {"date": rect.deadline, "ws": rect.workstation.name},
+            message="rectification.due",
+            params={"date": rect.deadline, "ws": rect.workstation.name},
             url=reverse("workstations:rectification", args=[rect.pk]),
             dedup_key=f"rect-warn:{rect.pk}",
         )
@@ -160,7 +163,8 @@ def rectification_deadlines_check(*, today: date | None = None) -> dict[str, int
     ):
         done["staff_reminded"] += notify(
             recipients=staff,
-            subject=_("Rectification report awaits re-evaluation: %(ws)s") % {"ws": rect.workstation.name},
+            message="rectification.undecided",
+            params={"ws": rect.workstation.name},
             url=reverse("workstations:rectification", args=[rect.pk]),
             dedup_key=f"rect-decide:{rect.pk}",
         )

@@ -6,9 +6,7 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from portal.formatting import format_date
 from portal.notifications import city_staff_users, notify, notify_organisation
 from workstations.models import OPERATING_STATES, Workstation
 from workstations.rules import compliance
@@ -56,13 +54,13 @@ def outcome_reminders_send(*, today: date | None = None) -> dict[str, int]:
             if c.status == compliance.Status.NOT_YET and (period.end - today).days < WARN_BEFORE[kind]:
                 sent["due"] += notify_organisation(
                     organisation=ws.host_unit,
-                    subject=_("%(ws)s: %(req)s — %(count)d of %(need)d by %(date)s")
-                    % {
+                    message="outcome.due",
+                    params={
                         "ws": ws.name,
-                        "req": compliance.REQUIREMENT_LABELS[requirement],
+                        "req": str(requirement),
                         "count": c.count,
                         "need": c.need,
-                        "date": format_date(period.end),
+                        "date": period.end,
                     },
                     url=url,
                     dedup_key=f"outcome-due:{ws.pk}:{requirement}:{period.key}",
@@ -73,7 +71,8 @@ def outcome_reminders_send(*, today: date | None = None) -> dict[str, int]:
         if ws.pk not in has_plan and due is not None and today > due:
             sent["plan"] += notify_organisation(
                 organisation=ws.host_unit,
-                subject=_("%(ws)s: the three-year work plan was due on %(date)s") % {"ws": ws.name, "date": due},
+                message="plan.overdue",
+                params={"ws": ws.name, "date": due},
                 url=reverse("workstations:plan_new", args=[ws.pk]),
                 dedup_key=f"plan-overdue:{ws.pk}",
             )
@@ -82,13 +81,9 @@ def outcome_reminders_send(*, today: date | None = None) -> dict[str, int]:
         # One message per requirement and period lists every workstation that missed it.
         sent["missed"] += notify(
             recipients=staff,
-            subject=_("%(n)d workstations missed %(req)s in %(period)s")
-            % {
-                "n": len(missed),
-                "req": compliance.REQUIREMENT_LABELS[compliance.Requirement(requirement)],
-                "period": key,
-            },
-            body="\n".join(ws.name for ws in missed),
+            message="outcome.missed",
+            params={"n": len(missed), "req": str(requirement), "period": key},
+            text="\n".join(ws.name for ws in missed),
             url=reverse("workstations:board") + f"?year={key[:4]}",
             dedup_key=f"outcome-missed:{requirement}:{key}",
         )

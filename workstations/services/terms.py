@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
-from portal.formatting import format_date
 from portal.models import User
 from portal.notifications import city_staff_users, notify, notify_organisation
 from workstations.models import OPERATING_STATES, State, Workstation
@@ -138,8 +137,8 @@ def term_renew(
         )
         notify_organisation(
             organisation=ws.host_unit,
-            subject=_("%(ws)s is renewed until %(end)s; a new three-year work plan is due by %(due)s")
-            % {"ws": ws.name, "end": format_date(new.ends_on), "due": format_date(new.plan_due_on)},
+            message="term.renewed",
+            params={"ws": ws.name, "end": new.ends_on, "due": new.plan_due_on},
             url=reverse("workstations:plan_new", args=[ws.pk]),
         )
     return new
@@ -192,14 +191,15 @@ def term_flags_check(*, today: date | None = None) -> dict[str, int]:
                 tightest = min(new)
                 ws = term.workstation
                 if days_left >= 0 and tightest > 0:
-                    subject = _("%(ws)s: the term ends on %(end)s (%(n)d days) with no end-of-term decision")
+                    message = "term.ending"
                 elif days_left >= 0:
-                    subject = _("%(ws)s: the term ends today (%(end)s) with no end-of-term decision")
+                    message = "term.ends_today"
                 else:
-                    subject = _("%(ws)s: the term ended on %(end)s with no end-of-term decision")
+                    message = "term.ended"
                 notify(
                     recipients=staff,
-                    subject=subject % {"ws": ws.name, "end": format_date(term.ends_on), "n": days_left},
+                    message=message,
+                    params={"ws": ws.name, "end": term.ends_on, "n": days_left},
                     url=reverse("workstations:terms"),
                     dedup_key=f"term-flag:{term.pk}:{tightest}",
                 )
@@ -216,8 +216,8 @@ def term_flags_check(*, today: date | None = None) -> dict[str, int]:
         if not plan_filed_for(term, term.workstation):
             done["plan"] += notify_organisation(
                 organisation=term.workstation.host_unit,
-                subject=_("%(ws)s: the three-year work plan for the new term was due on %(date)s")
-                % {"ws": term.workstation.name, "date": format_date(term.plan_due_on)},
+                message="term.plan_overdue",
+                params={"ws": term.workstation.name, "date": term.plan_due_on},
                 url=reverse("workstations:plan_new", args=[term.workstation_id]),
                 dedup_key=f"term-plan-overdue:{term.pk}",
             )
