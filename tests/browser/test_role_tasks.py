@@ -175,6 +175,10 @@ def test_host_unit_starts_an_application_and_saves_a_draft(width, visit, working
     v.card(re.compile("申报草稿"))
     v.shot("drafts")
     application = Application.objects.get(workstation__host_unit=host_unit)
+    # The draft opens where the host unit left it, with what remains before it can be submitted.
+    v.click(v.page.locator("main").get_by_role("link", name=application.workstation.name).first)
+    assert v.page.locator("[data-testid=problems]").is_visible()
+    v.shot("draft")
     assert application.unit_profile == "本基地是市级创业孵化示范基地，入驻企业86家。"
     assert state_of(application) == State.DRAFT
 
