@@ -61,7 +61,7 @@ class Visit:
         self.step = 0
 
     def shot(self, label: str) -> None:
-        """A screenshot of the step; at phone width the page must not be wider than the screen."""
+        """A screenshot of the step; at phone width the page must fit the screen and no text be squeezed."""
         self.step += 1
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = f"test_role_tasks-{self.role}-{self.width}-{self.step:02d}-{label}.png"
