@@ -286,8 +286,8 @@ class Application(models.Model):
             problems.append(gettext("Host unit: choose the type of the host unit (Art. 3)."))
         if not (self.address and self.contact_person and self.contact_phone and self.unit_profile):
             problems.append(gettext("Host unit: fill in the profile, address, contact person and contact phone."))
-        if self.lead_mentor_id is None:
-            problems.append(gettext("Team: choose the lead mentor."))
+        # A missing lead mentor is told once, by the checklist's Art. 5(3)1 item ("Choose the lead mentor in the Team
+        # step."), which ``submission_problems`` adds (issue 19: the host unit read the same request twice).
         empty = [str(label) for name, label in REPORT_SECTIONS if not getattr(self, name).strip()]
         if empty:
             problems.append(
