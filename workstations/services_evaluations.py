@@ -3,12 +3,12 @@
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.measures.selectors import Timeline, measures_in_force
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.uploads import store_upload
 from workstations import compliance
@@ -27,19 +27,19 @@ from workstations.services_outcomes import OutcomeRefused, require_staff
 from workstations.services_selfeval import cap_problems, proposed_award
 from workstations.services_services import services_share
 
-RECTIFICATION_DAYS = 90  # Art. 11(4)2 限期整改; the default deadline, staff may set another when ordering.
+# Art. 11(4)2 限期整改: the default deadline is the measures' ``rectification_days`` in force (portal.measures).
 TENTH = Decimal("0.1")
 # Default official titles: 平顶山市大众创业指导大师工作室2026年度评价 (not "2026年度…年度评价").
 TITLE_ZH = {EvaluationKind.ANNUAL: "{year}年度评价", EvaluationKind.END_OF_TERM: "{year}年期满评估"}
 
 
-def term_years() -> int:
-    return int(getattr(settings, "WORKSTATION_TERM_YEARS", 3))
+def term_years(on: date | None = None) -> int:
+    return measures_in_force(on).term_years  # Art. 11(1), the measures' numbers in force (portal.measures)
 
 
 def term_ends_on(certified_on: date) -> date:
     """The last day of the term: three years (``WORKSTATION_TERM_YEARS``) from certification, less one day."""
-    years = term_years()
+    years = term_years(certified_on)
     try:
         anniversary = certified_on.replace(year=certified_on.year + years)
     except ValueError:  # certified on 29 February
@@ -83,13 +83,16 @@ def _years(workstation: Workstation, evaluation: Evaluation) -> range:
     return range(evaluation.year, evaluation.year + 1)
 
 
-def auto_scores(evaluation: Evaluation, workstation: Workstation, counts, today: date) -> tuple[dict, dict]:
+def auto_scores(
+    evaluation: Evaluation, workstation: Workstation, counts, today: date, timeline=None
+) -> tuple[dict, dict]:
     """Automatic items: points × periods met / periods assessed, over the periods that have ended and applied.
 
     An item with no such period is left out of ``scores`` (it leaves the base: no full marks for what was never
     assessed); ``shown`` keeps its {"met": 0, "of": 0} so the page can say why.
     """
-    summ = compliance.summary(workstation.certified_on, counts, _years(workstation, evaluation), today)
+    timeline = timeline or Timeline()  # each period judged by the measures in force on its first day
+    summ = compliance.summary(workstation.certified_on, counts, _years(workstation, evaluation), today, timeline)
     scores, shown = {}, {}
     for item in evaluation.rubric:
         if item.get("auto") == "services":  # 成效: Art. 4 service records with the Art. 10 reports (issue 18)
@@ -150,9 +153,9 @@ def evaluation_open(
     actor,
     title: str = "",
     rubric: list[dict] | None = None,
-    excellent_min: Decimal = Decimal("90"),
-    good_min: Decimal = Decimal("80"),
-    pass_min: Decimal = Decimal("60"),
+    excellent_min: Decimal | None = None,
+    good_min: Decimal | None = None,
+    pass_min: Decimal | None = None,
     today: date | None = None,
     early_reason: str = "",
 ) -> Evaluation:
@@ -166,6 +169,10 @@ def evaluation_open(
     require_staff(actor)
     today = today or timezone.localdate()
     rubric = rubric or default_rubric()
+    measures = measures_in_force(today)  # the grade bands default to the measures' numbers in force (Art. 11(3))
+    excellent_min = Decimal(measures.excellent_min) if excellent_min is None else excellent_min
+    good_min = Decimal(measures.good_min) if good_min is None else good_min
+    pass_min = Decimal(measures.pass_min) if pass_min is None else pass_min
     if year > today.year:
         raise OutcomeRefused(_("%(year)s has not begun; it cannot be evaluated yet.") % {"year": year})
     if year == today.year and not early_reason.strip():
@@ -193,6 +200,7 @@ def evaluation_open(
             opened_by=actor,
             opened_at=timezone.now(),
             early_reason=early_reason.strip() if year >= today.year else "",
+            measures_version_id=measures.version_id,
         )
         in_year = [
             ws
@@ -202,8 +210,9 @@ def evaluation_open(
         first_year = min((ws.certified_on.year for ws in in_year), default=year)
         counts = load_counts(Workstation.objects.filter(pk__in=[w.pk for w in in_year]), range(first_year, year + 1))
         results, workstations, not_graded = [], [], []
+        timeline = Timeline()
         for ws in in_year:
-            scores, shown = auto_scores(evaluation, ws, counts.get(ws.pk, {}), today)
+            scores, shown = auto_scores(evaluation, ws, counts.get(ws.pk, {}), today, timeline)
             if not has_assessable_period(shown):
                 not_graded.append({"workstation": ws.pk, "name": ws.name, "reason": not_graded_reason(ws, evaluation)})
                 continue
@@ -215,6 +224,7 @@ def evaluation_open(
                     scores=scores,
                     compliance=shown,
                     base=base_points(evaluation, shown),
+                    measures_version_id=measures.version_id,
                 )
             )
         EvaluationResult.objects.bulk_create(results)
@@ -307,7 +317,7 @@ def evaluation_close_preview(evaluation: Evaluation, today: date | None = None) 
         "already_rectifying": [
             r.workstation.name for r in results if r.grade == Grade.FAIL and r.workstation.state != State.ACTIVE
         ],
-        "deadline": today + timedelta(days=RECTIFICATION_DAYS),
+        "deadline": today + timedelta(days=measures_in_force(today).rectification_days),
         "awards": [(r.workstation.name, r.award_amount) for r in results if r.award_recommended],
         "scaled": [r.workstation.name for r in results if r.base is not None and r.base < evaluation.max_total],
         "not_graded": evaluation.not_graded,
@@ -362,7 +372,8 @@ def rectification_start(
     """Art. 11(4)2: 限期整改 — the workstation moves to ``rectifying`` with a deadline (default 90 days)."""
     require_staff(actor)
     today = today or timezone.localdate()
-    deadline = deadline or today + timedelta(days=RECTIFICATION_DAYS)
+    measures = measures_in_force(today)  # Art. 11(4)2: the default deadline of the measures' numbers in force
+    deadline = deadline or today + timedelta(days=measures.rectification_days)
     if deadline <= today:
         raise OutcomeRefused(_("The deadline must be after today."))
     with transaction.atomic():
@@ -370,7 +381,12 @@ def rectification_start(
             workstation=workstation, transition="start_rectification", actor=actor, reason=reason
         )
         rect = Rectification.objects.create(
-            workstation=ws, result=result, reason=reason, ordered_on=today, deadline=deadline
+            workstation=ws,
+            result=result,
+            reason=reason,
+            ordered_on=today,
+            deadline=deadline,
+            measures_version_id=measures.version_id,
         )
         notify_organisation(
             organisation=ws.host_unit,

@@ -11,7 +11,6 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.formatting import format_date
+from portal.measures.selectors import measures_in_force
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.workdays.services import local_date
 from workstations.models import OPERATING_STATES, State, TransitionLog, Workstation
@@ -30,8 +30,8 @@ PLAN_DUE_DAYS = 90  # as for the first plan (workstations.selectors_outcomes.PLA
 FLAG_DAYS = (90, 30, 0)
 
 
-def term_years() -> int:
-    return int(getattr(settings, "WORKSTATION_TERM_YEARS", 3))
+def term_years(on: date | None = None) -> int:
+    return measures_in_force(on).term_years  # Art. 11(1), the measures' numbers in force on ``on`` (portal.measures)
 
 
 def term_end_for(starts_on: date, years: int) -> date:
@@ -49,7 +49,7 @@ def current_term(workstation: Workstation) -> Term | None:
 
 def term_open_first(*, workstation: Workstation, starts_on: date, decision_reference: str, actor) -> Term:
     """Art. 6(4), 11(1): certification opens the first term. Called inside the confirmation's transaction."""
-    years = term_years()
+    years = term_years(starts_on)
     term, _created = Term.objects.get_or_create(
         workstation=workstation,
         number=1,
@@ -61,6 +61,7 @@ def term_open_first(*, workstation: Workstation, starts_on: date, decision_refer
             "decision_reference": decision_reference,
             "decided_on": starts_on,
             "plan_due_on": starts_on + timedelta(days=PLAN_DUE_DAYS),
+            "measures_version_id": measures_in_force(starts_on).version_id,
             "created_by": actor,
         },
     )
@@ -115,7 +116,7 @@ def term_renew(
         problems = renewal_problems(ws, term)
         if problems:
             raise OutcomeRefused(problems)
-        years = term_years()
+        years = term_years(decided_on)
         starts_on = term.ends_on + timedelta(days=1)
         new = Term.objects.create(
             workstation=ws,
@@ -128,6 +129,7 @@ def term_renew(
             decided_on=decided_on,
             evaluation_result=end_of_term_result(ws, term),
             plan_due_on=max(starts_on, decided_on) + timedelta(days=PLAN_DUE_DAYS),
+            measures_version_id=measures_in_force(decided_on).version_id,
             created_by=actor,
         )
         term.outcome = TermOutcome.RENEWED
@@ -249,15 +251,12 @@ def terms_ending(*, today: date, within_days: int = 90):
 # --- re-applying after a revocation (Art. 11(4)2) -------------------------------------------------------------
 
 
-def reapply_ban_years() -> int:
-    return int(getattr(settings, "WORKSTATION_REAPPLY_BAN_YEARS", 3))
+def reapply_ban_years(on: date | None = None) -> int:
+    return measures_in_force(on).reapply_ban_years  # the measures' numbers in force on the revocation day
 
 
 def reapply_banned_until(host_unit_id: int, today: date | None = None) -> date | None:
     """The last day of the ban on ``host_unit_id`` applying again after a revocation, or None when not banned."""
-    years = reapply_ban_years()
-    if years <= 0:
-        return None
     today = today or timezone.localdate()
     revoked_at = (
         TransitionLog.objects.filter(workstation__host_unit_id=host_unit_id, to_state=State.REVOKED)
@@ -266,6 +265,9 @@ def reapply_banned_until(host_unit_id: int, today: date | None = None) -> date |
         .first()
     )
     if revoked_at is None:
+        return None
+    years = reapply_ban_years(local_date(revoked_at))  # the ban the revocation carried, not today's
+    if years <= 0:
         return None
     until = term_end_for(local_date(revoked_at), years)
     return until if today <= until else None
