@@ -25,7 +25,7 @@ class MeasuresVersionForm(_DocumentForm):
         super().__init__(*args, **kwargs)
         for param in PARAMS:
             self.fields[param.key] = forms.IntegerField(
-                label=f"{param.label}（{_('Art.')} {param.article}）",
+                label=f"{param.label}（{param.article_text}）",
                 min_value=param.low,
                 max_value=param.high,
             )
@@ -52,7 +52,7 @@ class CountyRuleForm(_DocumentForm):
                 _("The city's value now: %(v)d. Empty: as the city.") % {"v": city.values[param.key]} if city else ""
             )
             self.fields[param.key] = forms.IntegerField(
-                label=f"{param.label}（{_('Art.')} {param.article}）",
+                label=f"{param.label}（{param.article_text}）",
                 min_value=param.low,
                 max_value=param.high,
                 required=False,

@@ -24,15 +24,19 @@ class Param:
     # Art. 12: a county rule may set this parameter, only in this direction (None: the city's alone).
     county: str | None = None
 
+    @property
+    def article_text(self) -> str:
+        return article_text(self.article)
+
 
 PARAMS: tuple[Param, ...] = (
     Param("min_service_years", _("Years of entrepreneurship-service work of each mentor, at least"), "5(2)", 5, 0, 30),
     Param("min_further_mentors", _("Mentors besides the lead mentor, at least"), "5(3)1", 2, 0, 20),
     Param("min_staff", _("Staff members, at least"), "5(3)1", 5, 0, 50),
     Param("publicity_working_days", _("Publicity window, working days"), "6(4)", 5, 1, 30),
-    Param("consultations_per_quarter", _("Consultation exchanges per quarter, at least"), "10(1)", 1, 0, 12, HIGHER),
-    Param("themed_per_year", _("Themed activities per year, at least"), "10(2)", 2, 0, 50, HIGHER),
-    Param("trained_per_year", _("Backbone staff trained per year, at least"), "10(3)", 2, 0, 50, HIGHER),
+    Param("consultations_per_quarter", _("Consultation exchanges per quarter, at least"), "10.1", 1, 0, 12, HIGHER),
+    Param("themed_per_year", _("Themed activities per year, at least"), "10.2", 2, 0, 50, HIGHER),
+    Param("trained_per_year", _("Backbone staff trained per year, at least"), "10.3", 2, 0, 50, HIGHER),
     Param("term_years", _("Term of a recognised workstation, years"), "11(1)", 3, 1, 10),
     Param("excellent_min", _("Evaluation: excellent from (score)"), "11(3)", 90, 1, 100, HIGHER),
     Param("good_min", _("Evaluation: good from (score)"), "11(3)", 80, 1, 100, HIGHER),
@@ -53,6 +57,20 @@ MATCHING_GRADE_LABELS = {
     "good": _("Good or better"),
     "excellent": _("Excellent"),
 }
+
+
+def article_text(code: str) -> str:
+    """“第十一条第（四）项第2目” in Chinese (``portal.citations``), “Art. 11(4)2” otherwise."""
+    import re
+
+    from portal.citations import cite
+    from portal.formatting import is_chinese
+
+    match = re.fullmatch(r"(\d+)(?:\((\d+)\))?\.?(\d+)?", code)
+    if not is_chinese() or match is None:
+        return f"Art. {code}"
+    article, item, point = (int(g) if g else None for g in match.groups())
+    return cite(article, item, point)
 
 
 def validate_values(values: dict) -> list[str]:
