@@ -86,11 +86,14 @@ class CountyOpinion(models.Model):
 
     @property
     def grade(self) -> str:
-        """The grade the county's score earns with the bands that applied (the county's, where stricter)."""
+        """Art. 12: the grade (its label) the county's score earns with the bands that applied — the county's, where
+        stricter than the city's. Empty without a score."""
+        from workstations.models_evaluations import Grade
+
         if self.score is None:
             return ""
         values = self.measures.values
-        for grade, key in (("excellent", "excellent_min"), ("good", "good_min"), ("pass", "pass_min")):
+        for grade, key in ((Grade.EXCELLENT, "excellent_min"), (Grade.GOOD, "good_min"), (Grade.PASS, "pass_min")):
             if self.score >= values[key]:
-                return grade
-        return "fail"
+                return str(grade.label)
+        return str(Grade.FAIL.label)

@@ -252,8 +252,26 @@ def test_the_county_rule_tightens_the_countys_own_decisions_only(client, county,
         actor=clerk,
     )
     assert (entry.measures_version.number, entry.county_rule) == (1, rule)
-    opinion = county_opinion_record(workstation=ws, year=timezone.localdate().year, opinion="运行正常", actor=clerk)
+    opinion = county_opinion_record(
+        workstation=ws, year=timezone.localdate().year, opinion="运行正常", actor=clerk, score=Decimal(92)
+    )
     assert (opinion.measures_version.number, opinion.county_rule) == (1, rule)
+    assert opinion.grade == "优秀"  # 92 against the city's 90
+    stricter = county_rule_create(
+        values={"excellent_min": 95},
+        effective_on=timezone.localdate() + timedelta(days=1),
+        document_number="新人社〔2026〕9号",
+        document_title="评价细则",
+        actor=clerk,
+    )
+    assert measures_in_force(timezone.localdate() + timedelta(days=1), county).excellent_min == 95
+    opinion.refresh_from_db()
+    assert opinion.county_rule == rule and opinion.grade == "优秀"  # a later rule does not regrade it
+    with on(timezone.localdate() + timedelta(days=1)):
+        regraded = county_opinion_record(
+            workstation=ws, year=timezone.localdate().year, opinion="运行正常", actor=clerk, score=Decimal(92)
+        )
+    assert regraded.county_rule == stricter and regraded.grade == "良好"
     # Periods are judged by the rules in force on their first day: the county's target counts from 2027.
     county_cells = compliance.current_cells(ws.certified_on, {}, date(2027, 2, 1), Timeline(county=county.pk))
     city_cells = compliance.current_cells(ws.certified_on, {}, date(2027, 2, 1), Timeline())
