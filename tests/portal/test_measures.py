@@ -232,6 +232,10 @@ def test_the_county_rule_tightens_the_countys_own_decisions_only(client, county,
     assert measures_in_force(county=county).themed_per_year == 3
     assert measures_in_force().themed_per_year == 2  # the city's, and any other county's
     assert measures_in_force(county=other_clerk.organisation).themed_per_year == 2
+    # Periods are judged by the rules in force on their first day: the county's target counts from 2027.
+    county_cells = compliance.current_cells(ws.certified_on, {}, date(2027, 2, 1), Timeline(county=county.pk))
+    city_cells = compliance.current_cells(ws.certified_on, {}, date(2027, 2, 1), Timeline())
+    assert [c.need for c in county_cells] == [1, 3, 2] and [c.need for c in city_cells] == [1, 2, 2]
     with pytest.raises(LedgerRefused) as exc:
         entry_record(
             workstation=ws,
@@ -272,13 +276,9 @@ def test_the_county_rule_tightens_the_countys_own_decisions_only(client, county,
             workstation=ws, year=timezone.localdate().year, opinion="运行正常", actor=clerk, score=Decimal(92)
         )
     assert regraded.county_rule == stricter and regraded.grade == "良好"
-    # Periods are judged by the rules in force on their first day: the county's target counts from 2027.
-    county_cells = compliance.current_cells(ws.certified_on, {}, date(2027, 2, 1), Timeline(county=county.pk))
-    city_cells = compliance.current_cells(ws.certified_on, {}, date(2027, 2, 1), Timeline())
-    assert [c.need for c in county_cells] == [1, 3, 2] and [c.need for c in city_cells] == [1, 2, 2]
     client.force_login(clerk)
     page = client.get(reverse("workstations:outcomes", args=[ws.pk])).content.decode()
-    assert "新人社〔2026〕8号" in page  # the opinion shows the rules it was recorded under
+    assert "新人社〔2026〕9号" in page and "（良好）" in page  # the opinion shows the rules it was graded under
 
 
 # --- each decision records its version -----------------------------------------------------------------------------
