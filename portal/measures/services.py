@@ -8,7 +8,7 @@ rule takes effect today at the earliest, so no decision already taken changes it
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,10 @@ class MeasuresRefused(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
+
+
+def _simultaneous() -> str:
+    return _("Another version was entered at the same moment; reload the page and check it before entering yours.")
 
 
 def _document_problems(effective_on: dt.date, document_number: str, document_title: str, today: dt.date) -> list:
@@ -70,16 +74,20 @@ def measures_version_create(
             problems.append(_("Nothing changed from the version in force on that day."))
         if problems:
             raise MeasuresRefused(problems)
-        version = MeasuresVersion.objects.create(
-            number=(latest.number if latest else 0) + 1,
-            effective_on=effective_on,
-            document_number=document_number.strip(),
-            document_title=document_title.strip(),
-            values=dict(values),
-            note=note.strip(),
-            entered_by=actor,
-            entered_at=timezone.now(),
-        )
+        try:
+            with transaction.atomic():  # a second tab entering a version at the same moment takes the same number
+                version = MeasuresVersion.objects.create(
+                    number=(latest.number if latest else 0) + 1,
+                    effective_on=effective_on,
+                    document_number=document_number.strip(),
+                    document_title=document_title.strip(),
+                    values=dict(values),
+                    note=note.strip(),
+                    entered_by=actor,
+                    entered_at=timezone.now(),
+                )
+        except IntegrityError as exc:
+            raise MeasuresRefused([_simultaneous()]) from exc
         audit_record(
             actor=actor,
             action="measures.version_created",
@@ -167,17 +175,21 @@ def county_rule_create(
             )
         if problems:
             raise MeasuresRefused(problems)
-        rule = CountyRule.objects.create(
-            county_id=org.pk,
-            number=(latest.number if latest else 0) + 1,
-            effective_on=effective_on,
-            document_number=document_number.strip(),
-            document_title=document_title.strip(),
-            values=values,
-            note=note.strip(),
-            entered_by=actor,
-            entered_at=timezone.now(),
-        )
+        try:
+            with transaction.atomic():
+                rule = CountyRule.objects.create(
+                    county_id=org.pk,
+                    number=(latest.number if latest else 0) + 1,
+                    effective_on=effective_on,
+                    document_number=document_number.strip(),
+                    document_title=document_title.strip(),
+                    values=values,
+                    note=note.strip(),
+                    entered_by=actor,
+                    entered_at=timezone.now(),
+                )
+        except IntegrityError as exc:
+            raise MeasuresRefused([_simultaneous()]) from exc
         audit_record(
             actor=actor,
             action="measures.county_rule_created",

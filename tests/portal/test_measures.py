@@ -315,3 +315,22 @@ def test_each_decision_records_the_version_in_force_on_its_day(host_unit, host_u
         application_services.application_submit(application=application, actor=host_user)
     application.refresh_from_db()
     assert application.measures_version == version
+
+
+def test_two_tabs_entering_a_version_at_once_get_a_message_not_an_error(staff, staff2):
+    """The second tab computed the same number before the first saved: it is told, and nothing half-saved remains."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    real_create = MeasuresVersion.objects.create
+
+    def other_tab_first(**fields):
+        real_create(**{**fields, "effective_on": tomorrow + timedelta(days=1), "entered_by": staff2})
+        return real_create(**fields)
+
+    with (
+        mock.patch.object(MeasuresVersion.objects, "create", side_effect=other_tab_first),
+        pytest.raises(MeasuresRefused) as exc,
+    ):
+        new_version(staff, effective_on=tomorrow, min_staff=7)
+    assert "same moment" in str(exc.value) or "同时" in str(exc.value)
+    # (The other tab's row went with the savepoint here; in life it was committed by its own request.)
+    assert not MeasuresVersion.objects.filter(entered_by=staff).exists()
