@@ -229,6 +229,11 @@ class DeclaredApplication:
 
         return evaluate(self)
 
+    def measures_basis(self) -> str:
+        from applications.eligibility import application_measures
+
+        return application_measures(self).basis
+
     def mentor_overlaps(self):
         from applications.eligibility import mentor_overlaps
 

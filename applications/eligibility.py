@@ -8,9 +8,16 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-MIN_YEARS = 5  # Art. 5(2)6–8: five years or more ("5年及以上" includes 5)
-MIN_FURTHER_MENTORS = 2  # Art. 5(3)1: at least 1 lead mentor and 2 mentors
-MIN_STAFF = 5  # Art. 5(3)1: no fewer than 5 staff ("不少于" includes 5)
+from portal.measures.params import DEFAULTS
+from portal.measures.selectors import Measures, measures_in_force, measures_of
+
+# The numbers are the measures' parameters in force (``portal.measures``; version 1 = the 2024 measures):
+# min_service_years (Art. 5(2)6–8: "5年及以上" includes 5), min_further_mentors (Art. 5(3)1: at least 1 lead mentor
+# and 2 mentors) and min_staff (Art. 5(3)1: "不少于5名" includes 5). These names keep version 1's values for callers
+# that only need a default (the staff formset's empty rows).
+MIN_YEARS = DEFAULTS["min_service_years"]
+MIN_FURTHER_MENTORS = DEFAULTS["min_further_mentors"]
+MIN_STAFF = DEFAULTS["min_staff"]
 
 MET = "met"
 NOT_MET = "not_met"
@@ -41,8 +48,22 @@ def _check(code, article, label, ok, reason_ok, reason_not, *, hard=True, fix=""
     return Check(code, article, label, MET if ok else NOT_MET, reason_ok if ok else reason_not, hard, fix or reason_not)
 
 
-def team_checks(*, has_lead: bool, further_mentors: int, staff: int) -> list[Check]:
-    """Art. 5(3)1: at least one lead mentor, two further mentors and five staff."""
+def application_measures(application) -> Measures:
+    """The numbers an application is checked against: for a submitted version, those recorded when it was submitted
+    (a later version of the measures does not rewrite the recommender's and experts' checklist); while the host unit
+    edits it, those in force today."""
+    from applications.models.applications import EDITABLE_STATES
+
+    live = getattr(application, "live", application)
+    if live.measures_version_id and live.workstation.state not in EDITABLE_STATES:
+        return measures_of(live.measures_version)
+    return measures_in_force()
+
+
+def team_checks(*, has_lead: bool, further_mentors: int, staff: int, measures: Measures | None = None) -> list[Check]:
+    """Art. 5(3)1: at least one lead mentor, two further mentors and five staff (the numbers of ``measures``)."""
+    measures = measures or measures_in_force()
+    need_mentors, need_staff = measures.min_further_mentors, measures.min_staff
     return [
         _check(
             "lead_mentor",
@@ -56,22 +77,22 @@ def team_checks(*, has_lead: bool, further_mentors: int, staff: int) -> list[Che
         _check(
             "mentors",
             "5(3)1",
-            _("At least %(n)d further mentors") % {"n": MIN_FURTHER_MENTORS},
-            further_mentors >= MIN_FURTHER_MENTORS,
+            _("At least %(n)d further mentors") % {"n": need_mentors},
+            further_mentors >= need_mentors,
             _("%(count)d further mentors.") % {"count": further_mentors},
             _("Only %(count)d further mentors; at least %(n)d are required.")
-            % {"count": further_mentors, "n": MIN_FURTHER_MENTORS},
+            % {"count": further_mentors, "n": need_mentors},
             fix=_("Add mentors in the Team step: at least %(n)d besides the lead mentor (now %(count)d).")
-            % {"n": MIN_FURTHER_MENTORS, "count": further_mentors},
+            % {"n": need_mentors, "count": further_mentors},
         ),
         _check(
             "staff",
             "5(3)1",
-            _("At least %(n)d staff") % {"n": MIN_STAFF},
-            staff >= MIN_STAFF,
+            _("At least %(n)d staff") % {"n": need_staff},
+            staff >= need_staff,
             _("%(count)d staff.") % {"count": staff},
-            _("Only %(count)d staff; at least %(n)d are required.") % {"count": staff, "n": MIN_STAFF},
-            fix=_("Add staff in the Staff step: at least %(n)d (now %(count)d).") % {"n": MIN_STAFF, "count": staff},
+            _("Only %(count)d staff; at least %(n)d are required.") % {"count": staff, "n": need_staff},
+            fix=_("Add staff in the Staff step: at least %(n)d (now %(count)d).") % {"n": need_staff, "count": staff},
         ),
     ]
 
@@ -87,22 +108,23 @@ def _evidence(application, mentor) -> tuple[int, int, int]:
     return certificates, len(commendations), city_plus
 
 
-def mentor_checks(application, mentor, *, is_lead: bool) -> list[Check]:
+def mentor_checks(application, mentor, *, is_lead: bool, measures: Measures | None = None) -> list[Check]:
     """Art. 5(2), for every mentor: five years or more of entrepreneurship service, and a certificate, a city-level
     commendation or outstanding results. A claim counts as met only with its scan; claimed but not evidenced, or
     results only, needs the reviewers' judgement."""
     who = _("Lead mentor") if is_lead else _("Mentor")
     years = mentor.years_of_service
+    need_years = (measures or measures_in_force()).min_service_years
     checks = [
         _check(
             "years" if not is_lead else "lead_years",
             "5(2)",
             _("%(who)s %(name)s: %(n)d years or more of entrepreneurship-service work")
-            % {"who": who, "name": mentor.name, "n": MIN_YEARS},
-            years >= MIN_YEARS,
+            % {"who": who, "name": mentor.name, "n": need_years},
+            years >= need_years,
             _("%(name)s: %(years)d years.") % {"name": mentor.name, "years": years},
             _("%(name)s has %(years)d years; %(n)d or more are required.")
-            % {"name": mentor.name, "years": years, "n": MIN_YEARS},
+            % {"name": mentor.name, "years": years, "n": need_years},
         )
     ]
     code = "lead_merit" if is_lead else "merit"
@@ -274,9 +296,10 @@ def evaluate(application) -> list[Check]:
     lead = application.lead_mentor
     further = application.team_mentors()
     people = ([lead] if lead else []) + further
+    measures = application_measures(application)
     checks = [host_type_check(application), source_check(application), declaration_check(people)]
     for person in people:
-        checks.extend(mentor_checks(application, person, is_lead=person is lead))
+        checks.extend(mentor_checks(application, person, is_lead=person is lead, measures=measures))
     overlaps = application.mentor_overlaps()
     if overlaps:
         checks.append(
@@ -289,7 +312,11 @@ def evaluate(application) -> list[Check]:
                 False,
             )
         )
-    checks.extend(team_checks(has_lead=lead is not None, further_mentors=len(further), staff=application.staff_count))
+    checks.extend(
+        team_checks(
+            has_lead=lead is not None, further_mentors=len(further), staff=application.staff_count, measures=measures
+        )
+    )
     missing = missing_materials(application)
     # Listed in the checklist for every reader; submission is refused through ``completeness_problems`` (not twice).
     checks.append(

@@ -123,15 +123,16 @@ class StaffForm(forms.ModelForm):
 
 
 def staff_formset(data, *, instance: Application):
-    """Enough empty rows to reach the five staff of Art. 5(3)1 in one go, and always at least one more."""
-    from applications.eligibility import MIN_STAFF
+    """Enough empty rows to reach the staff of Art. 5(3)1 (the measures' numbers in force) in one go, and always at
+    least one more."""
+    from portal.measures.selectors import measures_in_force
 
     existing = instance.staff.count()
     formset_class = forms.inlineformset_factory(
         Application,
         StaffMember,
         form=StaffForm,
-        extra=max(1, MIN_STAFF - existing),
+        extra=max(1, measures_in_force().min_staff - existing),
         can_delete=True,
         max_num=50,
         validate_max=True,

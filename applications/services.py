@@ -23,6 +23,7 @@ from portal.audit import audit_record
 from portal.crypto import blind_index
 from portal.documents.models import DocumentNumber
 from portal.documents.services import number_register_text
+from portal.measures.selectors import measures_in_force
 from portal.notifications import notify_organisation
 from portal.permissions import require_role
 from portal.roles import OrgKind, Role
@@ -246,7 +247,9 @@ def application_submit(*, application: Application, actor) -> Application:
     with transaction.atomic():
         workstation_transition(workstation=application.workstation_id, transition=transition, actor=actor)
         now = timezone.now()
-        Application.objects.filter(pk=application.pk).update(submitted_at=now)
+        # Art. 5 as the measures' numbers in force today (portal.measures): recorded with the submission.
+        measures = measures_in_force(timezone.localdate())
+        Application.objects.filter(pk=application.pk).update(submitted_at=now, measures_version=measures.version_id)
         application.refresh_from_db()
         application.workstation.refresh_from_db()
         version = (application.snapshots.aggregate(m=Max("version"))["m"] or 0) + 1

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.measures.models import CountyRule, MeasuresVersion
+
 
 class SecondFactorAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "confirmed", "created_at", "last_used_at", "reset_link"]
@@ -39,3 +41,27 @@ for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, SecondFactorAdmin)
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Versions of the measures and county rules are entered on their pages (audited, never edited): read-only here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MeasuresVersion)
+class MeasuresVersionAdmin(_ReadOnly):
+    list_display = ["number", "effective_on", "document_number", "entered_by", "entered_at"]
+
+
+@admin.register(CountyRule)
+class CountyRuleAdmin(_ReadOnly):
+    list_display = ["county", "number", "effective_on", "document_number", "entered_by", "entered_at"]
+    list_filter = ["county"]

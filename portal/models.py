@@ -211,5 +211,6 @@ from portal.audit import AuditChainHead, AuditEvent  # noqa: E402,F401  (registe
 
 # Models kept in their own modules (the working-day calendar, official documents), registered with the portal app here.
 from portal.documents.models import DocumentCounter, OfficialDocument  # noqa: E402, F401
+from portal.measures.models import CountyRule, MeasuresVersion  # noqa: E402, F401
 from portal.uploads import StoredFile  # noqa: E402,F401  (registered here so migrations find it)
 from portal.workdays.models import CalendarDay  # noqa: E402, F401

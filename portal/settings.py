@@ -390,7 +390,9 @@ ADMINISTRATIVE_REMEDIES = {
 # An uploaded PDF checked on the public verification page is at most this large.
 VERIFY_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
-# Art. 11(1): the term of a recognised workstation, ended by the end-of-term evaluation (期满评估).
+# Art. 11(1): the term of a recognised workstation, ended by the end-of-term evaluation (期满评估). This and the ban
+# below are read once, by the data migration writing version 1 of the measures' numbers (portal/measures); later
+# changes are entered as versions at /measures/.
 WORKSTATION_TERM_YEARS = int(os.environ.get("WORKSTATION_TERM_YEARS", "3"))
 # After a revocation (撤销) the host unit may not apply again for this many years (0: no ban; docs/decisions.md).
 WORKSTATION_REAPPLY_BAN_YEARS = int(os.environ.get("WORKSTATION_REAPPLY_BAN_YEARS", "3"))
@@ -454,4 +456,5 @@ PORTAL_DEMO_BUILDERS = [
     "workstations.demo.exits.build",
     "workstations.demo.terms.build",
     "subsidies.demo_trail.build",
+    "portal.measures.demo.build",
 ]

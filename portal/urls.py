@@ -30,6 +30,7 @@ urlpatterns = [
     path("workstations/", include("workstations.urls")),
     path("review/", include("review.urls")),
     path("calendar/", include("portal.workdays.urls")),
+    path("measures/", include("portal.measures.urls")),
     path("applications/", include("applications.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("publicity/plaques/", include("workstations.plaque_urls")),

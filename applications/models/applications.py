@@ -181,6 +181,15 @@ class Application(models.Model):
     # Set by the recommender: 1 is its first choice.
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The version of the measures' numbers its eligibility was checked against when it was last submitted.
+    measures_version = models.ForeignKey(
+        "portal.MeasuresVersion",
+        verbose_name=_("measures version applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     recommended_at = models.DateTimeField(_("recommended at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -273,6 +282,11 @@ class Application(models.Model):
         from applications.eligibility import evaluate
 
         return evaluate(self)
+
+    def measures_basis(self) -> str:
+        from applications.eligibility import application_measures
+
+        return application_measures(self).basis
 
     def missing_materials(self) -> list[str]:
         from applications.eligibility import missing_materials

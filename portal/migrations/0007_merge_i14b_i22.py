@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0006_i14b_keyed_audit_chain'),
-        ('portal', '0006_i22_notification_email_lease'),
+        ("portal", "0006_i14b_keyed_audit_chain"),
+        ("portal", "0006_i22_notification_email_lease"),
     ]
 
-    operations = [
-    ]
+    operations = []

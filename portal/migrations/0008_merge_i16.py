@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0006_i16_host_university'),
-        ('portal', '0007_merge_i14b_i22'),
+        ("portal", "0006_i16_host_university"),
+        ("portal", "0007_merge_i14b_i22"),
     ]
 
-    operations = [
-    ]
+    operations = []

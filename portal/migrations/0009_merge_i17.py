@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0006_i17_office_numbers_verification'),
-        ('portal', '0008_merge_i16'),
+        ("portal", "0006_i17_office_numbers_verification"),
+        ("portal", "0008_merge_i16"),
     ]
 
-    operations = [
-    ]
+    operations = []

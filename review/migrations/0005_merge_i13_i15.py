@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('review', '0004_i13_sealed_ballots'),
-        ('review', '0004_i15_publicity_time_rules'),
+        ("review", "0004_i13_sealed_ballots"),
+        ("review", "0004_i15_publicity_time_rules"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -29,7 +29,7 @@ CONFIRMATION_ADDRESSEES = (
 
 def term_text(issued_on: dt.date) -> str:
     """Art. 11(1): the term printed for each workstation, 2026年12月1日—2029年11月30日."""
-    end = term_end_for(issued_on, term_years())
+    end = term_end_for(issued_on, term_years(issued_on))
     return f"{issued_on.year}年{issued_on.month}月{issued_on.day}日—{end.year}年{end.month}月{end.day}日"
 
 

@@ -39,6 +39,17 @@ class PublicityList(models.Model):
     first_day = models.DateField(_("first day of publicity"))
     last_day = models.DateField(_("last day of publicity"))
     closes_at = models.DateTimeField(_("closes at"), db_index=True)
+    # Art. 6(4): the measures' numbers the window was counted with (portal.measures; None for lists published before
+    # the versions), and the length they set, in working days.
+    working_days = models.PositiveSmallIntegerField(_("working days of publicity"), default=5)
+    measures_version = models.ForeignKey(
+        "portal.MeasuresVersion",
+        verbose_name=_("measures version applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -147,7 +158,7 @@ class PublicityEntry(models.Model):
         from django.utils.translation import gettext
 
         from portal.formatting import format_date
-        from portal.workdays.services import PUBLICITY_WORKING_DAYS, CalendarNotCovered
+        from portal.workdays.services import CalendarNotCovered
 
         problems = []
         publicity_list = self.publicity_list
@@ -165,7 +176,7 @@ class PublicityEntry(models.Model):
             except CalendarNotCovered as exc:
                 problems.append(str(exc))
             else:
-                if served < PUBLICITY_WORKING_DAYS:
+                if served < publicity_list.working_days:
                     problems.append(
                         gettext(
                             "The public has had only %(served)d of the %(days)d working days of publicity since the "
@@ -173,7 +184,7 @@ class PublicityEntry(models.Model):
                         )
                         % {
                             "served": served,
-                            "days": PUBLICITY_WORKING_DAYS,
+                            "days": publicity_list.working_days,
                             "date": format_date(publicity_list.recorded_at),
                         }
                     )

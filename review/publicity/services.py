@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.formatting import format_date
+from portal.measures.selectors import measures_in_force
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
 from portal.roles import Role
 from portal.uploads import store_upload
-from portal.workdays.services import publicity_window
+from portal.workdays.services import local_date, publicity_window
 from review.publicity.models import (
     Objection,
     ObjectionEvidence,
@@ -116,7 +117,9 @@ def publicity_publish(
     )
     if problems:
         raise TransitionRefused(problems)
-    window = publicity_window(published_at, first_day)
+    # Art. 6(4) with the measures' numbers in force on the day of publication (portal.measures).
+    measures = measures_in_force(local_date(published_at))
+    window = publicity_window(published_at, first_day, days=measures.publicity_working_days)
     with transaction.atomic():
         publicity_list = PublicityList.objects.create(
             title=title.strip(),
@@ -133,6 +136,8 @@ def publicity_publish(
             first_day=window.first_day,
             last_day=window.last_day,
             closes_at=window.closes_at,
+            measures_version_id=measures.version_id,
+            working_days=measures.publicity_working_days,
             published_by=actor,
         )
         ordered = sorted(workstations, key=lambda w: w.pk)  # lock in a fixed order

@@ -2,7 +2,6 @@ from django import template
 from django.utils.translation import gettext as _
 
 from portal.formatting import format_date, is_chinese
-from portal.workdays.services import PUBLICITY_WORKING_DAYS
 
 register = template.Library()
 
@@ -15,5 +14,5 @@ def notice_period(publicity_list) -> str:
     return _("The publicity period runs from %(first)s to %(last)s (%(days)d working days).") % {
         "first": format_date(first),
         "last": last_text,
-        "days": PUBLICITY_WORKING_DAYS,
+        "days": publicity_list.working_days,
     }

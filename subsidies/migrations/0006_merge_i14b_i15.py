@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('subsidies', '0005_i14b_ledger_chain'),
-        ('subsidies', '0005_i15_exit_misuse_finding'),
+        ("subsidies", "0005_i14b_ledger_chain"),
+        ("subsidies", "0005_i15_exit_misuse_finding"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('subsidies', '0005_i18_money_trail'),
-        ('subsidies', '0006_merge_i14b_i15'),
+        ("subsidies", "0005_i18_money_trail"),
+        ("subsidies", "0006_merge_i14b_i15"),
     ]
 
-    operations = [
-    ]
+    operations = []

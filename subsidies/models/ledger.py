@@ -128,6 +128,24 @@ class Entry(models.Model):
         blank=True,
         related_name="award_entries",
     )
+    # Art. 12: a county matching grant records the city's numbers and the county's stricter rules it was checked
+    # against (portal.measures); empty on other entries and on grants recorded before the versions.
+    measures_version = models.ForeignKey(
+        "portal.MeasuresVersion",
+        verbose_name=_("measures version applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    county_rule = models.ForeignKey(
+        "portal.CountyRule",
+        verbose_name=_("county rule applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     reverses = models.OneToOneField(
         "self",
         verbose_name=_("reverses"),

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from portal import held_uploads
 from portal.formatting import CENT, format_date, format_yuan
+from portal.measures.params import MATCHING_GRADE_LABELS
+from portal.measures.selectors import grade_rank, measures_in_force
 from portal.notifications import notify_city_staff, notify_organisation
 from portal.roles import Role
 from subsidies import summaries
@@ -19,6 +21,7 @@ from subsidies.models import Category, Entry, EntryReceipt, EntryReview, Kind, L
 from subsidies.models.ledger import GRANT_SOURCE, INFLOW_KINDS
 from subsidies.selectors import balance_of
 from workstations.models import OPERATING_STATES, RECOGNISED_STATES, State, Workstation
+from workstations.models.evaluations import Grade
 
 
 class LedgerRefused(Exception):
@@ -150,6 +153,33 @@ def _refuse_second_award(ledger: Ledger, workstation: Workstation, kind: str, re
         raise LedgerRefused(_("The award for this evaluation result has already been recorded."))
 
 
+def _refuse_below_county_grade(workstation: Workstation, measures) -> None:
+    """Art. 12: a county may pay its matching grant only to workstations whose last closed evaluation reached the
+    grade its rules ask for (``matching_min_grade``; none by default)."""
+    wanted = measures.matching_min_grade
+    if not wanted:
+        return
+    last = (
+        workstation.evaluation_results.filter(evaluation__status="closed")
+        .exclude(grade="")
+        .order_by("-evaluation__year", "-evaluation__closed_at")
+        .values_list("grade", flat=True)
+        .first()
+    )
+    if last is None or grade_rank(last) < grade_rank(wanted):
+        raise LedgerRefused(
+            _(
+                "Your county's rules (%(rule)s) pay the matching grant only from the grade “%(grade)s” of the last "
+                "evaluation; this workstation's last grade is “%(last)s”."
+            )
+            % {
+                "rule": measures.county_rule.label,
+                "grade": MATCHING_GRADE_LABELS[wanted],
+                "last": Grade(last).label if last else _("none yet"),
+            }
+        )
+
+
 def _attach(entry: Entry, receipts, actor) -> None:
     for uploaded in receipts or ():
         EntryReceipt.objects.create(entry=entry, file=held_uploads.stored(uploaded, actor=actor))
@@ -213,6 +243,10 @@ def entry_record(
             raise LedgerRefused(_("The one-time city grant has already been recorded for this workstation."))
         if evaluation_result is not None:
             _refuse_second_award(ledger, workstation, kind, evaluation_result)
+        measures = None
+        if kind == Kind.COUNTY_GRANT:
+            measures = measures_in_force(date, workstation.county)
+            _refuse_below_county_grade(workstation, measures)
         sign = 1 if kind in INFLOW_KINDS else -1
         if sign < 0:
             _refuse_overdraft(ledger, source, amount)
@@ -229,6 +263,8 @@ def entry_record(
             reference=reference.strip(),
             needs_review=needs_review,
             evaluation_result=evaluation_result,
+            measures_version_id=measures.version_id if measures else None,
+            county_rule_id=measures.county_rule_id if measures else None,
             recorded_by=actor,
         )
         summaries.entry_added(entry, workstation)  # issue 21: the overview's sums, in this transaction

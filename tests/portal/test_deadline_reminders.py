@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from workstations.models.evaluations import Rectification, RectificationStatus
 
 from portal.deadlines import send_deadline_reminders, stage_reached
 from portal.models import Notification
@@ -13,6 +12,7 @@ from portal.workdays.models import CalendarDay
 from tests.applications.factories import CallFactory, make_application
 from tests.workstations.exit_helpers import failed_rectification
 from tests.workstations.factories import OperatingWorkstationFactory
+from workstations.models.evaluations import Rectification, RectificationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +95,8 @@ def test_experts_with_ballots_to_cast_are_reminded_before_the_round_closes(staff
 
 
 def test_the_host_unit_is_reminded_of_its_exit_statement_deadline_in_working_days(host_unit, host_user, staff):
-    from workstations.services.exits import exit_propose, exit_statement, statement_deadline
     from workstations.models.exits import ExitGround
+    from workstations.services.exits import exit_propose, exit_statement, statement_deadline
 
     ws = OperatingWorkstationFactory(
         host_unit=host_unit, recommender=host_unit.county, certified_on=dt.date(2024, 1, 1)

@@ -8,13 +8,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
-from workstations.services.exits import exit_propose
-from workstations.models.exits import ExitGround
 
 from portal.models import Notification
 from portal.notifications import notify
 from tests.workstations.exit_helpers import failed_rectification
 from tests.workstations.factories import OperatingWorkstationFactory
+from workstations.models.exits import ExitGround
+from workstations.services.exits import exit_propose
 
 pytestmark = pytest.mark.django_db
 HAN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")

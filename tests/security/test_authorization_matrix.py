@@ -87,6 +87,13 @@ MATRIX: dict[str, tuple] = {
     # working-day calendar
     "workdays:years": ({}, _(STAFF)),
     "workdays:year": ({"year": 2026}, _(STAFF)),
+    # the measures' numbers (issue 18 part 6): city versions and county rules (Art. 12)
+    "measures:versions": ({}, _(STAFF, SUPERVISOR)),
+    "measures:version_new": ({}, _(STAFF)),
+    "measures:version": ({"number": 1}, _(STAFF, SUPERVISOR)),
+    "measures:county_rules": ({}, _(REC_A, REC_B, STAFF, SUPERVISOR)),
+    "measures:county_rule_new": ({}, _(REC_A, REC_B)),
+    "measures:county_rule": ({"pk": "county_rule"}, _(REC_A, STAFF, SUPERVISOR)),
     # workstations
     "workstations:list": ({}, LOGGED_IN),
     "workstations:detail": ({"pk": "ws"}, _(HOST_A, REC_A, STAFF, SUPERVISOR, ADMIN)),

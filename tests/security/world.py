@@ -177,6 +177,9 @@ def _extras(ids: dict) -> None:
     ids["assignment"] = assignment.pk
     ids["notification"] = host1.notifications.order_by("pk").first().pk
     ids["host_user"] = host1.pk
+    from portal.measures.models import CountyRule
+
+    ids["county_rule"] = CountyRule.objects.get(county_id=host1.organisation.county_id).pk  # the demo's 新华区 rule
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.measures.models import MeasuresVersion
 from portal.models import Notification
 from review.publicity.confirmation import confirmation_issue
 from tests.factories import WorkstationFactory
@@ -252,7 +253,7 @@ def test_staff_see_ending_terms_and_others_are_refused(client, staff, host_user,
 # --- re-applying after a revocation ----------------------------------------------------------------------------
 
 
-def test_a_revoked_host_unit_may_not_apply_again_during_the_ban(settings, host_unit, staff):
+def test_a_revoked_host_unit_may_not_apply_again_during_the_ban(host_unit, staff):
     old = OperatingWorkstationFactory(host_unit=host_unit, state=State.REVOKED)
     # The transition log is append-only (issue 14): the revocation is logged today and the clock is moved instead.
     TransitionLog.objects.create(
@@ -263,9 +264,11 @@ def test_a_revoked_host_unit_may_not_apply_again_during_the_ban(settings, host_u
     assert any("不得再次申报" in p or "may not apply" in p for p in problems)
     later = timezone.localdate() + timedelta(days=400)
     assert reapply_banned_until(host_unit.pk, today=later) is not None  # the default ban is longer than 400 days
-    settings.WORKSTATION_REAPPLY_BAN_YEARS = 0
+    # The ban is one of the measures' numbers (issue 18 part 6): the version in force on the revocation day sets it.
+    version = MeasuresVersion.objects.get(number=1)
+    MeasuresVersion.objects.filter(pk=version.pk).update(values={**version.values, "reapply_ban_years": 0})
     assert not any("不得再次申报" in p for p in new.blockers("submit"))
-    settings.WORKSTATION_REAPPLY_BAN_YEARS = 1
+    MeasuresVersion.objects.filter(pk=version.pk).update(values={**version.values, "reapply_ban_years": 1})
     assert reapply_banned_until(host_unit.pk) is not None  # revoked today: banned under a one-year ban
     assert reapply_banned_until(host_unit.pk, today=later) is None  # 400 days on: a one-year ban is over
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.dashboard import Panel
+from portal.measures.selectors import Timeline
 from portal.roles import Role
 from workstations.models import OPERATING_STATES, Workstation
 from workstations.models.evaluations import Evaluation, EvaluationResult, Rectification, RectificationStatus
@@ -54,9 +55,10 @@ def _staff_panels() -> list[Panel]:
     last_q = compliance.quarter_of(compliance.quarter_of(today).start - timedelta(days=1))
     workstations = Workstation.objects.filter(state__in=OPERATING_STATES, certified_on__isnull=False)
     counts = load_counts(workstations, range(last_q.year, last_q.year + 1))
+    timeline = Timeline()  # the measures' numbers per period (portal.measures)
     missed = sum(
         compliance.cell(
-            compliance.Requirement.CONSULTATION, last_q, ws.certified_on, counts.get(ws.pk, {}), today
+            compliance.Requirement.CONSULTATION, last_q, ws.certified_on, counts.get(ws.pk, {}), today, timeline
         ).status
         == compliance.Status.MISSED
         for ws in workstations.only("pk", "certified_on")

@@ -107,6 +107,17 @@ class MentorChangeForm(forms.Form):
 MentorChangeFormSet = forms.formset_factory(MentorChangeForm, extra=3, max_num=10)
 
 
+def _band(key: str):
+    """The grade band of the measures' numbers in force today (portal.measures), as the field's initial value."""
+
+    def initial() -> Decimal:
+        from portal.measures.selectors import measures_in_force
+
+        return Decimal(measures_in_force().values[key])
+
+    return initial
+
+
 class EvaluationOpenForm(forms.Form):
     year = forms.IntegerField(label=_("Year evaluated"), min_value=2020, max_value=2100)
     kind = forms.ChoiceField(label=_("Kind"), choices=EvaluationKind.choices)
@@ -123,9 +134,11 @@ class EvaluationOpenForm(forms.Form):
         initial="三年工作规划及落实|15\n场地设备与经费保障|20",
         help_text=_("One item per line: name|points. All points together must make 100."),
     )
-    excellent_min = forms.DecimalField(label=_("Excellent from"), initial=Decimal("90"), max_digits=5, decimal_places=1)
-    good_min = forms.DecimalField(label=_("Good from"), initial=Decimal("80"), max_digits=5, decimal_places=1)
-    pass_min = forms.DecimalField(label=_("Pass from"), initial=Decimal("60"), max_digits=5, decimal_places=1)
+    excellent_min = forms.DecimalField(
+        label=_("Excellent from"), initial=_band("excellent_min"), max_digits=5, decimal_places=1
+    )
+    good_min = forms.DecimalField(label=_("Good from"), initial=_band("good_min"), max_digits=5, decimal_places=1)
+    pass_min = forms.DecimalField(label=_("Pass from"), initial=_band("pass_min"), max_digits=5, decimal_places=1)
     early_reason = forms.CharField(
         label=_("Reason for an early evaluation"),
         required=False,

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workstations', '0007_i15_hand_over_correction'),
-        ('workstations', '0008_i18_self_evaluation'),
+        ("workstations", "0007_i15_hand_over_correction"),
+        ("workstations", "0008_i18_self_evaluation"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workstations', '0005_i16_qualification_states'),
-        ('workstations', '0009_merge_i15_i18'),
+        ("workstations", "0005_i16_qualification_states"),
+        ("workstations", "0009_merge_i15_i18"),
     ]
 
-    operations = [
-    ]
+    operations = []

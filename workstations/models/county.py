@@ -43,6 +43,23 @@ class CountyOpinion(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+    # Art. 12: the city's numbers and the county's stricter rules in force when the opinion was recorded.
+    measures_version = models.ForeignKey(
+        "portal.MeasuresVersion",
+        verbose_name=_("measures version applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    county_rule = models.ForeignKey(
+        "portal.CountyRule",
+        verbose_name=_("county rule applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = CountyOpinionQuerySet.as_manager()
 
@@ -60,3 +77,23 @@ class CountyOpinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workstation_id} {self.year}"
+
+    @property
+    def measures(self):
+        from portal.measures.selectors import measures_of
+
+        return measures_of(self.measures_version, self.county_rule, self.recorded_at.date())
+
+    @property
+    def grade(self) -> str:
+        """Art. 12: the grade (its label) the county's score earns with the bands that applied — the county's, where
+        stricter than the city's. Empty without a score."""
+        from workstations.models.evaluations import Grade
+
+        if self.score is None:
+            return ""
+        values = self.measures.values
+        for grade, key in ((Grade.EXCELLENT, "excellent_min"), (Grade.GOOD, "good_min"), (Grade.PASS, "pass_min")):
+            if self.score >= values[key]:
+                return str(grade.label)
+        return str(Grade.FAIL.label)

@@ -61,6 +61,14 @@ class Evaluation(models.Model):
     # "reason"}] (recognised too late for any period of the year to have applied and ended).
     not_graded = models.JSONField(_("not graded"), default=list, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    measures_version = models.ForeignKey(
+        "portal.MeasuresVersion",
+        verbose_name=_("measures version applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -118,6 +126,14 @@ class EvaluationResult(models.Model):
         related_name="+",
     )
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+    measures_version = models.ForeignKey(
+        "portal.MeasuresVersion",
+        verbose_name=_("measures version applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = OutcomeQuerySet.as_manager()
 
@@ -201,6 +217,14 @@ class Rectification(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("re-evaluation remarks"), blank=True)
+    measures_version = models.ForeignKey(
+        "portal.MeasuresVersion",
+        verbose_name=_("measures version applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = OutcomeQuerySet.as_manager()
 

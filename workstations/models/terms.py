@@ -51,6 +51,14 @@ class Term(models.Model):
         related_name="+",
     )
     plan_due_on = models.DateField(_("three-year plan due on"))
+    measures_version = models.ForeignKey(
+        "portal.MeasuresVersion",
+        verbose_name=_("measures version applied"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=TermOutcome.choices, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,6 +10,10 @@ Periods are calendar quarters and calendar years from the day of certification (
 An activity counts for the period that contains the day it was held (a report of 31 December counts for that year),
 and only once the city bureau has accepted it.
 
+The targets are the measures' numbers (``portal.measures``): a period is judged by the version in force on its first
+day (a new version never changes a period already running, nor one already judged); callers pass a
+``portal.measures.selectors.Timeline`` (one query for a whole board). Without one, version 1's numbers apply.
+
 First partial period (docs/decisions.md, issue 7): a quarter is assessed when the workstation was recognised for at
 least half of its days (certified on or before its middle day). The yearly targets of the certification year are
 pro-rated by the quarters assessed: ``ceil(target × assessed quarters / 4)`` — so a workstation certified on
@@ -56,6 +60,13 @@ RULES: dict[Requirement, tuple[str, int]] = {
     Requirement.CONSULTATION: (QUARTERLY, 1),
     Requirement.THEMED: (YEARLY, 2),
     Requirement.TRAINING: (YEARLY, 2),
+}
+
+# The parameter of the measures that sets each target (portal.measures.params).
+TARGET_PARAMS = {
+    Requirement.CONSULTATION: "consultations_per_quarter",
+    Requirement.THEMED: "themed_per_year",
+    Requirement.TRAINING: "trained_per_year",
 }
 
 # Counts of accepted activity by (requirement, year, quarter); quarter 0 is the whole year. For training the yearly
@@ -110,9 +121,11 @@ def quarter_assessed(certified_on: date | None, quarter: Period) -> bool:
     return 2 * covered >= quarter.days
 
 
-def required(requirement: Requirement, period: Period, certified_on: date | None) -> int:
+def required(requirement: Requirement, period: Period, certified_on: date | None, timeline=None) -> int:
     """How many activities ``requirement`` asks for in ``period`` (0: not assessed)."""
     kind, target = RULES[requirement]
+    if timeline is not None:
+        target = timeline.on(period.start).values[TARGET_PARAMS[requirement]]
     if kind == QUARTERLY:
         if period.quarter == 0:
             raise ValueError("a quarterly requirement is assessed per quarter")
@@ -158,30 +171,34 @@ def count_for(counts: Counts, requirement: Requirement, period: Period) -> int:
     return counts.get((str(requirement), period.year, period.quarter), 0)
 
 
-def cell(requirement: Requirement, period: Period, certified_on: date | None, counts: Counts, today: date) -> Cell:
-    need = required(requirement, period, certified_on)
+def cell(
+    requirement: Requirement, period: Period, certified_on: date | None, counts: Counts, today: date, timeline=None
+) -> Cell:
+    need = required(requirement, period, certified_on, timeline)
     count = count_for(counts, requirement, period)
     return Cell(requirement, period, need, count, status(need=need, count=count, period=period, today=today))
 
 
-def year_cells(certified_on: date | None, counts: Counts, year: int, today: date) -> list[Cell]:
+def year_cells(certified_on: date | None, counts: Counts, year: int, today: date, timeline=None) -> list[Cell]:
     """One year of a workstation: the four quarterly consultation cells, then the two yearly cells."""
-    cells = [cell(Requirement.CONSULTATION, q, certified_on, counts, today) for q in quarters(year)]
-    cells.append(cell(Requirement.THEMED, Period(year), certified_on, counts, today))
-    cells.append(cell(Requirement.TRAINING, Period(year), certified_on, counts, today))
+    cells = [cell(Requirement.CONSULTATION, q, certified_on, counts, today, timeline) for q in quarters(year)]
+    cells.append(cell(Requirement.THEMED, Period(year), certified_on, counts, today, timeline))
+    cells.append(cell(Requirement.TRAINING, Period(year), certified_on, counts, today, timeline))
     return cells
 
 
-def current_cells(certified_on: date | None, counts: Counts, today: date) -> list[Cell]:
+def current_cells(certified_on: date | None, counts: Counts, today: date, timeline=None) -> list[Cell]:
     """What is due now: this quarter's consultation and this year's themed activities and training."""
     return [
-        cell(Requirement.CONSULTATION, quarter_of(today), certified_on, counts, today),
-        cell(Requirement.THEMED, Period(today.year), certified_on, counts, today),
-        cell(Requirement.TRAINING, Period(today.year), certified_on, counts, today),
+        cell(Requirement.CONSULTATION, quarter_of(today), certified_on, counts, today, timeline),
+        cell(Requirement.THEMED, Period(today.year), certified_on, counts, today, timeline),
+        cell(Requirement.TRAINING, Period(today.year), certified_on, counts, today, timeline),
     ]
 
 
-def summary(certified_on: date | None, counts: Counts, years: Iterable[int], today: date) -> dict[str, dict]:
+def summary(
+    certified_on: date | None, counts: Counts, years: Iterable[int], today: date, timeline=None
+) -> dict[str, dict]:
     """Per requirement, how many assessed periods were met out of how many (for evaluations).
 
     Only periods that have ended before ``today`` count (issue 15): a quarter still running is neither met nor
@@ -189,7 +206,7 @@ def summary(certified_on: date | None, counts: Counts, years: Iterable[int], tod
     """
     out = {str(r): {"met": 0, "of": 0} for r in Requirement}
     for year in years:
-        for c in year_cells(certified_on, counts, year, today):
+        for c in year_cells(certified_on, counts, year, today, timeline):
             if c.status != Status.NA and c.period.end < today:
                 out[str(c.requirement)]["of"] += 1
                 out[str(c.requirement)]["met"] += c.status == Status.MET

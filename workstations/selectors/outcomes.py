@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
+from portal.measures.selectors import Timeline
 from portal.models import Organisation
 from portal.roles import OrgKind
 from workstations.models import OPERATING_STATES, Workstation
@@ -97,8 +98,10 @@ def compliance_board(user, *, year: int, county_id: int | None = None, today: da
     if county_id:
         workstations = workstations.filter(host_unit__county_id=county_id)
     counts = load_counts(workstations, range(year, year + 1))
+    timeline = Timeline()  # the measures' numbers per period (portal.measures)
     rows = [
-        BoardRow(ws, compliance.year_cells(ws.certified_on, counts.get(ws.pk, {}), year, today)) for ws in workstations
+        BoardRow(ws, compliance.year_cells(ws.certified_on, counts.get(ws.pk, {}), year, today, timeline))
+        for ws in workstations
     ]
     totals = {str(s): 0 for s in compliance.Status}
     for row in rows:
@@ -118,7 +121,8 @@ def workstation_compliance(workstation: Workstation, today: date | None = None) 
     today = today or timezone.localdate()
     years = workstation_years(workstation, today)
     counts = load_counts(Workstation.objects.filter(pk=workstation.pk), years).get(workstation.pk, {})
-    return [(y, compliance.year_cells(workstation.certified_on, counts, y, today)) for y in reversed(years)]
+    timeline = Timeline()
+    return [(y, compliance.year_cells(workstation.certified_on, counts, y, today, timeline)) for y in reversed(years)]
 
 
 def plan_due_on(workstation: Workstation) -> date | None:
@@ -163,9 +167,10 @@ def what_is_due(user, today: date | None = None) -> list[DueItem]:
         )
     }
     items: list[DueItem] = []
+    timeline = Timeline()
     for ws in workstations:
         url = reverse("workstations:outcomes", args=[ws.pk])
-        for c in compliance.current_cells(ws.certified_on, counts.get(ws.pk, {}), today):
+        for c in compliance.current_cells(ws.certified_on, counts.get(ws.pk, {}), today, timeline):
             if c.status in (compliance.Status.NOT_YET, compliance.Status.MISSED):
                 label = f"{ws.name}：{compliance.REQUIREMENT_LABELS[c.requirement]} {c.count}/{c.need}"
                 items.append(DueItem(ws, label, str(c.status), url))

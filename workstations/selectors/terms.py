@@ -1,28 +1,25 @@
-"""Art. 11(4)2 with the bureau's ban: after a revocation the host unit may not apply again for
-``WORKSTATION_REAPPLY_BAN_YEARS`` years (0: no ban). Read by the ``submit``/``resubmit`` conditions, so this module
-imports only the transition log, not the rest of the app."""
+"""Art. 11(4)2 with the bureau's ban: after a revocation the host unit may not apply again for the years the
+measures' numbers in force on the revocation day give (``reapply_ban_years``; 0: no ban, portal.measures). Read by the
+``submit``/``resubmit`` conditions, so this module imports only the transition log, not the rest of the app."""
 
 from datetime import date
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.formatting import format_date
+from portal.measures.selectors import measures_in_force
 from portal.workdays.services import local_date
 from workstations.models.transitions import State, TransitionLog
 from workstations.rules.terms import term_end_for
 
 
-def reapply_ban_years() -> int:
-    return int(getattr(settings, "WORKSTATION_REAPPLY_BAN_YEARS", 3))
+def reapply_ban_years(on: date | None = None) -> int:
+    return measures_in_force(on).reapply_ban_years  # the measures' numbers in force on the revocation day
 
 
 def reapply_banned_until(host_unit_id: int, today: date | None = None) -> date | None:
     """The last day of the ban on ``host_unit_id`` applying again after a revocation, or None when not banned."""
-    years = reapply_ban_years()
-    if years <= 0:
-        return None
     today = today or timezone.localdate()
     revoked_at = (
         TransitionLog.objects.filter(workstation__host_unit_id=host_unit_id, to_state=State.REVOKED)
@@ -31,6 +28,9 @@ def reapply_banned_until(host_unit_id: int, today: date | None = None) -> date |
         .first()
     )
     if revoked_at is None:
+        return None
+    years = reapply_ban_years(local_date(revoked_at))  # the ban the revocation carried, not today's
+    if years <= 0:
         return None
     until = term_end_for(local_date(revoked_at), years)
     return until if today <= until else None

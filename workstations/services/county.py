@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.measures.selectors import measures_in_force
 from portal.models import User
 from portal.notifications import notify_city_staff
 from workstations.models import Workstation
@@ -51,6 +52,7 @@ def county_opinion_record(
             )
         if problems:
             raise OutcomeRefused(problems)
+        measures = measures_in_force(today, actor.organisation_id)
         existing = CountyOpinion.objects.filter(workstation=ws, year=year).first()
         before = {"score": existing.score, "opinion": existing.opinion} if existing else None
         row, _created = CountyOpinion.objects.update_or_create(
@@ -62,6 +64,9 @@ def county_opinion_record(
                 "opinion": opinion.strip(),
                 "recorded_by": actor,
                 "recorded_at": timezone.now(),
+                # Art. 12: the city's numbers with the county's stricter rules, in force today (portal.measures).
+                "measures_version_id": measures.version_id,
+                "county_rule_id": measures.county_rule_id,
             },
         )
         audit_record(

@@ -3,12 +3,12 @@
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.measures.selectors import Timeline, measures_in_force
 from portal.models import User
 from portal.notifications import notify_organisation
 from workstations.models import OPERATING_STATES, State, Workstation
@@ -22,7 +22,7 @@ from workstations.rules import compliance
 from workstations.rules.compliance import periods_assessed
 from workstations.selectors.outcomes import load_counts
 from workstations.services.outcomes import OutcomeRefused, require_staff
-from workstations.services.rectifications import RECTIFICATION_DAYS, rectification_start
+from workstations.services.rectifications import rectification_start
 from workstations.services.self_evaluation import cap_problems, proposed_award
 from workstations.services.service_records import services_share
 
@@ -31,13 +31,13 @@ TENTH = Decimal("0.1")
 TITLE_ZH = {EvaluationKind.ANNUAL: "{year}年度评价", EvaluationKind.END_OF_TERM: "{year}年期满评估"}
 
 
-def term_years() -> int:
-    return int(getattr(settings, "WORKSTATION_TERM_YEARS", 3))
+def term_years(on: date | None = None) -> int:
+    return measures_in_force(on).term_years  # Art. 11(1), the measures' numbers in force (portal.measures)
 
 
 def term_ends_on(certified_on: date) -> date:
     """The last day of the term: three years (``WORKSTATION_TERM_YEARS``) from certification, less one day."""
-    years = term_years()
+    years = term_years(certified_on)
     try:
         anniversary = certified_on.replace(year=certified_on.year + years)
     except ValueError:  # certified on 29 February
@@ -81,13 +81,16 @@ def _years(workstation: Workstation, evaluation: Evaluation) -> range:
     return range(evaluation.year, evaluation.year + 1)
 
 
-def auto_scores(evaluation: Evaluation, workstation: Workstation, counts, today: date) -> tuple[dict, dict]:
+def auto_scores(
+    evaluation: Evaluation, workstation: Workstation, counts, today: date, timeline=None
+) -> tuple[dict, dict]:
     """Automatic items: points × periods met / periods assessed, over the periods that have ended and applied.
 
     An item with no such period is left out of ``scores`` (it leaves the base: no full marks for what was never
     assessed); ``shown`` keeps its {"met": 0, "of": 0} so the page can say why.
     """
-    summ = compliance.summary(workstation.certified_on, counts, _years(workstation, evaluation), today)
+    timeline = timeline or Timeline()  # each period judged by the measures in force on its first day
+    summ = compliance.summary(workstation.certified_on, counts, _years(workstation, evaluation), today, timeline)
     scores, shown = {}, {}
     for item in evaluation.rubric:
         if item.get("auto") == "services":  # 成效: Art. 4 service records with the Art. 10 reports (issue 18)
@@ -141,9 +144,9 @@ def evaluation_open(
     actor: User,
     title: str = "",
     rubric: list[dict] | None = None,
-    excellent_min: Decimal = Decimal("90"),
-    good_min: Decimal = Decimal("80"),
-    pass_min: Decimal = Decimal("60"),
+    excellent_min: Decimal | None = None,
+    good_min: Decimal | None = None,
+    pass_min: Decimal | None = None,
     today: date | None = None,
     early_reason: str = "",
 ) -> Evaluation:
@@ -157,6 +160,10 @@ def evaluation_open(
     require_staff(actor)
     today = today or timezone.localdate()
     rubric = rubric or default_rubric()
+    measures = measures_in_force(today)  # the grade bands default to the measures' numbers in force (Art. 11(3))
+    excellent_min = Decimal(measures.excellent_min) if excellent_min is None else excellent_min
+    good_min = Decimal(measures.good_min) if good_min is None else good_min
+    pass_min = Decimal(measures.pass_min) if pass_min is None else pass_min
     if year > today.year:
         raise OutcomeRefused(_("%(year)s has not begun; it cannot be evaluated yet.") % {"year": year})
     if year == today.year and not early_reason.strip():
@@ -184,6 +191,7 @@ def evaluation_open(
             opened_by=actor,
             opened_at=timezone.now(),
             early_reason=early_reason.strip() if year >= today.year else "",
+            measures_version_id=measures.version_id,
         )
         in_year = [
             ws
@@ -193,8 +201,9 @@ def evaluation_open(
         first_year = min((ws.certified_on.year for ws in in_year), default=year)
         counts = load_counts(Workstation.objects.filter(pk__in=[w.pk for w in in_year]), range(first_year, year + 1))
         results, workstations, not_graded = [], [], []
+        timeline = Timeline()
         for ws in in_year:
-            scores, shown = auto_scores(evaluation, ws, counts.get(ws.pk, {}), today)
+            scores, shown = auto_scores(evaluation, ws, counts.get(ws.pk, {}), today, timeline)
             if not has_assessable_period(shown):
                 not_graded.append({"workstation": ws.pk, "name": ws.name, "reason": not_graded_reason(ws, evaluation)})
                 continue
@@ -206,6 +215,7 @@ def evaluation_open(
                     scores=scores,
                     compliance=shown,
                     base=base_points(evaluation, shown),
+                    measures_version_id=measures.version_id,
                 )
             )
         EvaluationResult.objects.bulk_create(results)
@@ -299,7 +309,7 @@ def evaluation_close_preview(evaluation: Evaluation, today: date | None = None) 
         "already_rectifying": [
             r.workstation.name for r in results if r.grade == Grade.FAIL and r.workstation.state != State.ACTIVE
         ],
-        "deadline": today + timedelta(days=RECTIFICATION_DAYS),
+        "deadline": today + timedelta(days=measures_in_force(today).rectification_days),
         "awards": [(r.workstation.name, r.award_amount) for r in results if r.award_recommended],
         "scaled": [r.workstation.name for r in results if r.base is not None and r.base < evaluation.max_total],
         "not_graded": evaluation.not_graded,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.measures.selectors import measures_in_force
 from portal.models import User
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.uploads import store_upload
@@ -20,7 +21,8 @@ from workstations.models.evaluations import (
 from workstations.services.lifecycle import workstation_transition
 from workstations.services.outcomes import OutcomeRefused, require_staff
 
-RECTIFICATION_DAYS = 90  # Art. 11(4)2 限期整改; the default deadline, staff may set another when ordering.
+# Art. 11(4)2 限期整改: the default deadline is the measures' ``rectification_days`` in force (portal.measures); staff
+# may set another when ordering.
 
 
 def rectification_start(
@@ -35,7 +37,8 @@ def rectification_start(
     """Art. 11(4)2: 限期整改 — the workstation moves to ``rectifying`` with a deadline (default 90 days)."""
     require_staff(actor)
     today = today or timezone.localdate()
-    deadline = deadline or today + timedelta(days=RECTIFICATION_DAYS)
+    measures = measures_in_force(today)  # Art. 11(4)2: the default deadline of the measures' numbers in force
+    deadline = deadline or today + timedelta(days=measures.rectification_days)
     if deadline <= today:
         raise OutcomeRefused(_("The deadline must be after today."))
     with transaction.atomic():
@@ -43,7 +46,12 @@ def rectification_start(
             workstation=workstation, transition="start_rectification", actor=actor, reason=reason
         )
         rect = Rectification.objects.create(
-            workstation=ws, result=result, reason=reason, ordered_on=today, deadline=deadline
+            workstation=ws,
+            result=result,
+            reason=reason,
+            ordered_on=today,
+            deadline=deadline,
+            measures_version_id=measures.version_id,
         )
         notify_organisation(
             organisation=ws.host_unit,

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.measures.selectors import Timeline
 from portal.notifications import city_staff_users, notify, notify_organisation
 from workstations.models import OPERATING_STATES, Workstation
 from workstations.rules import compliance
@@ -46,10 +47,11 @@ def outcome_reminders_send(*, today: date | None = None) -> dict[str, int]:
     )
     sent = {"due": 0, "missed": 0, "plan": 0}
     misses: dict[tuple[str, str], list[Workstation]] = {}
+    timeline = Timeline()  # the measures' numbers per period (portal.measures)
     for ws in workstations:
         url = reverse("workstations:outcomes", args=[ws.pk])
         for requirement, period in _periods_to_check(today):
-            c = compliance.cell(requirement, period, ws.certified_on, counts.get(ws.pk, {}), today)
+            c = compliance.cell(requirement, period, ws.certified_on, counts.get(ws.pk, {}), today, timeline)
             kind, _target = compliance.RULES[requirement]
             if c.status == compliance.Status.NOT_YET and (period.end - today).days < WARN_BEFORE[kind]:
                 sent["due"] += notify_organisation(

@@ -11,13 +11,13 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.measures.selectors import measures_in_force
 from portal.models import User
 from portal.notifications import city_staff_users, notify, notify_organisation
 from workstations.models import OPERATING_STATES, State, Workstation
@@ -30,8 +30,8 @@ PLAN_DUE_DAYS = 90  # as for the first plan (workstations.selectors.outcomes.PLA
 FLAG_DAYS = (90, 30, 0)
 
 
-def term_years() -> int:
-    return int(getattr(settings, "WORKSTATION_TERM_YEARS", 3))
+def term_years(on: date | None = None) -> int:
+    return measures_in_force(on).term_years  # Art. 11(1), the measures' numbers in force on ``on`` (portal.measures)
 
 
 def current_term(workstation: Workstation) -> Term | None:
@@ -40,7 +40,7 @@ def current_term(workstation: Workstation) -> Term | None:
 
 def term_open_first(*, workstation: Workstation, starts_on: date, decision_reference: str, actor: User) -> Term:
     """Art. 6(4), 11(1): certification opens the first term. Called inside the confirmation's transaction."""
-    years = term_years()
+    years = term_years(starts_on)
     term, _created = Term.objects.get_or_create(
         workstation=workstation,
         number=1,
@@ -52,6 +52,7 @@ def term_open_first(*, workstation: Workstation, starts_on: date, decision_refer
             "decision_reference": decision_reference,
             "decided_on": starts_on,
             "plan_due_on": starts_on + timedelta(days=PLAN_DUE_DAYS),
+            "measures_version_id": measures_in_force(starts_on).version_id,
             "created_by": actor,
         },
     )
@@ -106,7 +107,7 @@ def term_renew(
         problems = renewal_problems(ws, term)
         if problems:
             raise OutcomeRefused(problems)
-        years = term_years()
+        years = term_years(decided_on)
         starts_on = term.ends_on + timedelta(days=1)
         new = Term.objects.create(
             workstation=ws,
@@ -119,6 +120,7 @@ def term_renew(
             decided_on=decided_on,
             evaluation_result=end_of_term_result(ws, term),
             plan_due_on=max(starts_on, decided_on) + timedelta(days=PLAN_DUE_DAYS),
+            measures_version_id=measures_in_force(decided_on).version_id,
             created_by=actor,
         )
         term.outcome = TermOutcome.RENEWED

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.measures.selectors import Timeline
 from portal.permissions import get_visible_or_404, role_required
 from portal.roles import Role
 from workstations.forms.county import CountyOpinionForm
@@ -58,6 +59,7 @@ def county_overview(request: HttpRequest) -> HttpResponse:
         )
     )
     rows = []
+    timeline = Timeline(county=request.user.organisation_id)  # Art. 12: with the county's stricter rules
     for ws in workstations:
         results = list(ws.evaluation_results.all())
         opinions = list(ws.county_opinions.all())
@@ -68,7 +70,7 @@ def county_overview(request: HttpRequest) -> HttpResponse:
                 "has_plan": ws.pk in with_plan,
                 "cells": [
                     (compliance.REQUIREMENT_LABELS[c.requirement], c)
-                    for c in compliance.current_cells(ws.certified_on, counts.get(ws.pk, {}), today)
+                    for c in compliance.current_cells(ws.certified_on, counts.get(ws.pk, {}), today, timeline)
                 ],
                 "result": results[0] if results else None,
                 "opinion": opinions[0] if opinions else None,

@@ -47,7 +47,7 @@ def workstation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": transitions,
             "related": related_records(workstation, request.user),
             "requeue_url": _requeue_url(workstation, request.user, transitions),
-            "terms": list(workstation.terms.all()),
+            "terms": list(workstation.terms.select_related("measures_version")),
         },
     )
 

@@ -110,7 +110,9 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_due_on": selectors_outcomes.plan_due_on(ws),
             "plan_overdue": selectors_outcomes.plan_overdue(ws, bool(plans), today),
             "term_plan": term_plan_status(ws, today),
-            "county_opinions": CountyOpinion.objects.visible_to(request.user).filter(workstation=ws),
+            "county_opinions": CountyOpinion.objects.visible_to(request.user)
+            .filter(workstation=ws)
+            .select_related("county", "measures_version", "county_rule__county"),
             "is_county": is_county_clerk(request.user),
             "open_results": ws.evaluation_results.filter(evaluation__status="open", grade="").select_related(
                 "evaluation"
