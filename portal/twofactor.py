@@ -17,13 +17,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.audit import audit_record
 from portal.notifications import notify
+from portal.refusals import Refusal
 from portal.roles import TWO_FACTOR_REQUIRED_ROLES, Role
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery"
 
 
-class SecondFactorRefused(Exception):
+class SecondFactorRefused(Refusal):
     """A change to a second factor that may not be made; the message says why, in the user's language."""
 
 

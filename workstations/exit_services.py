@@ -21,6 +21,7 @@ from portal.documents.services import (
 from portal.formatting import format_date
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
+from portal.refusals import Refusal
 from portal.roles import Role
 from portal.uploads import store_upload
 from portal.workdays.services import CalendarNotCovered, nth_working_day_after
@@ -34,10 +35,8 @@ from workstations.services import TransitionRefused, workstation_transition
 STATEMENT_WORKING_DAYS = 5
 
 
-class ExitRefused(Exception):
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+class ExitRefused(Refusal):
+    """An exit step that may not be taken now; ``message`` says why, in the user's language."""
 
 
 def _check_operating(workstation: Workstation) -> None:

@@ -8,15 +8,12 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from portal.audit import audit_record
+from portal.refusals import Refusal
 from workstations.models import State, TransitionLog, Workstation
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refusal):
     """A transition that may not run now; ``problems`` say why, in the user's language."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)

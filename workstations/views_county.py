@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form
 from portal.roles import Role
 from workstations import compliance
 from workstations.county import county_workstations, is_county_clerk
@@ -98,8 +99,7 @@ def county_opinion(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The county's opinion has been recorded."))
             return redirect("workstations:county")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal import excel
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form, refusal_to_messages
 from portal.roles import Role
 from portal.uploads import file_response
 from workstations import services_evaluations
@@ -25,7 +26,7 @@ from workstations.forms_outcomes import (
 from workstations.models_evaluations import Evaluation, EvaluationResult, Rectification, RectificationStatus
 from workstations.models_selfeval import SelfEvaluation
 from workstations.services_outcomes import OutcomeRefused
-from workstations.views_outcomes import OUTCOME_ROLES, _refused
+from workstations.views_outcomes import OUTCOME_ROLES
 
 STAFF_VIEW = (Role.CITY_STAFF, Role.SUPERVISOR, Role.ADMIN)
 
@@ -54,8 +55,7 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Evaluation opened."))
             return redirect("workstations:evaluation", evaluation.pk)
@@ -151,8 +151,7 @@ def result_score(request: HttpRequest, pk: int) -> HttpResponse:
                 award_amount=form.cleaned_data["award_amount"],
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Score saved."))
             return redirect("workstations:evaluation", evaluation.pk)
@@ -184,7 +183,7 @@ def evaluation_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services_evaluations.evaluation_close(evaluation=evaluation, actor=request.user)
         except OutcomeRefused as exc:
-            _refused(request, exc)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("Evaluation closed; results sent, rectification ordered for failed results."))
         return redirect("workstations:evaluation", evaluation.pk)
@@ -234,7 +233,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     file=report_form.cleaned_data["file"],
                 )
             except OutcomeRefused as exc:
-                _refused(request, exc)
+                refusal_to_messages(request, exc)
             else:
                 messages.success(request, _("Rectification report filed."))
                 return redirect("workstations:rectification", rect.pk)
@@ -247,7 +246,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=decision_form.cleaned_data["reason"],
                 )
             except OutcomeRefused as exc:
-                _refused(request, exc)
+                refusal_to_messages(request, exc)
             else:
                 messages.success(request, _("Re-evaluation recorded."))
                 return redirect("workstations:rectification", rect.pk)

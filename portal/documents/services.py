@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from portal.documents.models import DocumentCounter, DocumentNumber, OfficialDocument, Verification
 from portal.formatting import format_date
+from portal.refusals import Refusal
 
 _NUMBER_RE = re.compile(r"^\s*(?P<series>[^〔\[\s]+)\s*[〔\[](?P<year>\d{4})[〕\]]\s*(?P<seq>\d+)\s*号\s*$")
 # Short codes avoid letters and digits that are easily confused when typed from paper (0/O, 1/I/L).
@@ -29,12 +30,10 @@ _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 
 
-class DocumentRefused(ValueError):
+class DocumentRefused(Refusal, ValueError):
     """A document cannot be issued as entered; ``problems`` are messages for staff."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("；".join(str(p) for p in problems))
-        self.problems = [str(p) for p in problems]
+    separator = "；"
 
 
 def series_for(kind: str) -> str:

@@ -13,6 +13,7 @@ from portal.documents.models import OfficialDocument
 from portal.documents.services import document_issue_problems, format_document_number, series_for, suggest_number
 from portal.pdf import pdf_response, stored_pdf_response
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form, refusal_to_messages
 from portal.roles import Role
 from review.publicity import selectors
 from review.publicity.confirmation import cleared_on, confirmation_issue, confirmation_preview
@@ -89,7 +90,7 @@ def confirmation_index(request: HttpRequest) -> HttpResponse:
             workstations=chosen, title=data["title"], seq=data["seq"], issued_on=issued_on, actor=request.user
         )
     except TransitionRefused as exc:
-        form.add_error(None, "；".join(str(p) for p in exc.problems))
+        refusal_to_form(form, exc)
         return _confirmation_page(request, form, status=400)
     messages.success(
         request,
@@ -138,7 +139,7 @@ def plaque_issue_view(request: HttpRequest, workstation_pk: int) -> HttpResponse
     try:
         plaque = plaque_issue(workstation=workstation, actor=request.user)
     except TransitionRefused as exc:
-        messages.error(request, "；".join(str(p) for p in exc.problems))
+        refusal_to_messages(request, exc)
     else:
         messages.success(request, _("Plaque %(number)s is made.") % {"number": plaque.number})
     return redirect("publicity:plaques")
@@ -158,7 +159,7 @@ def plaque_hand_over_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except TransitionRefused as exc:
-            messages.error(request, "；".join(str(p) for p in exc.problems))
+            refusal_to_messages(request, exc)
         else:
             messages.success(
                 request, _("The handover is recorded; %(name)s is now active.") % {"name": plaque.workstation.name}

@@ -19,6 +19,7 @@ from portal.audit import audit_record
 from portal.formatting import format_date
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
+from portal.refusals import Refusal
 from portal.roles import Role
 from portal.uploads import store_upload
 from portal.workdays.services import publicity_window
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 
 
-class ObjectionRefused(Exception):
+class ObjectionRefused(Refusal):
     """An objection that may not be filed (the window is closed, the candidate is not on the list)."""
 
 

@@ -20,6 +20,7 @@ from portal import crypto
 from portal.models import User
 from portal.notifications import notify
 from portal.permissions import require_role
+from portal.refusals import Refusal
 from portal.roles import OrgKind, Role
 from review import sealing
 from review.models import (
@@ -42,12 +43,11 @@ from workstations.services import workstation_transition
 logger = logging.getLogger(__name__)
 
 
-class ReviewError(Exception):
+class ReviewError(Refusal):
     """A review action that cannot be done now; ``problems`` say why, in the user's language."""
 
     def __init__(self, *problems: str):
-        self.problems = [str(p) for p in problems]
-        super().__init__("; ".join(self.problems))
+        super().__init__(problems)
 
 
 RULE_FIELDS = tuple(BallotRule.__dataclass_fields__)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from portal import held_uploads
 from portal.formatting import CENT, format_date, format_yuan
 from portal.notifications import notify_city_staff, notify_organisation
+from portal.refusals import Refusal
 from portal.roles import Role
 from subsidies.models import Category, Entry, EntryReceipt, EntryReview, Kind, Ledger, Source
 from subsidies.models.ledger import GRANT_SOURCE, INFLOW_KINDS
@@ -20,7 +21,7 @@ from subsidies.selectors import balance_of
 from workstations.models import OPERATING_STATES, RECOGNISED_STATES, State, Workstation
 
 
-class LedgerRefused(Exception):
+class LedgerRefused(Refusal):
     """An entry that may not be recorded; the message says why, in the user's language."""
 
 
