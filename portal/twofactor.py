@@ -7,6 +7,7 @@ e-mail. The owner is told of every change, so an attacker who knows only a passw
 """
 
 import base64
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,9 @@ from portal.audit import audit_record
 from portal.notifications import notify
 from portal.refusals import Refusal
 from portal.roles import TWO_FACTOR_REQUIRED_ROLES, Role
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery"
@@ -189,7 +193,7 @@ def second_factor_remove(*, user, current_code: str, ip: str | None = None) -> N
         )
 
 
-def second_factor_reset(*, user, reason: str, actor, ip: str | None = None) -> None:
+def second_factor_reset(*, user, reason: str, actor: "User", ip: str | None = None) -> None:
     """An administrator removes a user's second factor (lost phone and lost recovery codes).
 
     Audited with the reason; the owner is told by inbox and e-mail. The user sets up a new authenticator at the next

@@ -1,7 +1,30 @@
+from pathlib import Path
+
 import pytest
 
 from tests import factories
 from tests.support.dbroles import flush_around_guards, switch_to_app_role, switch_to_owner
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """The one place for two collection rules (issue 20 item 7), run before ``-m`` deselects:
+
+    - every test under ``tests/browser/`` is a ``browser`` test, so ``-m "not browser"`` (the local default in
+      ``pyproject.toml``) leaves all of them out and ``scripts/test.sh`` (CI) runs all of them;
+    - a ``postgres`` test is skipped when the test database is not PostgreSQL (SQLite is the local default).
+    """
+    from django.db import connection
+
+    on_postgresql = connection.vendor == "postgresql"
+    needs_postgresql = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+    for item in items:
+        if BROWSER_TESTS in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+        if not on_postgresql and item.get_closest_marker("postgres"):
+            item.add_marker(needs_postgresql)
 
 
 @pytest.fixture(scope="session")

@@ -144,7 +144,7 @@ def plaque_render_store(plaque_id: int) -> bool:
     demand if the worker has not yet). Returns False when the plaque already had its PDF."""
     with transaction.atomic():
         plaque = Plaque.objects.select_for_update().get(pk=plaque_id)
-        if plaque.pdf and plaque.pdf.storage.exists(plaque.pdf.name):
+        if plaque.pdf and plaque.pdf.storage.exists(plaque.pdf.name):  # type: ignore[arg-type]
             return False
         content = render_plaque(plaque)
         plaque.pdf.save(f"{plaque.number}.pdf", ContentFile(content), save=False)
@@ -221,7 +221,7 @@ def plaque_hand_over_correct(
             raise TransitionRefused(problems)
         if (locked.handed_over_to, locked.handed_over_on) == (handed_over_to.strip(), handed_over_on):
             raise TransitionRefused([_("Nothing to correct: this is what is recorded.")])
-        correction = PlaqueHandOverCorrection.objects.create(
+        correction = PlaqueHandOverCorrection.objects.create(  # type: ignore[misc]
             plaque=locked,
             previous_to=locked.handed_over_to,
             previous_on=locked.handed_over_on,

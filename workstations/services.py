@@ -32,7 +32,7 @@ def transition_meta(name: str) -> TransitionInfo:
             return TransitionInfo(
                 name=t.name,
                 label=str(custom.get("label", t.name)),
-                target=t.target,
+                target=t.target,  # type: ignore[arg-type]
                 needs_reason=bool(custom.get("needs_reason")),
                 article=custom.get("article", ""),
             )
@@ -87,5 +87,5 @@ def workstation_transition(*, workstation: Workstation | int, transition: str, a
 
 def available_transitions(workstation: Workstation, user) -> list[TransitionInfo]:
     """The transitions ``user`` could run now (for buttons); the service checks again on submit."""
-    names = [t.name for t in workstation.get_available_user_state_transitions(user)]
+    names = [t.name for t in workstation.get_available_user_state_transitions(user)]  # type: ignore[attr-defined]
     return [transition_meta(n) for n in names]

@@ -30,7 +30,7 @@ from workstations.services_services import services_share
 RECTIFICATION_DAYS = 90  # Art. 11(4)2 限期整改; the default deadline, staff may set another when ordering.
 TENTH = Decimal("0.1")
 # Default official titles: 平顶山市大众创业指导大师工作室2026年度评价 (not "2026年度…年度评价").
-TITLE_ZH = {EvaluationKind.ANNUAL: "{year}年度评价", EvaluationKind.END_OF_TERM: "{year}年期满评估"}
+TITLE_ZH: dict[str, str] = {EvaluationKind.ANNUAL: "{year}年度评价", EvaluationKind.END_OF_TERM: "{year}年期满评估"}
 
 
 def term_years() -> int:
@@ -79,7 +79,7 @@ def in_scope(workstation: Workstation, evaluation: Evaluation) -> bool:
 def _years(workstation: Workstation, evaluation: Evaluation) -> range:
     if evaluation.kind == EvaluationKind.END_OF_TERM:
         term = _term_ending_in(workstation, evaluation.year)
-        return range((term.starts_on if term else workstation.certified_on).year, evaluation.year + 1)
+        return range((term.starts_on if term else workstation.certified_on).year, evaluation.year + 1)  # type: ignore[union-attr]
     return range(evaluation.year, evaluation.year + 1)
 
 
@@ -199,7 +199,7 @@ def evaluation_open(
             for ws in Workstation.objects.filter(state__in=OPERATING_STATES).prefetch_related("terms")
             if in_scope(ws, evaluation)
         ]
-        first_year = min((ws.certified_on.year for ws in in_year), default=year)
+        first_year = min((ws.certified_on.year for ws in in_year), default=year)  # type: ignore[union-attr]
         counts = load_counts(Workstation.objects.filter(pk__in=[w.pk for w in in_year]), range(first_year, year + 1))
         results, workstations, not_graded = [], [], []
         for ws in in_year:
@@ -293,7 +293,7 @@ def evaluation_close_preview(evaluation: Evaluation, today: date | None = None) 
     ordered to rectify (with the deadline), the awards recommended, the unscored results that block the close."""
     today = today or timezone.localdate()
     results = list(evaluation.results.select_related("workstation", "workstation__host_unit"))
-    by_grade = {label: 0 for _value, label in Grade.choices}
+    by_grade: dict[str, int] = {str(label): 0 for _value, label in Grade.choices}
     for r in results:
         if r.grade:
             by_grade[r.get_grade_display()] += 1
@@ -445,14 +445,14 @@ def rectification_deadlines_check(*, today: date | None = None) -> dict[str, int
     today = today or timezone.localdate()
     done = {"warned": 0, "missed": 0, "staff_reminded": 0}
     staff = list(city_staff_users())
-    for rect in Rectification.objects.filter(status=RectificationStatus.OPEN, deadline__lt=today).values_list(
+    for rect_pk in Rectification.objects.filter(status=RectificationStatus.OPEN, deadline__lt=today).values_list(
         "pk", flat=True
     ):
         with transaction.atomic():
             locked = (
                 Rectification.objects.select_for_update()
                 .select_related("workstation__host_unit")
-                .filter(pk=rect, status=RectificationStatus.OPEN)
+                .filter(pk=rect_pk, status=RectificationStatus.OPEN)
                 .first()
             )
             if locked is None:

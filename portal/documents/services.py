@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -23,6 +24,9 @@ from django.utils.translation import gettext as _
 from portal.documents.models import DocumentCounter, DocumentNumber, OfficialDocument, Verification
 from portal.formatting import format_date
 from portal.refusals import Refusal
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 _NUMBER_RE = re.compile(r"^\s*(?P<series>[^〔\[\s]+)\s*[〔\[](?P<year>\d{4})[〕\]]\s*(?P<seq>\d+)\s*号\s*$")
 # Short codes avoid letters and digits that are easily confused when typed from paper (0/O, 1/I/L).
@@ -67,7 +71,7 @@ def suggest_number(*, kind: str, year: int) -> tuple[int, str]:
     return seq, format_document_number(year, seq, series)
 
 
-def number_register(*, kind: str, series: str, year: int, seq: int, actor) -> DocumentNumber:
+def number_register(*, kind: str, series: str, year: int, seq: int, actor: "User | None") -> DocumentNumber:
     """Record a number the office assigned; refuse it when it is already used in its series and year."""
     if seq < 1:
         raise DocumentRefused([_("A document number is a whole number from 1.")])
@@ -89,7 +93,7 @@ def number_register(*, kind: str, series: str, year: int, seq: int, actor) -> Do
     )
 
 
-def number_register_text(*, kind: str, number: str, actor) -> DocumentNumber:
+def number_register_text(*, kind: str, number: str, actor: "User | None") -> DocumentNumber:
     """Register a number typed in full (a call's 平人社〔2026〕9号); refuse one that does not read as a number."""
     parsed = parse_document_number(number)
     if parsed is None:
@@ -229,7 +233,9 @@ def verification_matches(*, verification: Verification, content: bytes) -> bool:
 # --- issuing ------------------------------------------------------------------------------------------------------
 
 
-def _document(*, kind, title, addressees, body, actor, seq, issued_on, decided_on, published) -> OfficialDocument:
+def _document(
+    *, kind, title, addressees, body, actor: "User", seq, issued_on, decided_on, published
+) -> OfficialDocument:
     series = series_for(kind)
     return OfficialDocument(
         number=format_document_number(issued_on.year, seq, series),
@@ -254,7 +260,7 @@ def document_preview(
     title: str,
     addressees: str,
     body: dict,
-    actor,
+    actor: "User",
     seq: int,
     issued_on: dt.date,
     decided_on: dt.date | None = None,
@@ -283,7 +289,7 @@ def document_issue(
     title: str,
     addressees: str,
     body: dict,
-    actor,
+    actor: "User",
     seq: int,
     issued_on: dt.date,
     decided_on: dt.date | None = None,

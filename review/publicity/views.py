@@ -67,9 +67,9 @@ def list_publish(request: HttpRequest) -> HttpResponse:
                 )
             except CalendarNotCovered as exc:
                 uncovered_year = exc.year
-                refusal_to_form(form, exc)
+                form.add_error(None, str(exc))
             except InvalidWindowStart as exc:
-                refusal_to_form(form, exc, field="first_day")
+                form.add_error("first_day", str(exc))
             except TransitionRefused as exc:
                 refusal_to_form(form, exc)
             else:

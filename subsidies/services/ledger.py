@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal import held_uploads
 from portal.formatting import CENT, format_date, format_yuan
+from portal.models import User
 from portal.notifications import notify_city_staff, notify_organisation
 from portal.refusals import Refusal
 from portal.roles import Role
@@ -150,7 +151,7 @@ def _refuse_second_award(ledger: Ledger, workstation: Workstation, kind: str, re
         raise LedgerRefused(_("The award for this evaluation result has already been recorded."))
 
 
-def _attach(entry: Entry, receipts, actor) -> None:
+def _attach(entry: Entry, receipts, actor: User) -> None:
     for uploaded in receipts or ():
         EntryReceipt.objects.create(entry=entry, file=held_uploads.stored(uploaded, actor=actor))
 
@@ -166,7 +167,7 @@ def entry_record(
     amount,
     date: date_type,
     description: str,
-    actor,
+    actor: User,
     source: str = "",
     category: str = "",
     explanation: str = "",
@@ -252,7 +253,7 @@ def _announce(entry: Entry, workstation: Workstation) -> None:
         )
 
 
-def entry_reverse(*, entry: Entry | int, reason: str, actor) -> Entry:
+def entry_reverse(*, entry: Entry | int, reason: str, actor: User) -> Entry:
     """Correct a mistake with a reversing entry that points to the original (SPEC §4: never edit, never delete).
 
     Whoever may record the original's kind may reverse it. The reversal runs the other way for the same amount and
@@ -291,7 +292,7 @@ def entry_reverse(*, entry: Entry | int, reason: str, actor) -> Entry:
     return reversal
 
 
-def entry_review(*, entry: Entry | int, outcome: str, note: str, actor) -> EntryReview:
+def entry_review(*, entry: Entry | int, outcome: str, note: str, actor: User) -> EntryReview:
     """City staff review an "other" expenditure flagged when it was recorded (SPEC §4)."""
     if not actor.has_role(Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff review expenditures."))
