@@ -8,6 +8,17 @@ from tests.support.dbroles import flush_around_guards, switch_to_app_role, switc
 BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
+def _seed_what_migrations_seed():
+    """A reused test database (``--reuse-db``, the local default) was emptied by the last run's transactional tests
+    (their flush): put back the one table a migration fills, the working-day calendar (portal 0005_seed_calendar), so
+    that every run starts from what ``migrate`` leaves. A database just created already has it (nothing is written)."""
+    from portal.workdays.library import sync_from_library
+    from portal.workdays.models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        sync_from_library(CalendarDay)
+
+
 def _sqlite_without_fsync(sender, connection, **kwargs):
     """The local test database is a file (kept between runs): no fsync per commit, since a crash only costs a
     ``--create-db``. Building it (the migrations) is then as fast as in memory."""
@@ -45,6 +56,8 @@ def pytest_collection_modifyitems(config, items):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Created and migrated by the owner; the tests then run as the application role when DATABASE_APP_ROLE is set
     (tests/support/dbroles.py), and the owner drops the database at the end."""
+    with django_db_blocker.unblock():
+        _seed_what_migrations_seed()
     switch_to_app_role()
     yield
     switch_to_owner()
