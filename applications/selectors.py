@@ -1,6 +1,8 @@
 """Reads of the applications app that are more than a ``get`` (lists, counts, the quota board)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -92,7 +94,7 @@ def call_candidates(call: Call, *, recommender_id: int | None = None, state: str
     return qs.order_by("workstation__recommender__kind", "workstation__recommender__name", "rank", "id")
 
 
-def call_counts(call: Call) -> list[dict]:
+def call_counts(call: Call) -> list[Mapping[str, Any]]:
     """Counts of candidates by recommender and state, for the city's view of a call."""
     states = [State.DRAFT, State.SUBMITTED, State.RETURNED, State.RECOMMENDED, State.NOT_RECOMMENDED]
     aggregates = {s.value: Count("id", filter=Q(workstation__state=s)) for s in states}

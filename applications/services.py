@@ -24,6 +24,7 @@ from portal.crypto import blind_index
 from portal.documents.models import DocumentNumber
 from portal.documents.services import number_register_text
 from portal.measures.selectors import measures_in_force
+from portal.models import User
 from portal.notifications import notify_organisation
 from portal.permissions import require_role
 from portal.roles import OrgKind, Role
@@ -39,7 +40,7 @@ class ApplicationLocked(TransitionRefused):
 # --- calls (Art. 6(1)) --------------------------------------------------------------------------------------------
 
 
-def call_save(*, call: Call, quotas: dict[int, int], actor) -> Call:
+def call_save(*, call: Call, quotas: dict[int, int], actor: User) -> Call:
     """Art. 6(1): the city bureau issues a call with its conditions, dates, grant and a quota per recommender.
 
     The call's document number is the one the office assigned; it is registered in its series so that no other
@@ -64,7 +65,7 @@ def call_save(*, call: Call, quotas: dict[int, int], actor) -> Call:
     return call
 
 
-def call_close(*, call: Call, actor) -> Call:
+def call_close(*, call: Call, actor: User) -> Call:
     """Close the call early: from now on no application is submitted and drafts are locked."""
     require_role(actor, Role.CITY_STAFF)
     Call.objects.filter(pk=call.pk, closed_at__isnull=True).update(closed_at=timezone.now())
@@ -75,7 +76,7 @@ def call_close(*, call: Call, actor) -> Call:
 # --- mentors ------------------------------------------------------------------------------------------------------
 
 
-def mentor_save(*, mentor: Mentor, id_number: str, actor) -> Mentor:
+def mentor_save(*, mentor: Mentor, id_number: str, actor: User) -> Mentor:
     """A mentor record of the host unit, reusable in later calls; the ID number is kept encrypted."""
     require_role(actor, Role.HOST_UNIT)
     if mentor.pk is None:
@@ -126,7 +127,7 @@ def _is_empty(application: Application) -> bool:
     )
 
 
-def application_start(*, call: Call, actor) -> Application:
+def application_start(*, call: Call, actor: User) -> Application:
     """A host unit starts an application: the workstation row is born here, as a draft (SPEC §3).
 
     Clicking "开始申报" again resumes the unit's empty draft in this call instead of making another one; the host
@@ -138,7 +139,7 @@ def application_start(*, call: Call, actor) -> Application:
     if not call.is_open():
         raise TransitionRefused([_("This call is not open for applications.")])
     with transaction.atomic():
-        host = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
+        host = Organisation.objects.select_for_update().get(pk=actor.organisation_id)  # type: ignore[misc]  # a host unit user
         drafts = (
             Application.objects.select_related("workstation")
             .filter(call=call, workstation__host_unit=host, workstation__state=State.DRAFT)
@@ -160,7 +161,7 @@ def application_start(*, call: Call, actor) -> Application:
     return application
 
 
-def application_withdraw_draft(*, application: Application, actor) -> None:
+def application_withdraw_draft(*, application: Application, actor: User) -> None:
     """Withdraw a draft that was never submitted: the draft and its workstation row go, the uploaded files stay
     stored (deleting evidence is never done here). A returned application is not a draft: it stays on record."""
     require_role(actor, Role.HOST_UNIT)
@@ -181,7 +182,7 @@ def application_withdraw_draft(*, application: Application, actor) -> None:
         workstation.delete()
 
 
-def _check_editable(application: Application, actor) -> None:
+def _check_editable(application: Application, actor: User) -> None:
     require_role(actor, Role.HOST_UNIT)
     if application.workstation.host_unit_id != actor.organisation_id:
         raise PermissionDenied(_("This belongs to another organisation."))
@@ -194,13 +195,13 @@ def _check_editable(application: Application, actor) -> None:
 def _sync_workstation(application: Application) -> None:
     """The workstation carries the lead mentor's name (Art. 6(5)) and the recommender; its state is not touched."""
     Workstation.objects.filter(pk=application.workstation_id).update(
-        lead_mentor_name=application.lead_mentor.name if application.lead_mentor_id else "",
+        lead_mentor_name=application.lead_mentor.name if application.lead_mentor else "",
         recommender_id=application.recommender_id,
         updated_at=timezone.now(),
     )
 
 
-def application_save_step(*, application: Application, form, actor) -> Application:
+def application_save_step(*, application: Application, form, actor: User) -> Application:
     """Save one step of the guided form (a valid ModelForm bound to ``application``) into the draft."""
     _check_editable(application, actor)
     if "recommender" in form.cleaned_data:
@@ -219,7 +220,7 @@ def application_save_step(*, application: Application, form, actor) -> Applicati
     return saved
 
 
-def application_save_staff(*, application: Application, formset, actor) -> None:
+def application_save_staff(*, application: Application, formset, actor: User) -> None:
     _check_editable(application, actor)
     with transaction.atomic():
         instances = formset.save(commit=False)
@@ -235,7 +236,7 @@ def _host_link(application: Application) -> str:
     return reverse("applications:detail", args=[application.pk])
 
 
-def application_submit(*, application: Application, actor) -> Application:
+def application_submit(*, application: Application, actor: User) -> Application:
     """Art. 6(2): the host unit submits (or resubmits) to its recommender; refused while anything blocks it.
 
     What is submitted is frozen in a new :class:`ApplicationSnapshot` (version 1, 2, … after each return); its
@@ -299,7 +300,7 @@ def snapshot_pdf_store(snapshot_id: int) -> ApplicationSnapshot:
     return snapshot
 
 
-def _decide(application: Application, *, transition: str, actor, reason: str, message: str) -> Application:
+def _decide(application: Application, *, transition: str, actor: User, reason: str, message: str) -> Application:
     with transaction.atomic():
         workstation_transition(
             workstation=application.workstation_id, transition=transition, actor=actor, reason=reason
@@ -316,7 +317,7 @@ def _decide(application: Application, *, transition: str, actor, reason: str, me
     return application
 
 
-def application_return(*, application: Application, actor, reason: str) -> Application:
+def application_return(*, application: Application, actor: User, reason: str) -> Application:
     """Art. 6(2): the recommender sends it back for revision, with a reason."""
     return _decide(
         application,
@@ -327,7 +328,7 @@ def application_return(*, application: Application, actor, reason: str) -> Appli
     )
 
 
-def application_decline(*, application: Application, actor, reason: str) -> Application:
+def application_decline(*, application: Application, actor: User, reason: str) -> Application:
     """Art. 6(2): the recommender does not select it, with a reason."""
     return _decide(
         application,
@@ -338,13 +339,13 @@ def application_decline(*, application: Application, actor, reason: str) -> Appl
     )
 
 
-def quota_used(*, call: Call, recommender_id: int) -> int:
+def quota_used(*, call: Call, recommender_id: int | None) -> int:
     return Application.objects.filter(
         call=call, workstation__recommender_id=recommender_id, workstation__state__in=QUOTA_STATES
     ).count()
 
 
-def application_recommend(*, application: Application, actor, opinion: str = "", letter=None) -> Application:
+def application_recommend(*, application: Application, actor: User, opinion: str = "", letter=None) -> Application:
     """Art. 6(2): the recommender selects a candidate within its quota, with its opinion (推荐意见) and optionally
     its stamped letter; it takes the next rank. Refused after the call's recommendation deadline.
 
@@ -393,7 +394,7 @@ def application_recommend(*, application: Application, actor, opinion: str = "",
     return application
 
 
-def application_move_rank(*, application: Application, up: bool, actor) -> None:
+def application_move_rank(*, application: Application, up: bool, actor: User) -> None:
     """The recommender orders its recommended candidates (1 = first choice) by swapping neighbours."""
     require_role(actor, Role.RECOMMENDER)
     if application.workstation.recommender_id != actor.organisation_id:
@@ -427,7 +428,7 @@ def application_move_rank(*, application: Application, up: bool, actor) -> None:
 
 
 def material_add(
-    *, application: Application, mentor: Mentor | None, kind: str, title: str, uploaded, actor, level: str = ""
+    *, application: Application, mentor: Mentor | None, kind: str, title: str, uploaded, actor: User, level: str = ""
 ) -> Material:
     """Store an uploaded scan privately and attach it to the application (and to a person when given).
 
@@ -451,7 +452,7 @@ def material_add(
         )
 
 
-def material_replace(*, material: Material, uploaded, actor) -> Material:
+def material_replace(*, material: Material, uploaded, actor: User) -> Material:
     """A new version replaces the current one; the old version stays stored and linked."""
     _check_editable(material.application, actor)
     with transaction.atomic():
@@ -462,13 +463,13 @@ def material_replace(*, material: Material, uploaded, actor) -> Material:
     return locked
 
 
-def material_remove(*, material: Material, actor) -> None:
+def material_remove(*, material: Material, actor: User) -> None:
     """Detach a material from a draft; its stored versions stay (deleting evidence is never done here)."""
     _check_editable(material.application, actor)
     material.delete()
 
 
-def material_mark_original(*, material: Material, checked: bool, actor) -> Material:
+def material_mark_original(*, material: Material, checked: bool, actor: User) -> Material:
     """原件已核: the recommender records that it has seen the original of this copy (or takes that back)."""
     require_role(actor, Role.RECOMMENDER)
     workstation = material.application.workstation
@@ -488,7 +489,7 @@ def material_mark_original(*, material: Material, checked: bool, actor) -> Mater
 # --- the city's qualification check (资格审查) ---------------------------------------------------------------------
 
 
-def application_qualify(*, application: Application, actor, note: str = "") -> Application:
+def application_qualify(*, application: Application, actor: User, note: str = "") -> Application:
     """City staff pass a recommended candidate: it may now be put to an expert review round."""
     return _decide(
         application,
@@ -499,7 +500,7 @@ def application_qualify(*, application: Application, actor, note: str = "") -> A
     )
 
 
-def application_rule_ineligible(*, application: Application, actor, reason: str) -> Application:
+def application_rule_ineligible(*, application: Application, actor: User, reason: str) -> Application:
     """City staff rule a candidate ineligible, with a reason; it leaves the call (a terminal state). The host unit
     and the recommender are told."""
     with transaction.atomic():
@@ -524,7 +525,9 @@ def application_rule_ineligible(*, application: Application, actor, reason: str)
 SITE_VISIT_STATES = frozenset({State.RECOMMENDED, State.QUALIFIED})
 
 
-def site_visit_record(*, application: Application, visited_on, people: str, findings: str, photos, actor) -> SiteVisit:
+def site_visit_record(
+    *, application: Application, visited_on, people: str, findings: str, photos, actor: User
+) -> SiteVisit:
     """实地考察: city staff record a visit to the candidate's site (date, who went, findings, photos)."""
     require_role(actor, Role.CITY_STAFF)
     problems = []

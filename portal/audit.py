@@ -19,11 +19,17 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.models import User
 
 GENESIS = "0" * 64
 # Rows of AuditChainHead: one per chain, locked by every append to that chain.
@@ -115,7 +121,7 @@ def _jsonable(value):
 
 def audit_record(
     *,
-    actor,
+    actor: "User | AnonymousUser | None",
     action: str,
     obj: models.Model | None = None,
     before: dict | None = None,

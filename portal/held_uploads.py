@@ -9,11 +9,15 @@ submission attaches them as if chosen again. Only the user who uploaded a held f
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core import signing
 from django.utils import timezone
 
 from portal.uploads import StoredFile, store_upload
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 HOLD_SALT = "portal.held_uploads"
 HOLD_MAX_AGE = timedelta(hours=24)
@@ -25,7 +29,7 @@ def _token(files: list[StoredFile]) -> str:
     return signing.dumps([f.pk for f in files], salt=HOLD_SALT, compress=True) if files else ""
 
 
-def _from_token(token: str, actor) -> list[StoredFile]:
+def _from_token(token: str, actor: "User") -> list[StoredFile]:
     if not token or not getattr(actor, "pk", None):
         return []
     try:
@@ -88,6 +92,6 @@ class HeldUploads:
         }
 
 
-def stored(item, *, actor) -> StoredFile:
+def stored(item, *, actor: "User") -> StoredFile:
     """A held ``StoredFile`` as it is, or a fresh upload stored now (services accept either)."""
     return item if isinstance(item, StoredFile) else store_upload(uploaded=item, actor=actor)

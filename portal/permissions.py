@@ -7,6 +7,7 @@ Actions use :func:`require_role`, which raises ``PermissionDenied`` with a reaso
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from portal.roles import Role
 
+_M = TypeVar("_M", bound=Model)
 
-def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
+
+def get_visible_or_404(queryset: QuerySet[_M], user, **lookup) -> _M:
     """Return the object matching ``lookup`` among those ``user`` may see, or raise 404."""
     try:
         return queryset.visible_to(user).get(**lookup)

@@ -152,6 +152,9 @@ APPEND_ONLY_MODELS: dict[str, tuple[str, ...]] = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The test database is a file under var/ (not in memory), so that a local ``pytest`` keeps it between runs
+    # (``--reuse-db`` in pyproject.toml) and pays for migrations once; scripts/test.sh (CI) passes ``--create-db``.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
 
 # While this file exists every request gets the static 503 page (``manage.py maintenance on|off``; issue 22).
 MAINTENANCE_FLAG_FILE = Path(os.environ.get("PORTAL_MAINTENANCE_FILE", VAR_DIR / "maintenance"))

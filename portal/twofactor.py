@@ -7,6 +7,7 @@ e-mail. The owner is told of every change, so an attacker who knows only a passw
 """
 
 import base64
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -17,13 +18,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.audit import audit_record
 from portal.notifications import notify
+from portal.refusals import Refusal
 from portal.roles import TWO_FACTOR_REQUIRED_ROLES, Role
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery"
 
 
-class SecondFactorRefused(Exception):
+class SecondFactorRefused(Refusal):
     """A change to a second factor that may not be made; the message says why, in the user's language."""
 
 
@@ -166,7 +171,7 @@ def second_factor_remove(*, user, current_code: str, ip: str | None = None) -> N
         _tell_owner(user, message="otp.removed")
 
 
-def second_factor_reset(*, user, reason: str, actor, ip: str | None = None) -> None:
+def second_factor_reset(*, user, reason: str, actor: "User", ip: str | None = None) -> None:
     """An administrator removes a user's second factor (lost phone and lost recovery codes).
 
     Audited with the reason; the owner is told by inbox and e-mail. The user sets up a new authenticator at the next

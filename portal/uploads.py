@@ -8,6 +8,7 @@ attachment with ``nosniff`` and a sandboxing CSP, so nothing uploaded is ever re
 import hashlib
 import uuid
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import filetype
@@ -22,6 +23,11 @@ from django.http import FileResponse
 from django.utils.functional import LazyObject, empty, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.models import User
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
@@ -142,7 +148,7 @@ class StoredFile(models.Model):
         return chain
 
 
-def store_upload(*, uploaded, actor, replaces: StoredFile | None = None) -> StoredFile:
+def store_upload(*, uploaded, actor: "User | AnonymousUser | None", replaces: StoredFile | None = None) -> StoredFile:
     """Validate and store an upload; with ``replaces`` the earlier version stays stored and linked."""
     from django.utils import timezone
 

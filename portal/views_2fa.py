@@ -24,6 +24,7 @@ from portal.audit import audit_record
 from portal.http import client_ip, safe_next
 from portal.models import User
 from portal.permissions import role_required
+from portal.refusals import refusal_to_form
 from portal.roles import Role
 
 _SESSION_NEW_CODES = "portal_new_recovery_codes"
@@ -122,7 +123,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
                 ip=_ip(request),
             )
         except twofactor.SecondFactorRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             otp_login(request, device)
             if replacing:
@@ -190,7 +191,7 @@ def otp_recovery_regenerate(request: HttpRequest) -> HttpResponse:
                 user=request.user, current_code=form.cleaned_data["current_code"], ip=_ip(request)
             )
         except twofactor.SecondFactorRefused as exc:
-            form.add_error("current_code", str(exc))
+            refusal_to_form(form, exc, field="current_code")
         else:
             return _codes_page(request, codes)
     return render(request, "portal/otp_change.html", {"form": form, "action": "regenerate"})
@@ -207,7 +208,7 @@ def otp_remove(request: HttpRequest) -> HttpResponse:
                 user=request.user, current_code=form.cleaned_data["current_code"], ip=_ip(request)
             )
         except twofactor.SecondFactorRefused as exc:
-            form.add_error("current_code", str(exc))
+            refusal_to_form(form, exc, field="current_code")
         else:
             messages.success(request, _("Two-factor login is off for your account."))
             return redirect("otp_manage")
@@ -226,7 +227,7 @@ def otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
                 user=owner, reason=form.cleaned_data["reason"], actor=request.user, ip=_ip(request)
             )
         except twofactor.SecondFactorRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             done = _("The second factor of %(user)s was reset; they were told by inbox and e-mail.")
             messages.success(request, done % {"user": owner})

@@ -48,7 +48,7 @@ class RoundForm(forms.ModelForm):
         fields = ["panel", "title", *RULE_FIELDS, "closes_at"]
         widgets = {"closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quorum_base"].choices = [(b.value, b.label) for b in Base if b in QUORUM_BASES]
         self.fields["pass_base"].choices = [(b.value, b.label) for b in Base if b in PASS_BASES]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.demo import World
+from portal.models import User
 from portal.uploads import store_upload
 from subsidies import summaries
 from subsidies.demo import receipt
@@ -56,7 +57,7 @@ def _payments(world: World) -> None:
                 )
 
 
-def _entry(ledger, kind, source, amount, day, description, actor, sign, category="") -> Entry:
+def _entry(ledger, kind, source, amount, day, description, actor: User, sign, category="") -> Entry:
     entry = Entry.objects.create(
         ledger=ledger,
         kind=kind,

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.functional import Promise
 
 from portal.formatting import CENT
 from subsidies.models import Category, Entry, Finding, Kind, Ledger, Source
@@ -56,10 +57,10 @@ class Totals:
             refunded=sum((r.refunded for r in self.by_source.values()), ZERO),
         )
 
-    def source_rows(self) -> list[tuple[str, SourceTotals]]:
+    def source_rows(self) -> list[tuple[str | Promise, SourceTotals]]:
         return [(Source(s).label, t) for s, t in self.by_source.items()]
 
-    def category_rows(self) -> list[tuple[str, Decimal]]:
+    def category_rows(self) -> list[tuple[str | Promise, Decimal]]:
         return [(Category(c).label, t) for c, t in self.by_category.items()]
 
 
@@ -150,7 +151,7 @@ def awardable_results(workstation) -> list:
         .order_by("-evaluation__year", "evaluation__kind")
     )
     for result in results:
-        result.award_entry = result.live_awards[0] if result.live_awards else None
+        result.award_entry = result.live_awards[0] if result.live_awards else None  # type: ignore[attr-defined]
     return results
 
 

@@ -1,13 +1,63 @@
+from pathlib import Path
+
 import pytest
 
 from tests import factories
 from tests.support.dbroles import flush_around_guards, switch_to_app_role, switch_to_owner
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+def _seed_what_migrations_seed():
+    """A reused test database (``--reuse-db``, the local default) was emptied by the last run's transactional tests
+    (their flush): put back the one table a migration fills, the working-day calendar (portal 0005_seed_calendar), so
+    that every run starts from what ``migrate`` leaves. A database just created already has it (nothing is written)."""
+    from portal.workdays.library import sync_from_library
+    from portal.workdays.models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        sync_from_library(CalendarDay)
+
+
+def _sqlite_without_fsync(sender, connection, **kwargs):
+    """The local test database is a file (kept between runs): no fsync per commit, since a crash only costs a
+    ``--create-db``. Building it (the migrations) is then as fast as in memory."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
+
+
+def pytest_configure(config):
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_sqlite_without_fsync, dispatch_uid="tests-sqlite-without-fsync")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """The one place for two collection rules (issue 20 item 7), run before ``-m`` deselects:
+
+    - every test under ``tests/browser/`` is a ``browser`` test, so ``-m "not browser"`` (the local default in
+      ``pyproject.toml``) leaves all of them out and ``scripts/test.sh`` (CI) runs all of them;
+    - a ``postgres`` test is skipped when the test database is not PostgreSQL (SQLite is the local default).
+    """
+    from django.db import connection
+
+    on_postgresql = connection.vendor == "postgresql"
+    needs_postgresql = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+    for item in items:
+        if BROWSER_TESTS in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+        if not on_postgresql and item.get_closest_marker("postgres"):
+            item.add_marker(needs_postgresql)
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Created and migrated by the owner; the tests then run as the application role when DATABASE_APP_ROLE is set
     (tests/support/dbroles.py), and the owner drops the database at the end."""
+    with django_db_blocker.unblock():
+        _seed_what_migrations_seed()
     switch_to_app_role()
     yield
     switch_to_owner()

@@ -18,16 +18,12 @@ from applications.views.steps import STEP_BY_SLUG, STEPS, next_step
 from portal.http import safe_next
 from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_messages
 from portal.roles import Role
 from portal.uploads import file_response
 from workstations.models import State
 from workstations.selectors.lifecycle import timeline_for
 from workstations.services.lifecycle import TransitionRefused, available_transitions
-
-
-def _refused(request, exc: TransitionRefused) -> None:
-    for problem in exc.problems:
-        messages.error(request, problem)
 
 
 def _own_editable(request, pk: int):
@@ -63,7 +59,7 @@ def application_start(request: HttpRequest, call_pk: int) -> HttpResponse:
     try:
         application = services.application_start(call=call, actor=request.user)
     except TransitionRefused as exc:
-        _refused(request, exc)
+        refusal_to_messages(request, exc)
         return redirect("applications:call_detail", call.pk)
     if application.pk in before:
         messages.info(request, _("Your empty draft in this call is opened again; no second draft was made."))
@@ -83,7 +79,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.application_withdraw_draft(application=application, actor=request.user)
         except TransitionRefused as exc:
-            _refused(request, exc)
+            refusal_to_messages(request, exc)
             return redirect("applications:detail", application.pk)
         messages.success(request, _("The draft is withdrawn."))
         return redirect("applications:list")
@@ -168,7 +164,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             else:
                 services.application_save_step(application=application, form=form, actor=request.user)
         except TransitionRefused as exc:
-            _refused(request, exc)
+            refusal_to_messages(request, exc)
             return redirect("applications:detail", application.pk)
         messages.success(request, _("Saved: %(step)s.") % {"step": current.title})
         following = next_step(current.slug)
@@ -207,7 +203,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.application_submit(application=application, actor=request.user)
         except TransitionRefused as exc:
-            _refused(request, exc)
+            refusal_to_messages(request, exc)
             return redirect("applications:submit", application.pk)
         messages.success(request, _("Submitted to %(rec)s.") % {"rec": application.recommender})
         return redirect("applications:detail", application.pk)
@@ -308,7 +304,7 @@ def material_list(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                 )
             except TransitionRefused as exc:
-                _refused(request, exc)
+                refusal_to_messages(request, exc)
             else:
                 messages.success(request, _("Uploaded: %(title)s.") % {"title": form.cleaned_data["title"]})
             return redirect("applications:materials", application.pk)
@@ -338,7 +334,7 @@ def material_replace(request: HttpRequest, pk: int, material_pk: int) -> HttpRes
         try:
             services.material_replace(material=material, uploaded=form.cleaned_data["upload"], actor=request.user)
         except TransitionRefused as exc:
-            _refused(request, exc)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("A new version of “%(title)s” is stored.") % {"title": material.title})
     else:
@@ -355,7 +351,7 @@ def material_remove(request: HttpRequest, pk: int, material_pk: int) -> HttpResp
     try:
         services.material_remove(material=material, actor=request.user)
     except TransitionRefused as exc:
-        _refused(request, exc)
+        refusal_to_messages(request, exc)
     return redirect("applications:materials", application.pk)
 
 

@@ -14,6 +14,7 @@ from portal.excel import workbook_response
 from portal.models import Organisation
 from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form, refusal_to_messages
 from portal.roles import CITY_WIDE_ROLES, Role
 from workstations.models import State
 from workstations.services.lifecycle import TransitionRefused
@@ -38,7 +39,7 @@ def call_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             call = services.call_save(call=form.save(commit=False), quotas=form.quotas(), actor=request.user)
         except DocumentRefused as exc:
-            form.add_error("document_number", exc.problems)
+            refusal_to_form(form, exc, field="document_number")
         else:
             messages.success(request, _("Call saved."))
             return redirect("applications:call_detail", call.pk)
@@ -121,8 +122,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Unknown action."))
     except TransitionRefused as exc:
-        for problem in exc.problems:
-            messages.error(request, problem)
+        refusal_to_messages(request, exc)
     return redirect("applications:detail", application.pk)
 
 
@@ -133,8 +133,7 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.application_move_rank(application=application, up=request.POST.get("dir") == "up", actor=request.user)
     except TransitionRefused as exc:
-        for problem in exc.problems:
-            messages.error(request, problem)
+        refusal_to_messages(request, exc)
     return redirect("applications:recommender_desk", application.call_id)
 
 
@@ -167,8 +166,7 @@ def material_original(request: HttpRequest, pk: int, material_pk: int) -> HttpRe
             material=material, checked=request.POST.get("checked") == "1", actor=request.user
         )
     except TransitionRefused as exc:
-        for problem in exc.problems:
-            messages.error(request, problem)
+        refusal_to_messages(request, exc)
     return redirect("applications:materials", application.pk)
 
 
@@ -200,8 +198,7 @@ def application_qualification(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Unknown action."))
     except TransitionRefused as exc:
-        for problem in exc.problems:
-            messages.error(request, problem)
+        refusal_to_messages(request, exc)
     return redirect("applications:detail", application.pk)
 
 
@@ -221,8 +218,7 @@ def site_visit_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except TransitionRefused as exc:
-            for problem in exc.problems:
-                messages.error(request, problem)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("Site visit recorded."))
     else:

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -22,16 +23,18 @@ from django.utils.translation import gettext as _
 from portal.documents.codes import _CODE_ALPHABET, CODE_LENGTH
 from portal.documents.models import DocumentCounter, DocumentNumber, OfficialDocument, Verification
 from portal.formatting import format_date
+from portal.refusals import Refusal
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 _NUMBER_RE = re.compile(r"^\s*(?P<series>[^〔\[\s]+)\s*[〔\[](?P<year>\d{4})[〕\]]\s*(?P<seq>\d+)\s*号\s*$")
 
 
-class DocumentRefused(ValueError):
+class DocumentRefused(Refusal, ValueError):
     """A document cannot be issued as entered; ``problems`` are messages for staff."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("；".join(str(p) for p in problems))
-        self.problems = [str(p) for p in problems]
+    separator = "；"
 
 
 def series_for(kind: str) -> str:
@@ -65,7 +68,7 @@ def suggest_number(*, kind: str, year: int) -> tuple[int, str]:
     return seq, format_document_number(year, seq, series)
 
 
-def number_register(*, kind: str, series: str, year: int, seq: int, actor) -> DocumentNumber:
+def number_register(*, kind: str, series: str, year: int, seq: int, actor: "User | None") -> DocumentNumber:
     """Record a number the office assigned; refuse it when it is already used in its series and year."""
     if seq < 1:
         raise DocumentRefused([_("A document number is a whole number from 1.")])
@@ -87,7 +90,7 @@ def number_register(*, kind: str, series: str, year: int, seq: int, actor) -> Do
     )
 
 
-def number_register_text(*, kind: str, number: str, actor) -> DocumentNumber:
+def number_register_text(*, kind: str, number: str, actor: "User | None") -> DocumentNumber:
     """Register a number typed in full (a call's 平人社〔2026〕9号); refuse one that does not read as a number."""
     parsed = parse_document_number(number)
     if parsed is None:
@@ -190,7 +193,9 @@ def verification_matches(*, verification: Verification, content: bytes) -> bool:
 # --- issuing ------------------------------------------------------------------------------------------------------
 
 
-def _document(*, kind, title, addressees, body, actor, seq, issued_on, decided_on, published) -> OfficialDocument:
+def _document(
+    *, kind, title, addressees, body, actor: "User", seq, issued_on, decided_on, published
+) -> OfficialDocument:
     series = series_for(kind)
     return OfficialDocument(
         number=format_document_number(issued_on.year, seq, series),
@@ -215,7 +220,7 @@ def document_preview(
     title: str,
     addressees: str,
     body: dict,
-    actor,
+    actor: "User",
     seq: int,
     issued_on: dt.date,
     decided_on: dt.date | None = None,
@@ -244,7 +249,7 @@ def document_issue(
     title: str,
     addressees: str,
     body: dict,
-    actor,
+    actor: "User",
     seq: int,
     issued_on: dt.date,
     decided_on: dt.date | None = None,

@@ -141,7 +141,7 @@ def versions_with_changes(today: dt.date | None = None) -> list[VersionRow]:
     current = version_in_force(today)
     rows, previous = [], None
     for version in versions:
-        changes = []
+        changes: list = []
         if previous is not None:
             for param in PARAMS:
                 old, new = previous.values.get(param.key), version.values.get(param.key)

@@ -17,13 +17,12 @@ from portal.formatting import format_date
 from portal.measures.models import CountyRule, MeasuresVersion
 from portal.measures.params import BY_KEY, COUNTY_KEYS, MATCHING_GRADES, validate_values
 from portal.measures.selectors import grade_rank, measures_in_force, version_in_force
+from portal.refusals import Refusal
 from portal.roles import OrgKind, Role
 
 
-class MeasuresRefused(Exception):
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
+class MeasuresRefused(Refusal):
+    """A version or county rule that may not be entered; each reason in the user's language."""
 
 
 def _simultaneous() -> str:

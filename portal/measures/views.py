@@ -21,12 +21,8 @@ from portal.measures.selectors import (
 )
 from portal.measures.services import MeasuresRefused, county_rule_create, measures_version_create
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form
 from portal.roles import OrgKind, Role
-
-
-def _refused(form, exc: MeasuresRefused) -> None:
-    for problem in exc.problems:
-        form.add_error(None, problem)
 
 
 @role_required(Role.CITY_STAFF, Role.SUPERVISOR)
@@ -56,7 +52,7 @@ def version_new(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except MeasuresRefused as exc:
-                _refused(form, exc)
+                refusal_to_form(form, exc)
             else:
                 messages.success(request, _("%(version)s is entered.") % {"version": version.label})
                 return redirect("measures:version", number=version.number)
@@ -127,7 +123,7 @@ def county_rule_new(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except MeasuresRefused as exc:
-                _refused(form, exc)
+                refusal_to_form(form, exc)
             else:
                 messages.success(request, _("%(rule)s is entered.") % {"rule": rule.label})
                 return redirect("measures:county_rule", pk=rule.pk)

@@ -7,6 +7,7 @@ A date without a row raises :class:`CalendarNotCovered`, whose message tells sta
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +17,9 @@ from django.utils.translation import gettext as _
 
 from portal.formatting import format_date
 from portal.workdays.models import CalendarDay
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 PUBLICITY_WORKING_DAYS = 5  # Art. 6(4): "公示5个工作日"
 _CHUNK = 31  # days fetched per query while counting forwards
@@ -181,7 +185,7 @@ def year_days(year: int, holidays: list[HolidayRange], makeup_days: list[MakeupD
 
 
 def calendar_year_save(
-    *, year: int, holidays: list[HolidayRange], makeup_days: list[MakeupDay], actor
+    *, year: int, holidays: list[HolidayRange], makeup_days: list[MakeupDay], actor: "User"
 ) -> dict[dt.date, tuple[bool, str]]:
     """Art. 6(4): staff enter the State Council schedule of ``year``; a row is written for every day of it.
 

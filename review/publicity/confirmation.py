@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.documents.models import OfficialDocument
 from portal.documents.services import DocumentRefused, document_issue, document_preview
+from portal.models import User
 from portal.notifications import notify_organisation
 from portal.publiccache import bump_public_version
 from portal.workdays.services import local_date
@@ -88,7 +89,7 @@ def cleared_on(workstations: list[Workstation]) -> dt.date | None:
 
 
 def confirmation_preview(
-    *, workstations: list[Workstation], actor, seq: int, issued_on: dt.date, title: str = ""
+    *, workstations: list[Workstation], actor: User, seq: int, issued_on: dt.date, title: str = ""
 ) -> bytes:
     """The numbered document as it would be issued, for the confirmation page (nothing is stored)."""
     locked = list(
@@ -109,7 +110,7 @@ def confirmation_preview(
 
 
 def confirmation_issue(
-    *, workstations: list[Workstation], actor, seq: int, issued_on: dt.date, title: str = ""
+    *, workstations: list[Workstation], actor: User, seq: int, issued_on: dt.date, title: str = ""
 ) -> OfficialDocument:
     """Art. 6(4): one document, under the number the office assigned, lists the chosen cleared candidates; each is
     certified by it. The issue date may not precede the end of their publicity."""

@@ -11,6 +11,7 @@ from portal.documents.models import OfficialDocument
 from portal.documents.services import document_issue_problems, format_document_number, series_for, suggest_number
 from portal.pdf import pdf_response, stored_pdf_response
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form
 from portal.roles import Role
 from review.publicity import selectors
 from review.publicity.confirmation import cleared_on, confirmation_issue, confirmation_preview
@@ -84,7 +85,7 @@ def confirmation_index(request: HttpRequest) -> HttpResponse:
             workstations=chosen, title=data["title"], seq=data["seq"], issued_on=issued_on, actor=request.user
         )
     except TransitionRefused as exc:
-        form.add_error(None, "；".join(str(p) for p in exc.problems))
+        refusal_to_form(form, exc)
         return _confirmation_page(request, form, status=400)
     messages.success(
         request,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.paging import page_size
+from portal.refusals import refusal_to_form
 from review.publicity import selectors
 from review.publicity.caching import cached_public_page, render_refused
 from review.publicity.forms import ObjectionForm, TrackForm
@@ -106,7 +107,7 @@ def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
                     submission_token=data["submission"],
                 )
             except ObjectionRefused as exc:
-                form.add_error(None, str(exc))
+                refusal_to_form(form, exc)
             else:
                 # POST → redirect → GET: a reload shows this receipt again and files nothing. The code is kept in the
                 # objector's own session only (the database holds its hash), so only this browser sees it again.

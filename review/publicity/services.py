@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from portal.audit import audit_record
 from portal.formatting import format_date
 from portal.measures.selectors import measures_in_force
+from portal.models import User
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
+from portal.refusals import Refusal
 from portal.roles import Role
 from portal.uploads import store_upload
 from portal.workdays.services import local_date, publicity_window
@@ -39,7 +41,7 @@ logger = logging.getLogger(__name__)
 TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 
 
-class ObjectionRefused(Exception):
+class ObjectionRefused(Refusal):
     """An objection that may not be filed (the window is closed, the candidate is not on the list)."""
 
 
@@ -95,7 +97,7 @@ def publicity_publish(
     contact_office: str,
     contact_phone: str,
     contact_address: str = "",
-    actor,
+    actor: User,
     published_at: dt.datetime | None = None,
     first_day: dt.date | None = None,
     round_reference: str = "",
@@ -165,7 +167,7 @@ def publicity_publish(
     return publicity_list
 
 
-def publicity_withdraw(*, publicity_list: PublicityList, reason: str, actor) -> PublicityList:
+def publicity_withdraw(*, publicity_list: PublicityList, reason: str, actor: User) -> PublicityList:
     """Art. 6(4): a published list is never edited; it is corrected by withdrawing it, with a reason the public reads.
 
     Candidates still in publicity, or cleared but not yet certified, return to ``review_passed`` and wait for a
@@ -292,7 +294,7 @@ def objection_find(code: str) -> Objection | None:
     return Objection.objects.select_related("entry").filter(tracking_hash=tracking_hash(code)).first()
 
 
-def objection_investigate(*, objection: Objection, investigation: str, actor) -> Objection:
+def objection_investigate(*, objection: Objection, investigation: str, actor: User) -> Objection:
     """Staff record what they found; the objection is then under investigation. The record may be amended (each
     version is in the audit trail) until the objection is decided."""
     if not investigation.strip():
@@ -315,7 +317,7 @@ def objection_investigate(*, objection: Objection, investigation: str, actor) ->
     return locked
 
 
-def objection_decide(*, objection: Objection, upheld: bool, reason: str, actor) -> Objection:
+def objection_decide(*, objection: Objection, upheld: bool, reason: str, actor: User) -> Objection:
     """Art. 6(4): staff decide an objection with a reason the objector reads through the tracking code.
 
     Upheld: the candidate is not recognised. Dismissed: when the window is over and nothing else is undecided, the
@@ -351,7 +353,7 @@ def objection_decide(*, objection: Objection, upheld: bool, reason: str, actor) 
     return locked
 
 
-def _clear_if_ready(entry: PublicityEntry, *, actor, now=None) -> bool:
+def _clear_if_ready(entry: PublicityEntry, *, actor: User | None, now=None) -> bool:
     """Clear one candidate when its window is over and nothing is undecided; False when it must wait."""
     entry = PublicityEntry.objects.select_related("publicity_list", "workstation").get(pk=entry.pk)
     if entry.workstation.state != State.IN_PUBLICITY or entry.clearance_problems(now):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from portal.audit import audit_record
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form
 from portal.roles import Role
 from portal.uploads import file_response
 from portal.workdays.services import CalendarNotCovered, InvalidWindowStart
@@ -70,7 +71,7 @@ def list_publish(request: HttpRequest) -> HttpResponse:
             except InvalidWindowStart as exc:
                 form.add_error("first_day", str(exc))
             except TransitionRefused as exc:
-                form.add_error(None, "；".join(str(p) for p in exc.problems))
+                refusal_to_form(form, exc)
             else:
                 messages.success(
                     request,
@@ -121,7 +122,7 @@ def list_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             publicity_withdraw(publicity_list=publicity_list, reason=form.cleaned_data["reason"], actor=request.user)
         except TransitionRefused as exc:
-            form.add_error(None, "；".join(str(p) for p in exc.problems))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The list is withdrawn; the public page shows the reason."))
             return redirect("publicity:list_detail", pk=publicity_list.pk)
@@ -198,7 +199,7 @@ def objection_investigate_view(request: HttpRequest, pk: int) -> HttpResponse:
                 objection=objection, investigation=form.cleaned_data["investigation"], actor=request.user
             )
         except TransitionRefused as exc:
-            form.add_error(None, "；".join(str(p) for p in exc.problems))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The investigation record is saved."))
             return redirect("publicity:objection_detail", pk=objection.pk)
@@ -238,7 +239,7 @@ def objection_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except TransitionRefused as exc:
-            form.add_error(None, "；".join(str(p) for p in exc.problems))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The objection is decided; the objector can read the reason."))
             return redirect("publicity:objection_detail", pk=objection.pk)

@@ -20,6 +20,7 @@ from portal import crypto
 from portal.models import User
 from portal.notifications import notify
 from portal.permissions import require_role
+from portal.refusals import Refusal
 from portal.roles import OrgKind, Role
 from review import sealing
 from review.models import (
@@ -42,12 +43,11 @@ from workstations.services.lifecycle import workstation_transition
 logger = logging.getLogger(__name__)
 
 
-class ReviewError(Exception):
+class ReviewError(Refusal):
     """A review action that cannot be done now; ``problems`` say why, in the user's language."""
 
     def __init__(self, *problems: str):
-        self.problems = [str(p) for p in problems]
-        super().__init__("; ".join(self.problems))
+        super().__init__(problems)
 
 
 RULE_FIELDS = tuple(BallotRule.__dataclass_fields__)
@@ -63,12 +63,12 @@ def _require_draft(locked: ReviewRound) -> None:
         raise ReviewError(_("The round has been opened: its rule, experts and recusals are frozen."))
 
 
-def _event(review_round, kind, actor, detail: str = "") -> None:
+def _event(review_round, kind, actor: User, detail: str = "") -> None:
     RoundEvent.objects.create(round=review_round, kind=kind, actor=actor, detail=detail)
 
 
 @transaction.atomic
-def round_create(*, panel, title: str, actor, key_holders=None, closes_at=None, **rule) -> ReviewRound:
+def round_create(*, panel, title: str, actor: User, key_holders=None, closes_at=None, **rule) -> ReviewRound:
     """Art. 6(3): city staff create a review round for a panel; the rule is set before it opens."""
     require_role(actor, Role.CITY_STAFF)
     review_round = ReviewRound(panel=panel, title=title, created_by=actor, closes_at=closes_at)
@@ -79,7 +79,7 @@ def round_create(*, panel, title: str, actor, key_holders=None, closes_at=None, 
     return review_round
 
 
-def default_key_holders(actor) -> list[User]:
+def default_key_holders(actor: User) -> list[User]:
     """Issue 13's default: the supervisor and two members of city staff (the creator and one colleague)."""
     supervisor = User.objects.filter(organisation__kind=OrgKind.DISCIPLINE_GROUP, is_active=True).order_by("pk")
     colleague = (
@@ -127,7 +127,9 @@ def _apply_rule(review_round: ReviewRound, rule: dict) -> None:
 
 
 @transaction.atomic
-def round_update_rule(*, review_round: ReviewRound, actor, key_holders=None, closes_at=..., **rule) -> ReviewRound:
+def round_update_rule(
+    *, review_round: ReviewRound, actor: User, key_holders=None, closes_at=..., **rule
+) -> ReviewRound:
     """Set the rule (with the key holders and the scheduled end) of a round that has not opened yet."""
     require_role(actor, Role.CITY_STAFF)
     locked = _lock(review_round)
@@ -143,7 +145,7 @@ def round_update_rule(*, review_round: ReviewRound, actor, key_holders=None, clo
 
 
 @transaction.atomic
-def round_set_candidates(*, review_round: ReviewRound, workstations, actor) -> ReviewRound:
+def round_set_candidates(*, review_round: ReviewRound, workstations, actor: User) -> ReviewRound:
     """Put recommended workstations on the round (and take others off) while it is being prepared. When the panel
     is formed for a call, only that call's recommended applications may be put to the vote (Art. 6(1)–(3))."""
     require_role(actor, Role.CITY_STAFF)
@@ -221,7 +223,7 @@ def _get_candidate(locked: ReviewRound, candidate) -> RoundCandidate:
 
 
 @transaction.atomic
-def recusal_declare(*, review_round: ReviewRound, candidate, reason: str, actor) -> Recusal:
+def recusal_declare(*, review_round: ReviewRound, candidate, reason: str, actor: User) -> Recusal:
     """An expert of the panel declares a conflict of interest with a candidate before the round opens."""
     require_role(actor, Role.EXPERT)
     locked = _lock(review_round)
@@ -239,7 +241,7 @@ def recusal_declare(*, review_round: ReviewRound, candidate, reason: str, actor)
 
 
 @transaction.atomic
-def recusal_record(*, review_round: ReviewRound, candidate, expert, reason: str, actor) -> Recusal:
+def recusal_record(*, review_round: ReviewRound, candidate, expert, reason: str, actor: User) -> Recusal:
     """Staff record a conflict. Before opening the expert leaves the candidate's base; found after opening, the
     candidate's vote is void and a new round decides it (SPEC §4)."""
     require_role(actor, Role.CITY_STAFF)
@@ -279,7 +281,7 @@ def recusal_record(*, review_round: ReviewRound, candidate, expert, reason: str,
 
 
 @transaction.atomic
-def round_open(*, review_round: ReviewRound, actor) -> ReviewRound:
+def round_open(*, review_round: ReviewRound, actor: User) -> ReviewRound:
     """Art. 6(3): open the vote. Freezes the rule, the experts and the recusals, with a hash shown to the supervisor,
     and moves every candidate to ``under_review``."""
     require_role(actor, Role.CITY_STAFF)
@@ -297,7 +299,7 @@ def round_open(*, review_round: ReviewRound, actor) -> ReviewRound:
     RoundExpert.objects.bulk_create([RoundExpert(round=locked, expert=m) for m in members])
     locked.recusals.exclude(expert__in=members).delete()
     _auto_flag_conflicts(locked, locked.panel.members.filter(pk__in=[m.pk for m in members]))
-    recused = {}
+    recused: dict[int, int] = {}
     for candidate_id in locked.recusals.values_list("candidate_id", flat=True):
         recused[candidate_id] = recused.get(candidate_id, 0) + 1
     for cand in candidates:
@@ -353,7 +355,7 @@ def _issue_shares(locked: ReviewRound) -> bytes:
 
 
 @sensitive_variables("code")
-def key_share_take(*, review_round: ReviewRound, actor) -> tuple[RoundKeyHolder, str]:
+def key_share_take(*, review_round: ReviewRound, actor: User) -> tuple[RoundKeyHolder, str]:
     """A key holder takes their share, once: the code is returned and the server's copy erased in the same step."""
     with transaction.atomic():
         locked = _lock(review_round)
@@ -474,7 +476,7 @@ def round_close_preview(review_round: ReviewRound) -> ClosePreview:
 
 
 @sensitive_variables("shares", "private_key", "opened", "rows")
-def round_close(*, review_round: ReviewRound, actor, shares: list[str], reason: str = "") -> ReviewRound:
+def round_close(*, review_round: ReviewRound, actor: User, shares: list[str], reason: str = "") -> ReviewRound:
     """Art. 6(3): the key holders open the ballot box. Their shares rebuild the round's key in memory; the sealed
     ballots of each candidate that reached quorum are opened and counted; the anonymous final ballots (with fresh
     envelopes for the re-count) and the receipts are written in two shuffled orders with fresh ids, the staging rows
@@ -583,7 +585,7 @@ def round_close(*, review_round: ReviewRound, actor, shares: list[str], reason: 
 
 
 @transaction.atomic
-def round_delete(*, review_round: ReviewRound, actor) -> str:
+def round_delete(*, review_round: ReviewRound, actor: User) -> str:
     """Delete a round that never opened (an empty or mistaken one): no ballot, no frozen rule, no workstation moved.
     Its candidates are free for another round. Returns the title, for the message."""
     require_role(actor, Role.CITY_STAFF)
@@ -617,7 +619,7 @@ def _vacuum(table: str) -> None:
 
 
 @transaction.atomic
-def candidate_requeue(*, candidate: RoundCandidate, reason: str, actor) -> RoundCandidate:
+def candidate_requeue(*, candidate: RoundCandidate, reason: str, actor: User) -> RoundCandidate:
     """Staff decide on a failed quorum, a tie or a voided vote: the candidate goes back to the recommended list for
     a new round (never decided by id, time or chance)."""
     require_role(actor, Role.CITY_STAFF)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from portal.models import User
 from portal.roles import Role
 from review import sealing
 from review.models import Participation, Receipt, ReviewRound, RoundCandidate, RoundEvent, StagedBallot
@@ -56,7 +57,7 @@ def _lock_round_shared(round_id: int) -> ReviewRound:
 
 
 @sensitive_variables("choice", "code")
-def ballot_cast(*, candidate: RoundCandidate | int, choice: str, actor) -> str:
+def ballot_cast(*, candidate: RoundCandidate | int, choice: str, actor: User) -> str:
     """Art. 6(3): the expert casts one secret ballot on a candidate; returns the receipt code, shown once.
 
     The round is locked first, so that the ballot and the participation are written together in one transaction
@@ -110,7 +111,7 @@ class ReceiptStatus:
 
 
 @sensitive_variables("code")
-def receipt_check(*, review_round: ReviewRound, code: str, actor) -> ReceiptStatus:
+def receipt_check(*, review_round: ReviewRound, code: str, actor: User) -> ReceiptStatus:
     """An expert of the round, in their own session, checks that their sealed ballot is in the round (while open)
     and was counted (after the close). The choice is never shown; the hash is bound to the expert, so a code of
     another expert matches nothing and gives the same answer as a typo."""
@@ -136,7 +137,7 @@ def receipt_check(*, review_round: ReviewRound, code: str, actor) -> ReceiptStat
 
 
 @sensitive_variables("shares", "private_key")
-def round_recount(*, review_round: ReviewRound, actor, shares: list[str] | None = None) -> RecountResult:
+def round_recount(*, review_round: ReviewRound, actor: User | None, shares: list[str] | None = None) -> RecountResult:
     """The supervisor (or staff) re-counts a closed round and compares with its record. With the key holders' shares
     (at least the threshold) every stored envelope is opened again in memory; without, the stored ballots and
     receipts are checked against the record and its hash only."""

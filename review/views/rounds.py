@@ -12,15 +12,11 @@ from django.views.decorators.http import require_POST
 
 from portal.paging import page_of
 from portal.permissions import require_role, role_required
+from portal.refusals import refusal_to_form, refusal_to_messages
 from portal.roles import Role
 from review import selectors, services
 from review.forms import CandidatesForm, CloseForm, DeclareForm, ReasonForm, RecountForm, RecusalForm, RoundForm
 from review.models import RoundCandidate
-
-
-def _error(request, exc: services.ReviewError) -> None:
-    for problem in exc.problems:
-        messages.error(request, problem)
 
 
 @login_required
@@ -43,8 +39,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
                 **form.rule(),
             )
         except services.ReviewError as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Round created. Now add the candidates."))
             return redirect("review:round_candidates", review_round.pk)
@@ -65,8 +60,7 @@ def round_rule(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.rule(),
             )
         except services.ReviewError as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The rule has been saved."))
             return redirect("review:round_detail", pk)
@@ -87,8 +81,7 @@ def round_candidates(request: HttpRequest, pk: int) -> HttpResponse:
                 review_round=review_round, workstations=form.cleaned_data["workstations"], actor=request.user
             )
         except services.ReviewError as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The candidates have been saved."))
             return redirect("review:round_detail", pk)
@@ -145,7 +138,7 @@ def recusal_record(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except services.ReviewError as exc:
-            _error(request, exc)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("The conflict of interest has been recorded."))
     else:
@@ -166,7 +159,7 @@ def recusal_declare(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
             review_round=review_round, candidate=candidate, reason=form.cleaned_data["reason"], actor=request.user
         )
     except services.ReviewError as exc:
-        _error(request, exc)
+        refusal_to_messages(request, exc)
     else:
         messages.success(request, _("Your conflict of interest has been recorded; you will not vote on it."))
     return redirect("review:round_detail", pk)
@@ -183,7 +176,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.round_open(review_round=review_round, actor=request.user)
         except services.ReviewError as exc:
-            _error(request, exc)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("The round is open. The key holders and the experts have been notified."))
             return redirect("review:round_detail", pk)
@@ -255,7 +248,7 @@ def key_share(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             holder, code = services.key_share_take(review_round=review_round, actor=request.user)
         except services.ReviewError as exc:
-            _error(request, exc)
+            refusal_to_messages(request, exc)
             return redirect("review:key_share", pk)
     return render(request, "review/key_share.html", {"round": review_round, "holder": holder, "code": code})
 
@@ -268,7 +261,7 @@ def round_delete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             title = services.round_delete(review_round=review_round, actor=request.user)
         except services.ReviewError as exc:
-            _error(request, exc)
+            refusal_to_messages(request, exc)
             return redirect("review:round_detail", pk)
         messages.success(request, _("The round “%(title)s” has been deleted.") % {"title": title})
         return redirect("review:round_list")
@@ -295,7 +288,7 @@ def candidate_requeue(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
     try:
         services.candidate_requeue(candidate=candidate, reason=form.cleaned_data["reason"], actor=request.user)
     except services.ReviewError as exc:
-        _error(request, exc)
+        refusal_to_messages(request, exc)
     else:
         messages.success(request, _("The candidate is back on the recommended list for a new round."))
     return redirect("review:round_detail", pk)
@@ -333,7 +326,7 @@ def round_recount(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = services.round_recount(review_round=review_round, actor=request.user, shares=form.share_list())
     except services.ReviewError as exc:
-        _error(request, exc)
+        refusal_to_messages(request, exc)
         return redirect("review:round_oversight", pk)
     return render(
         request,

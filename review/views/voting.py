@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from portal.permissions import role_required
+from portal.refusals import refusal_to_messages
 from portal.roles import Role
 from review import selectors, services
 from review.forms import BallotForm, ReceiptForm
@@ -101,9 +102,11 @@ def ballot_cast(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         return redirect("review:candidate_detail", pk, cid)
     try:
         code = services.ballot_cast(candidate=candidate, choice=form.cleaned_data["choice"], actor=request.user)
-    except (services.ReviewError, PermissionDenied) as exc:
-        for problem in getattr(exc, "problems", [str(exc)]):
-            messages.error(request, problem)
+    except services.ReviewError as exc:
+        refusal_to_messages(request, exc)
+        return redirect("review:candidate_detail", pk, cid)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
         return redirect("review:candidate_detail", pk, cid)
     return render(request, "review/ballot_receipt.html", {"round": review_round, "candidate": candidate, "code": code})
 

@@ -46,7 +46,11 @@ class Category(models.TextChoices):
 # from the entry it reverses. The sign is written once, at insert, and can never change afterwards.
 INFLOW_KINDS = frozenset({Kind.CITY_GRANT, Kind.COUNTY_GRANT, Kind.AWARD})
 OUTFLOW_KINDS = frozenset({Kind.EXPENDITURE, Kind.CLAWBACK})
-GRANT_SOURCE = {Kind.CITY_GRANT: Source.CITY, Kind.COUNTY_GRANT: Source.COUNTY, Kind.AWARD: Source.AWARD}
+GRANT_SOURCE: dict[str, str] = {
+    Kind.CITY_GRANT: Source.CITY,
+    Kind.COUNTY_GRANT: Source.COUNTY,
+    Kind.AWARD: Source.AWARD,
+}
 
 
 def ledger_scope(user, *, ws: str, ledger: str) -> Q | None:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.models import User
 from portal.notifications import notify_city_staff, notify_organisation
 from portal.roles import OrgKind, Role
 from subsidies.models import Audit, AuditAssignment, Entry, Finding, Ledger
@@ -16,7 +17,7 @@ from subsidies.services.ledger import LedgerRefused
 from workstations.models import OPERATING_STATES
 
 
-def _require_staff(actor) -> None:
+def _require_staff(actor: User) -> None:
     if not actor.has_role(Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff organise audits."))
 
@@ -33,7 +34,7 @@ def sample_population() -> list[int]:
     )
 
 
-def audit_draw_sample(*, title: str, sample_size: int, actor, seed: int | None = None, firm=None) -> Audit:
+def audit_draw_sample(*, title: str, sample_size: int, actor: User, seed: int | None = None, firm=None) -> Audit:
     """Art. 9 "抽检": draw ``sample_size`` ledgers at random, recording the seed and the population drawn from.
 
     Anyone can re-draw the sample from the recorded seed (``manage.py redraw_audit_sample``, and the audit page).
@@ -67,7 +68,7 @@ def audit_draw_sample(*, title: str, sample_size: int, actor, seed: int | None =
     return audit
 
 
-def audit_assign(*, title: str, firm, ledgers, actor) -> Audit:
+def audit_assign(*, title: str, firm, ledgers, actor: User) -> Audit:
     """Art. 9 "委托第三方专业机构": assign chosen ledgers to an audit firm, which then sees only those."""
     _require_staff(actor)
     if firm is None:
@@ -104,7 +105,7 @@ def may_inspect(user, assignment: AuditAssignment) -> bool:
     return user.has_role(Role.CITY_STAFF)
 
 
-def _locked_open_assignment(assignment, actor) -> AuditAssignment:
+def _locked_open_assignment(assignment, actor: User) -> AuditAssignment:
     pk = assignment.pk if isinstance(assignment, AuditAssignment) else assignment
     locked = AuditAssignment.objects.select_for_update(of=("self",)).select_related("audit").get(pk=pk)
     if not may_inspect(actor, locked):
@@ -114,7 +115,7 @@ def _locked_open_assignment(assignment, actor) -> AuditAssignment:
     return locked
 
 
-def finding_record(*, assignment, entry: Entry | int, verdict: str, note: str, actor) -> Finding:
+def finding_record(*, assignment, entry: Entry | int, verdict: str, note: str, actor: User) -> Finding:
     """Record (or, until the conclusion, change) the finding on one entry: fine, question or misuse."""
     if verdict not in Finding.Verdict.values:
         raise LedgerRefused(_("Choose a verdict."))
@@ -149,7 +150,7 @@ class FindingsRefused(LedgerRefused):
         super().__init__(_("%(n)d finding(s) could not be recorded; nothing was saved.") % {"n": len(errors)})
 
 
-def findings_record(*, assignment, rows: list[tuple[int, str, str]], actor) -> list[Finding]:
+def findings_record(*, assignment, rows: list[tuple[int, str, str]], actor: User) -> list[Finding]:
     """Art. 9: every finding typed on the page at once — all recorded, or none (with the reason for each row that
     was refused), so saving one row can never drop what was typed in another. Rows without a verdict, and rows
     equal to the finding already recorded, are left alone."""
@@ -171,7 +172,7 @@ def findings_record(*, assignment, rows: list[tuple[int, str, str]], actor) -> l
     return saved
 
 
-def assignment_conclude(*, assignment, conclusion: str, actor) -> AuditAssignment:
+def assignment_conclude(*, assignment, conclusion: str, actor: User) -> AuditAssignment:
     """The inspector's conclusion on one ledger; afterwards its findings are final."""
     conclusion = (conclusion or "").strip()
     if not conclusion:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.models import User
 from subsidies.models import Entry, Kind
 from subsidies.services.ledger import LedgerRefused, entry_record
 from workstations.models.evaluations import Evaluation, EvaluationResult, Grade
@@ -36,7 +37,7 @@ def award_description(result: EvaluationResult) -> str:
 def award_from_evaluation(
     *,
     result: EvaluationResult | int,
-    actor,
+    actor: User,
     amount: Decimal | None = None,
     date: date_type | None = None,
     description: str = "",

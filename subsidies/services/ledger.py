@@ -14,7 +14,9 @@ from portal import held_uploads
 from portal.formatting import CENT, format_date, format_yuan
 from portal.measures.params import MATCHING_GRADE_LABELS
 from portal.measures.selectors import grade_rank, measures_in_force
+from portal.models import User
 from portal.notifications import notify_city_staff, notify_organisation
+from portal.refusals import Refusal
 from portal.roles import Role
 from subsidies import summaries
 from subsidies.models import Category, Entry, EntryReceipt, EntryReview, Kind, Ledger, Source
@@ -24,7 +26,7 @@ from workstations.models import OPERATING_STATES, RECOGNISED_STATES, State, Work
 from workstations.models.evaluations import Grade
 
 
-class LedgerRefused(Exception):
+class LedgerRefused(Refusal):
     """An entry that may not be recorded; the message says why, in the user's language."""
 
 
@@ -180,7 +182,7 @@ def _refuse_below_county_grade(workstation: Workstation, measures) -> None:
         )
 
 
-def _attach(entry: Entry, receipts, actor) -> None:
+def _attach(entry: Entry, receipts, actor: User) -> None:
     for uploaded in receipts or ():
         EntryReceipt.objects.create(entry=entry, file=held_uploads.stored(uploaded, actor=actor))
 
@@ -196,7 +198,7 @@ def entry_record(
     amount,
     date: date_type,
     description: str,
-    actor,
+    actor: User,
     source: str = "",
     category: str = "",
     explanation: str = "",
@@ -291,7 +293,7 @@ def _announce(entry: Entry, workstation: Workstation) -> None:
         )
 
 
-def entry_reverse(*, entry: Entry | int, reason: str, actor) -> Entry:
+def entry_reverse(*, entry: Entry | int, reason: str, actor: User) -> Entry:
     """Correct a mistake with a reversing entry that points to the original (SPEC §4: never edit, never delete).
 
     Whoever may record the original's kind may reverse it. The reversal runs the other way for the same amount and
@@ -331,7 +333,7 @@ def entry_reverse(*, entry: Entry | int, reason: str, actor) -> Entry:
     return reversal
 
 
-def entry_review(*, entry: Entry | int, outcome: str, note: str, actor) -> EntryReview:
+def entry_review(*, entry: Entry | int, outcome: str, note: str, actor: User) -> EntryReview:
     """City staff review an "other" expenditure flagged when it was recorded (SPEC §4)."""
     if not actor.has_role(Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff review expenditures."))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.formatting import format_date
+from portal.models import User
 from portal.notifications import notify_organisation
 from portal.publiccache import bump_public_version
 from portal.roles import Role
@@ -44,7 +45,7 @@ def payer_refusal(user, workstation: Workstation, kind: str) -> str | None:
     return _("Only a grant or an award is paid out.")
 
 
-def _grant(entry: Entry | int, actor) -> tuple[Workstation, Ledger, Entry]:
+def _grant(entry: Entry | int, actor: User) -> tuple[Workstation, Ledger, Entry]:
     """Lock the grant's workstation and ledger (the ledger service's order), check the payer and the grant."""
     pk = entry.pk if isinstance(entry, Entry) else entry
     ws_id = Entry.objects.values_list("ledger__workstation_id", flat=True).get(pk=pk)
@@ -63,7 +64,7 @@ def _grant(entry: Entry | int, actor) -> tuple[Workstation, Ledger, Entry]:
 
 
 def grant_publicity_start(
-    *, entry: Entry | int, actor, start: date_type | None = None, today: date_type | None = None
+    *, entry: Entry | int, actor: User, start: date_type | None = None, today: date_type | None = None
 ) -> GrantPublicity:
     """Publish a grant for five working days before it is paid (optional); the window is computed on the official
     calendar from the day after publication (or a later working day staff choose)."""
@@ -100,7 +101,7 @@ def grant_publicity_start(
 def disbursement_record(
     *,
     entry: Entry | int,
-    actor,
+    actor: User,
     channel: str,
     document_number: str,
     paid_on: date_type,
@@ -166,7 +167,7 @@ def still_owed(ledger: Ledger | None) -> Decimal:
     return sum((b for b in balances(ledger).values() if b > 0), Decimal("0.00"))
 
 
-def ledger_close(*, workstation: Workstation | int, actor, note: str = "") -> LedgerClosure:
+def ledger_close(*, workstation: Workstation | int, actor: User, note: str = "") -> LedgerClosure:
     """After an exit, staff close the ledger once the refunds and claw-backs are recorded; what is still owed then is
     stated on the closure. A closed ledger accepts no entry, reversal, payment or publicity."""
     if actor is None or not actor.has_role(Role.CITY_STAFF):

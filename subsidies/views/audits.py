@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form, refusal_to_messages
 from portal.roles import Role
 from subsidies import exports, selectors
 from subsidies.forms import AssignForm, ConclusionForm, FindingForm, SampleForm
@@ -51,7 +52,7 @@ def audit_draw(request: HttpRequest) -> HttpResponse:
         try:
             audit = audit_draw_sample(actor=request.user, **form.cleaned_data)
         except LedgerRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Sample drawn with seed %(seed)s.") % {"seed": audit.seed})
             return redirect("subsidies:audit", audit.pk)
@@ -66,7 +67,7 @@ def audit_assign_view(request: HttpRequest) -> HttpResponse:
         try:
             audit = audit_assign(actor=request.user, **form.cleaned_data)
         except LedgerRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Ledgers assigned to %(firm)s.") % {"firm": audit.firm})
             return redirect("subsidies:audit", audit.pk)
@@ -137,10 +138,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                 )
             except FindingsRefused as exc:
-                messages.error(request, str(exc))
+                refusal_to_messages(request, exc)
                 typed_rows = {pk: {**row, "error": exc.errors.get(pk, "")} for pk, row in rows.items()}
             except LedgerRefused as exc:
-                messages.error(request, str(exc))
+                refusal_to_messages(request, exc)
                 typed_rows = rows
             else:
                 messages.success(request, _("%(n)d finding(s) recorded.") % {"n": len(saved)})
@@ -153,7 +154,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         assignment=assignment, conclusion=conclusion_form.cleaned_data["conclusion"], actor=request.user
                     )
                 except LedgerRefused as exc:
-                    conclusion_form.add_error(None, str(exc))
+                    refusal_to_form(conclusion_form, exc)
                 else:
                     messages.success(request, _("Conclusion recorded."))
                     return redirect("subsidies:assignment", assignment.pk)

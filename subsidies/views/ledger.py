@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from portal.held_uploads import HeldUploads
 from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form
 from portal.roles import CITY_WIDE_ROLES, Role
 from portal.uploads import file_response
 from subsidies import exports, selectors, summaries
@@ -122,7 +123,7 @@ def entry_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 actor=request.user,
             )
         except LedgerRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Recorded: %(kind)s.") % {"kind": Kind(kind).label})
             return redirect("subsidies:ledger", workstation.pk)
@@ -158,7 +159,7 @@ def award_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             entry = award_from_evaluation(result=result, actor=request.user, **form.cleaned_data)
         except LedgerRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Recorded: %(kind)s.") % {"kind": Kind.AWARD.label})
             return redirect(f"{reverse('subsidies:ledger', args=[workstation.pk])}#entry-{entry.pk}")
@@ -187,7 +188,7 @@ def entry_reverse_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             entry_reverse(entry=entry, reason=form.cleaned_data["reason"], actor=request.user)
         except LedgerRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The entry has been reversed."))
             return redirect("subsidies:ledger", workstation.pk)
@@ -202,7 +203,7 @@ def entry_review_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             entry_review(entry=entry, actor=request.user, **form.cleaned_data)
         except LedgerRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Review recorded."))
             return redirect("subsidies:overview")

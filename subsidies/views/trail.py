@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form
 from portal.roles import Role
 from portal.workdays.services import CalendarNotCovered, InvalidWindowStart, publicity_window
 from subsidies.forms_trail import CloseLedgerForm, DisbursementForm, GrantPublicityForm
@@ -49,7 +50,7 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             disbursement_record(entry=entry, actor=request.user, **form.cleaned_data)
         except LedgerRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The payment has been recorded."))
             return redirect("subsidies:ledger", workstation.pk)
@@ -75,7 +76,7 @@ def grant_publicity_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             grant_publicity_start(entry=entry, actor=request.user, start=form.cleaned_data["start"])
         except LedgerRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The grant is published."))
             return redirect("subsidies:ledger", workstation.pk)
@@ -95,7 +96,7 @@ def ledger_close_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             ledger_close(workstation=workstation, actor=request.user, note=form.cleaned_data["note"])
         except LedgerRefused as exc:
-            form.add_error(None, str(exc))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The ledger is closed."))
             return redirect("subsidies:ledger", workstation.pk)

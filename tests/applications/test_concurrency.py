@@ -16,8 +16,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_recommendations_cannot_exceed_the_quota():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
     county = factories.CountyFactory()
     clerks = [factories.UserFactory(organisation=county) for _ in range(2)]
     call = CallFactory()
@@ -52,8 +50,6 @@ def test_two_recommendations_cannot_exceed_the_quota():
 
 def test_two_clicks_on_start_at_once_leave_one_draft():
     """Issue 15: "开始申报" clicked twice at the same moment (two tabs) resumes one empty draft, not two."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
     host = factories.HostUnitFactory()
     users = [factories.UserFactory(organisation=host) for _ in range(2)]
     call = CallFactory()

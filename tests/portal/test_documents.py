@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from portal.documents import rendering
@@ -212,10 +212,9 @@ def test_fifty_name_confirmation_renders_quickly_with_subset_fonts(staff):
 
 
 @pytest.mark.postgres
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_entering_the_same_number_at_once_get_it_once(staff, staff2):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
     results, barrier = [], threading.Barrier(2)
 
     def work(actor):

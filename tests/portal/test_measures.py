@@ -30,9 +30,9 @@ from workstations.models.evaluations import Evaluation, EvaluationKind, Evaluati
 from workstations.models.outcomes import ActivityKind
 from workstations.rules import compliance
 from workstations.selectors.outcomes import workstation_compliance
-from workstations.services.lifecycle import TransitionRefused
 from workstations.services.county import county_opinion_record
 from workstations.services.evaluations import evaluation_open
+from workstations.services.lifecycle import TransitionRefused
 from workstations.services.rectifications import rectification_start
 from workstations.services.terms import term_open_first
 

@@ -130,7 +130,7 @@ def test_with_redis_down_pages_work_actions_commit_and_mail_follows_later(client
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a worker process shares the test database")
+@pytest.mark.postgres  # a worker process shares the test database
 def test_a_worker_killed_mid_task_neither_loses_nor_doubles_the_work(tmp_path, celery_on, host_user):
     with transaction.atomic():
         notify(recipients=[host_user], message="application.recommended", params={"name": "甲", "rec": "乙", "rank": 1})

@@ -63,11 +63,10 @@ def test_a_truncated_trail_without_its_head_row_is_reported(staff):
     assert "records were removed" in _verify()
 
 
+@pytest.mark.postgres  # SQLite has no TRUNCATE
 def test_truncate_itself_is_refused_even_to_the_owner_with_the_guards_on(staff):
     from django.db import DatabaseError, connection, transaction
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has no TRUNCATE")
     _records(staff, 1)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE portal_auditevent CASCADE")

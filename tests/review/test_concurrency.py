@@ -12,12 +12,6 @@ from tests.review.factories import close_round, open_round
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (row locks)")
-
-
 def run_together(*calls):
     barrier = threading.Barrier(len(calls))
     results = [None] * len(calls)

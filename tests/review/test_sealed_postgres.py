@@ -18,7 +18,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from review import sealing, services
 from review.models import Ballot, RoundKeyHolder, StagedBallot
@@ -54,8 +53,6 @@ _ADMIN: dict = {}  # the database administrator's cursor for the current test (p
 
 @pytest.fixture(autouse=True)
 def _postgres_with_local_files():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (pageinspect, WAL)")
     # The insider is the database administrator, not the portal's own role (which may read none of this, issue 14):
     # one connection for the whole test, so that the temporary replication slot lives as long as the test.
     with superuser_cursor() as admin:

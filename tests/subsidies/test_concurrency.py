@@ -16,12 +16,6 @@ from tests.subsidies.factories import grant, operating_workstation, spend
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (DATABASE_URL=postgres://...)")
-
-
 def test_two_expenditures_that_together_overdraw_exactly_one_is_accepted(host_unit, staff, host_user, monkeypatch):
     ws = operating_workstation(host_unit)
     grant(ws, staff, "50000.00")

@@ -4,7 +4,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from workstations.models import State, TransitionLog, Workstation
 from workstations.services.lifecycle import TransitionRefused, workstation_transition
@@ -12,7 +12,6 @@ from workstations.services.lifecycle import TransitionRefused, workstation_trans
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 
 

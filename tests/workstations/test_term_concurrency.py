@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from subsidies.models import Kind
@@ -26,7 +26,6 @@ from workstations.services.terms import term_open_first, term_renew
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 RUBRIC = [{"key": "all", "label": "综合", "max": 100, "auto": ""}]
 

@@ -41,6 +41,9 @@ def county_opinion_record(
         problems.append(_("Write the county's opinion."))
     if score is not None and not (Decimal(0) <= score <= Decimal(100)):
         problems.append(_("The score must be between 0 and 100."))
+    county = actor.organisation
+    if county is None:  # is_county_clerk holds a county bureau; this keeps the type checker as sure as the rule
+        raise PermissionDenied(_("Only the county bureau of the workstation may record its opinion."))
     with transaction.atomic():
         ws = county_workstations(actor).select_for_update(of=("self",)).filter(pk=pk).first()
         if ws is None:
@@ -59,7 +62,7 @@ def county_opinion_record(
             workstation=ws,
             year=year,
             defaults={
-                "county_id": actor.organisation_id,
+                "county_id": county.pk,
                 "score": score,
                 "opinion": opinion.strip(),
                 "recorded_by": actor,
@@ -78,7 +81,7 @@ def county_opinion_record(
         )
         notify_city_staff(
             message="county.opinion",
-            params={"county": actor.organisation.display_short, "year": year, "ws": ws.name},
+            params={"county": county.display_short, "year": year, "ws": ws.name},
             url=reverse("workstations:outcomes", args=[ws.pk]),
             dedup_key=f"county-opinion:{ws.pk}:{year}",
         )

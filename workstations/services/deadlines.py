@@ -49,8 +49,7 @@ def remind_work_plans(today: dt.date) -> int:
     sent = 0
     for ws in Workstation.objects.operating().filter(plans__isnull=True).select_related("host_unit"):
         due = plan_due_on(ws)
-        stage = None if due is None else stage_reached((due - today).days, PLAN_STAGES)
-        if stage is None:
+        if due is None or (stage := stage_reached((due - today).days, PLAN_STAGES)) is None:
             continue
         sent += notify_organisation(
             organisation=ws.host_unit,

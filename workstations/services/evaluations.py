@@ -28,7 +28,7 @@ from workstations.services.service_records import services_share
 
 TENTH = Decimal("0.1")
 # Default official titles: 平顶山市大众创业指导大师工作室2026年度评价 (not "2026年度…年度评价").
-TITLE_ZH = {EvaluationKind.ANNUAL: "{year}年度评价", EvaluationKind.END_OF_TERM: "{year}年期满评估"}
+TITLE_ZH: dict[str, str] = {EvaluationKind.ANNUAL: "{year}年度评价", EvaluationKind.END_OF_TERM: "{year}年期满评估"}
 
 
 def term_years(on: date | None = None) -> int:
@@ -77,7 +77,7 @@ def in_scope(workstation: Workstation, evaluation: Evaluation) -> bool:
 def _years(workstation: Workstation, evaluation: Evaluation) -> range:
     if evaluation.kind == EvaluationKind.END_OF_TERM:
         term = _term_ending_in(workstation, evaluation.year)
-        return range((term.starts_on if term else workstation.certified_on).year, evaluation.year + 1)
+        return range((term.starts_on if term else workstation.certified_on).year, evaluation.year + 1)  # type: ignore[union-attr]
     return range(evaluation.year, evaluation.year + 1)
 
 
@@ -198,7 +198,7 @@ def evaluation_open(
             for ws in Workstation.objects.filter(state__in=OPERATING_STATES).prefetch_related("terms")
             if in_scope(ws, evaluation)
         ]
-        first_year = min((ws.certified_on.year for ws in in_year), default=year)
+        first_year = min((ws.certified_on.year for ws in in_year), default=year)  # type: ignore[union-attr]
         counts = load_counts(Workstation.objects.filter(pk__in=[w.pk for w in in_year]), range(first_year, year + 1))
         results, workstations, not_graded = [], [], []
         timeline = Timeline()
@@ -295,7 +295,7 @@ def evaluation_close_preview(evaluation: Evaluation, today: date | None = None) 
     ordered to rectify (with the deadline), the awards recommended, the unscored results that block the close."""
     today = today or timezone.localdate()
     results = list(evaluation.results.select_related("workstation", "workstation__host_unit"))
-    by_grade = {label: 0 for _value, label in Grade.choices}
+    by_grade: dict[str, int] = {str(label): 0 for _value, label in Grade.choices}
     for r in results:
         if r.grade:
             by_grade[r.get_grade_display()] += 1

@@ -18,6 +18,7 @@ from portal.formatting import format_date
 from portal.models import User
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
+from portal.refusals import Refusal
 from portal.roles import Role
 from portal.uploads import store_upload
 from portal.workdays.services import CalendarNotCovered, nth_working_day_after
@@ -32,10 +33,8 @@ from workstations.services.plaques import plaque_remove
 STATEMENT_WORKING_DAYS = 5
 
 
-class ExitRefused(Exception):
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+class ExitRefused(Refusal):
+    """An exit step that may not be taken now; ``message`` says why, in the user's language."""
 
 
 def _check_operating(workstation: Workstation) -> None:
@@ -105,7 +104,7 @@ def exit_propose(
     workstation: Workstation,
     ground: str,
     facts: str,
-    actor: User | None,
+    actor: User,
     evidence=(),
     source_reference: str = "",
     evidence_record: str = "",
@@ -201,7 +200,7 @@ def confirmation_problems(case: ExitCase, actor: User) -> list[str]:
 def exit_confirm(
     *,
     case: ExitCase,
-    actor: User | None,
+    actor: User,
     seq: int,
     issued_on: dt.date,
     statement_reply: str = "",
@@ -259,7 +258,7 @@ def exit_confirm(
     return locked
 
 
-def exit_reject(*, case: ExitCase, actor: User | None, note: str) -> ExitCase:
+def exit_reject(*, case: ExitCase, actor: User, note: str) -> ExitCase:
     """Staff decide not to confirm a proposed exit (the workstation stays as it is)."""
     if not actor.has_role(Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff can decide an exit."))

@@ -10,15 +10,12 @@ from django_fsm import can_proceed
 
 from portal.audit import audit_record
 from portal.models import Organisation, User
+from portal.refusals import Refusal
 from workstations.models import State, TransitionLog, Workstation
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refusal):
     """A transition that may not run now; ``problems`` say why, in the user's language."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -37,7 +34,7 @@ def transition_meta(name: str) -> TransitionInfo:
             return TransitionInfo(
                 name=t.name,
                 label=str(custom.get("label", t.name)),
-                target=t.target,
+                target=t.target,  # type: ignore[arg-type]
                 needs_reason=bool(custom.get("needs_reason")),
                 article=custom.get("article", ""),
             )
@@ -125,5 +122,5 @@ def workstation_certify(*, workstation: Workstation | int, actor: User, certifie
 
 def available_transitions(workstation: Workstation, user) -> list[TransitionInfo]:
     """The transitions ``user`` could run now (for buttons); the service checks again on submit."""
-    names = [t.name for t in workstation.get_available_user_state_transitions(user)]
+    names = [t.name for t in workstation.get_available_user_state_transitions(user)]  # type: ignore[attr-defined]
     return [transition_meta(n) for n in names]

@@ -16,6 +16,7 @@ from portal import held_uploads
 from portal.audit import audit_record
 from portal.models import User
 from portal.notifications import city_staff_users, notify, notify_organisation
+from portal.refusals import Refusal
 from portal.roles import Role
 from portal.uploads import store_upload
 from workstations.models import OPERATING_STATES, Workstation
@@ -32,12 +33,8 @@ from workstations.models.outcomes import (
 )
 
 
-class OutcomeRefused(Exception):
+class OutcomeRefused(Refusal):
     """The action may not be done now; ``problems`` say why, in the user's language."""
-
-    def __init__(self, problems: list[str] | str):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(str(p) for p in self.problems))
 
 
 def require_staff(actor: User | None) -> None:

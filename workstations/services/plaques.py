@@ -140,7 +140,7 @@ def plaque_render_store(plaque_id: int) -> bool:
     demand if the worker has not yet). Returns False when the plaque already had its PDF."""
     with transaction.atomic():
         plaque = Plaque.objects.select_for_update().get(pk=plaque_id)
-        if plaque.pdf and plaque.pdf.storage.exists(plaque.pdf.name):
+        if plaque.pdf and plaque.pdf.storage.exists(plaque.pdf.name):  # type: ignore[arg-type]
             return False
         content = render_plaque(plaque)
         plaque.pdf.save(f"{plaque.number}.pdf", ContentFile(content), save=False)
@@ -175,7 +175,7 @@ def hand_over_date_problems(plaque: Plaque, handed_over_on: dt.date, today: dt.d
     return []
 
 
-def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, actor: User | None) -> Plaque:
+def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, actor: User) -> Plaque:
     """Art. 6(5) 授牌: record who received the plaque and when; the workstation becomes ``active``."""
     if not actor.has_role(Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff record a handover."))
@@ -204,7 +204,7 @@ def plaque_hand_over(*, plaque: Plaque, handed_over_to: str, handed_over_on: dt.
 
 
 def plaque_hand_over_correct(
-    *, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, reason: str, actor: User | None
+    *, plaque: Plaque, handed_over_to: str, handed_over_on: dt.date, reason: str, actor: User
 ) -> PlaqueHandOverCorrection:
     """Correct a recorded handover (a wrong date or recipient): never an edit in place, but a correcting record with
     the reason, kept in the plaque's history; the same date rules as the handover apply."""
@@ -225,7 +225,7 @@ def plaque_hand_over_correct(
             raise TransitionRefused(problems)
         if (locked.handed_over_to, locked.handed_over_on) == (handed_over_to.strip(), handed_over_on):
             raise TransitionRefused([_("Nothing to correct: this is what is recorded.")])
-        correction = PlaqueHandOverCorrection.objects.create(
+        correction = PlaqueHandOverCorrection.objects.create(  # type: ignore[misc]
             plaque=locked,
             previous_to=locked.handed_over_to,
             previous_on=locked.handed_over_on,

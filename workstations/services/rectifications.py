@@ -2,6 +2,7 @@
 reports, staff decide, and a missed deadline is marked by the daily job (a forced exit is then proposed)."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -110,7 +111,7 @@ def rectification_decide(*, rectification: Rectification | int, actor: User, pas
         rect.decided_by, rect.decided_at, rect.decision_reason = actor, timezone.now(), reason.strip()
         rect.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         url = reverse("workstations:rectification", args=[rect.pk])
-        said = {
+        said: dict[str, Any] = {
             "message": "rectification.passed" if passed else "rectification.failed",
             "params": {"ws": rect.workstation.name},
             "text": reason,
@@ -130,14 +131,14 @@ def rectification_deadlines_check(*, today: date | None = None) -> dict[str, int
     today = today or timezone.localdate()
     done = {"warned": 0, "missed": 0, "staff_reminded": 0}
     staff = list(city_staff_users())
-    for rect in Rectification.objects.filter(status=RectificationStatus.OPEN, deadline__lt=today).values_list(
+    for rect_pk in Rectification.objects.filter(status=RectificationStatus.OPEN, deadline__lt=today).values_list(
         "pk", flat=True
     ):
         with transaction.atomic():
             locked = (
                 Rectification.objects.select_for_update()
                 .select_related("workstation__host_unit")
-                .filter(pk=rect, status=RectificationStatus.OPEN)
+                .filter(pk=rect_pk, status=RectificationStatus.OPEN)
                 .first()
             )
             if locked is None:
@@ -145,7 +146,7 @@ def rectification_deadlines_check(*, today: date | None = None) -> dict[str, int
             locked.status, locked.decided_at = RectificationStatus.MISSED, timezone.now()
             locked.decision_reason = _("No rectification report was filed by the deadline.")
             locked.save(update_fields=["status", "decided_at", "decision_reason"])
-            said = {"message": "rectification.missed", "params": {"ws": locked.workstation.name}}
+            said: dict[str, Any] = {"message": "rectification.missed", "params": {"ws": locked.workstation.name}}
             url = reverse("workstations:rectification", args=[locked.pk])
             notify(recipients=staff, url=url, dedup_key=f"rect-missed:{locked.pk}", **said)
             notify_organisation(

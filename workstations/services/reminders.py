@@ -79,14 +79,14 @@ def outcome_reminders_send(*, today: date | None = None) -> dict[str, int]:
                 dedup_key=f"plan-overdue:{ws.pk}",
             )
     staff = list(city_staff_users())
-    for (requirement, key), missed in sorted(misses.items()):
+    for (req, key), missed in sorted(misses.items()):
         # One message per requirement and period lists every workstation that missed it.
         sent["missed"] += notify(
             recipients=staff,
             message="outcome.missed",
-            params={"n": len(missed), "req": str(requirement), "period": key},
+            params={"n": len(missed), "req": req, "period": key},
             text="\n".join(ws.name for ws in missed),
             url=reverse("workstations:board") + f"?year={key[:4]}",
-            dedup_key=f"outcome-missed:{requirement}:{key}",
+            dedup_key=f"outcome-missed:{req}:{key}",
         )
     return sent

@@ -105,7 +105,7 @@ def term_renew(
         ws = Workstation.objects.select_for_update().select_related("host_unit").get(pk=pk)
         term = Term.objects.select_for_update().filter(workstation=ws).order_by("-number").first()
         problems = renewal_problems(ws, term)
-        if problems:
+        if problems or term is None:
             raise OutcomeRefused(problems)
         years = term_years(decided_on)
         starts_on = term.ends_on + timedelta(days=1)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from portal.measures.selectors import Timeline
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form
 from portal.roles import Role
 from workstations.forms.county import CountyOpinionForm
 from workstations.models import Workstation
@@ -101,8 +102,7 @@ def county_opinion(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The county's opinion has been recorded."))
             return redirect("workstations:county")

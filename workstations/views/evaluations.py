@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal import excel
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form, refusal_to_messages
 from portal.roles import CITY_WIDE_ROLES, Role
 from portal.uploads import file_response
 from workstations.forms.outcomes import (
@@ -26,7 +27,7 @@ from workstations.sections import row_sections
 from workstations.services import evaluations as services_evaluations
 from workstations.services import rectifications as services_rectifications
 from workstations.services.outcomes import OutcomeRefused
-from workstations.views.outcomes import OUTCOME_ROLES, _refused
+from workstations.views.outcomes import OUTCOME_ROLES
 
 STAFF_VIEW = CITY_WIDE_ROLES
 
@@ -55,8 +56,7 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Evaluation opened."))
             return redirect("workstations:evaluation", evaluation.pk)
@@ -139,8 +139,7 @@ def result_score(request: HttpRequest, pk: int) -> HttpResponse:
                 award_amount=form.cleaned_data["award_amount"],
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Score saved."))
             return redirect("workstations:evaluation", evaluation.pk)
@@ -172,7 +171,7 @@ def evaluation_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services_evaluations.evaluation_close(evaluation=evaluation, actor=request.user)
         except OutcomeRefused as exc:
-            _refused(request, exc)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("Evaluation closed; results sent, rectification ordered for failed results."))
         return redirect("workstations:evaluation", evaluation.pk)
@@ -222,7 +221,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     file=report_form.cleaned_data["file"],
                 )
             except OutcomeRefused as exc:
-                _refused(request, exc)
+                refusal_to_messages(request, exc)
             else:
                 messages.success(request, _("Rectification report filed."))
                 return redirect("workstations:rectification", rect.pk)
@@ -235,7 +234,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=decision_form.cleaned_data["reason"],
                 )
             except OutcomeRefused as exc:
-                _refused(request, exc)
+                refusal_to_messages(request, exc)
             else:
                 messages.success(request, _("Re-evaluation recorded."))
                 return redirect("workstations:rectification", rect.pk)

@@ -18,6 +18,7 @@ from portal.excel import Sheet, new_workbook, workbook_response
 from portal.formatting import format_date
 from portal.pdf import pdf_response, stored_pdf_response
 from portal.permissions import get_visible_or_404, require_role, role_required
+from portal.refusals import refusal_to_form, refusal_to_messages
 from portal.roles import Role
 from workstations.forms.exits import DecisionForm, ExitIssueForm, ExitProposalForm, ExitRequestForm, StatementForm
 from workstations.models import Workstation
@@ -51,7 +52,7 @@ def exit_request_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ExitRefused as exc:
-            messages.error(request, exc.message)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("Your application for deregistration has been sent to the city bureau."))
             return redirect("workstations:exit_detail", pk=case.pk)
@@ -80,7 +81,7 @@ def exit_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ExitRefused as exc:
-            form.add_error(None, exc.message)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The exit is proposed; another member of staff must confirm it."))
             return redirect("workstations:exit_detail", pk=case.pk)
@@ -127,7 +128,7 @@ def _decide(request, pk: int, action) -> HttpResponse:
     try:
         action(case=case, actor=request.user, note=form.cleaned_data.get("note", ""))
     except ExitRefused as exc:
-        messages.error(request, exc.message)
+        refusal_to_messages(request, exc)
     else:
         messages.success(request, _("Decision recorded."))
     return redirect("workstations:exit_detail", pk=case.pk)
@@ -193,7 +194,7 @@ def exit_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
         )
     except ExitRefused as exc:
-        form.add_error(None, exc.message)
+        refusal_to_form(form, exc)
         return _issue_page(request, case, form, status=400)
     messages.success(request, _("Decision recorded."))
     return redirect("workstations:exit_detail", pk=case.pk)
@@ -231,7 +232,7 @@ def exit_statement_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             exit_statement(case=case, statement=form.cleaned_data["statement"], actor=request.user)
         except ExitRefused as exc:
-            messages.error(request, exc.message)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("Your statement has been filed."))
     else:

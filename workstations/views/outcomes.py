@@ -18,6 +18,7 @@ from portal.held_uploads import HeldUploads
 from portal.http import safe_next
 from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form, refusal_to_messages
 from portal.roles import CITY_WIDE_ROLES, Role
 from portal.uploads import file_response
 from workstations.forms.outcomes import (
@@ -59,11 +60,6 @@ def _workstation(request, pk) -> Workstation:
         request.user,
         pk=pk,
     )
-
-
-def _refused(request, exc: OutcomeRefused) -> None:
-    for problem in exc.problems:
-        messages.error(request, problem)
 
 
 @role_required(*CITY_WIDE_ROLES)
@@ -142,7 +138,7 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services_outcomes.plan_submit(workstation=ws, actor=request.user, **form.cleaned_data)
         except OutcomeRefused as exc:
-            _refused(request, exc)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("The three-year work plan was filed."))
             return redirect("workstations:outcomes", ws.pk)
@@ -179,8 +175,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
                 files=held.combined("evidence", data["evidence"]),
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The report was filed; it counts once the city bureau accepts it."))
             return redirect("workstations:report", report.pk)
@@ -236,7 +231,7 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services_outcomes.report_accept(report=report, actor=request.user)
     except OutcomeRefused as exc:
-        _refused(request, exc)
+        refusal_to_messages(request, exc)
     else:
         messages.success(request, _("Report accepted."))
     return redirect(safe_next(request, "workstations:report_list"))
@@ -251,7 +246,7 @@ def report_reject(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services_outcomes.report_reject(report=report, actor=request.user, reason=form.cleaned_data["reason"])
         except OutcomeRefused as exc:
-            _refused(request, exc)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("Report rejected; the host unit was told why."))
             return redirect("workstations:report_list")
@@ -275,8 +270,7 @@ def report_add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
                 report=report, files=held.combined("files", form.cleaned_data["files"]), actor=request.user
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The evidence is added to the report."))
             return redirect("workstations:report", report.pk)
@@ -318,8 +312,7 @@ def major_event_new(request: HttpRequest, pk: int) -> HttpResponse:
                 changes=changes,
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The major-event report was filed with the city bureau."))
             return redirect("workstations:major_event", report.pk)
@@ -363,7 +356,7 @@ def major_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     report=report, actor=request.user, note=form.cleaned_data["note"]
                 )
             except OutcomeRefused as exc:
-                _refused(request, exc)
+                refusal_to_messages(request, exc)
             else:
                 messages.success(request, _("Report acknowledged."))
             return redirect("workstations:major_event", report.pk)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form
 from portal.roles import Role
 from workstations.forms.plaques import HandOverCorrectionForm
 from workstations.models.plaques import Plaque
@@ -30,7 +31,7 @@ def plaque_hand_over_correct_view(request: HttpRequest, pk: int) -> HttpResponse
                 actor=request.user,
             )
         except TransitionRefused as exc:
-            form.add_error(None, "；".join(str(p) for p in exc.problems))
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The handover is corrected; the earlier record stays in the history."))
             return redirect("plaques:hand_over_correct", pk=plaque.pk)

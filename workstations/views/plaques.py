@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from portal.pdf import stored_pdf_response
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_messages
 from portal.roles import Role
 from workstations.forms.plaques import HandOverForm
 from workstations.models import Workstation
@@ -44,7 +45,7 @@ def plaque_issue_view(request: HttpRequest, workstation_pk: int) -> HttpResponse
     try:
         plaque = plaque_issue(workstation=workstation, actor=request.user)
     except TransitionRefused as exc:
-        messages.error(request, "；".join(str(p) for p in exc.problems))
+        refusal_to_messages(request, exc)
     else:
         messages.success(request, _("Plaque %(number)s is made.") % {"number": plaque.number})
     return redirect("plaques:index")
@@ -64,7 +65,7 @@ def plaque_hand_over_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except TransitionRefused as exc:
-            messages.error(request, "；".join(str(p) for p in exc.problems))
+            refusal_to_messages(request, exc)
         else:
             messages.success(
                 request, _("The handover is recorded; %(name)s is now active.") % {"name": plaque.workstation.name}

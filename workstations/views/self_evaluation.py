@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_form
 from portal.roles import Role
 from portal.uploads import file_response
 from workstations.forms.self_evaluation import AchievementFormSet, RoundPolicyForm, SelfEvaluationForm
@@ -41,8 +42,7 @@ def self_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
                 ],
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Your self-evaluation has been filed."))
             return redirect("workstations:outcomes", result.workstation_id)
@@ -80,8 +80,7 @@ def round_policy(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             round_policy_set(evaluation=evaluation, actor=request.user, **form.cleaned_data)
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("workstations:evaluation", evaluation.pk)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.permissions import role_required
+from portal.refusals import refusal_to_form
 from portal.roles import Role
 from workstations.forms.service_records import ServiceRecordForm
 from workstations.models import OPERATING_STATES
@@ -42,8 +43,7 @@ def service_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             service_record_submit(workstation=ws, actor=request.user, **form.cleaned_data)
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                form.add_error(None, problem)
+            refusal_to_form(form, exc)
         else:
             messages.success(request, _("The service has been recorded."))
             return redirect("workstations:services", ws.pk)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.permissions import get_visible_or_404, role_required
+from portal.refusals import refusal_to_messages
 from portal.roles import CITY_WIDE_ROLES, Role
 from workstations.forms.terms import RenewalForm
 from workstations.models import Workstation
@@ -52,8 +53,7 @@ def term_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
                 decided_on=form.cleaned_data["decided_on"],
             )
         except OutcomeRefused as exc:
-            for problem in exc.problems:
-                messages.error(request, problem)
+            refusal_to_messages(request, exc)
         else:
             messages.success(request, _("Renewed: term %(n)d has been recorded.") % {"n": new.number})
             return redirect("workstations:detail", pk=workstation.pk)

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from review.publicity.services import publicity_close_due, publicity_publish
 from tests.factories import WorkstationFactory
@@ -13,7 +13,6 @@ from workstations.models import State, TransitionLog, Workstation
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 
 
