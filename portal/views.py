@@ -148,6 +148,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             count += 1
         if len(batch) < chunk:
             break
+    if count == EXPORT_LIMIT and filtered.events.count() > EXPORT_LIMIT:
+        note = _("Only the newest %(n)d events are in this file: narrow the filters for the others.")
+        sheet.row([note % {"n": count}])
     sheet.fit()
     record_export(request.user, filtered, count, client_ip(request) or None)
     response = workbook_response(wb, f"{_('Audit trail')}-{timezone.localdate():%Y%m%d}.xlsx")
