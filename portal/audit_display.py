@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit import AuditEvent
 
 PAGE_SIZE = 50
-EXPORT_LIMIT = 20_000
+EXPORT_LIMIT = 10_000
 WORKSTATION = "workstations.workstation"
 
 
