@@ -182,3 +182,23 @@ def test_roles_that_may_not_read_the_trail_are_refused_page_and_export(client, r
     assert client.get(reverse("audit_trail")).status_code == 403
     assert client.get(reverse("audit_export")).status_code == 403
     assert not AuditEvent.objects.filter(action="audit.export").exists()
+
+
+def test_an_exit_case_reads_as_its_workstation_and_the_workstation_filter_reaches_it(
+    client, supervisor, li_na, zhang_san
+):
+    from workstations.exits import ExitCase, ExitGround, ExitKind
+
+    other = Workstation.objects.create(host_unit=zhang_san.host_unit, state=State.ACTIVE, lead_mentor_name="王五")
+    case = ExitCase.objects.create(
+        workstation=zhang_san, kind=ExitKind.NATURAL, ground=ExitGround.OWN_REQUEST, facts="申请退出", proposed_by=li_na
+    )
+    audit_record(actor=li_na, action="exit.proposed", obj=case, after={"ground": case.ground, "kind": case.kind})
+    _page_action(li_na, "workstations:exit_confirm", pk=case.pk)
+    _page_action(li_na, "workstations:exit_propose", pk=other.pk)
+    client.force_login(supervisor)
+    html = _table(client.get(reverse("audit_trail"), {"workstation": zhang_san.pk}))
+    assert html.count("退出事项：张三大众创业指导大师工作室") == 2
+    assert "退出情形：所在单位自主申请注销" in html  # the choice's label, not its code
+    assert "确认退出" in html and "王五" not in html
+    assert "workstations.exitcase" not in html and "own_request" not in html
