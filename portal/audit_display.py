@@ -503,6 +503,13 @@ _OBJECT_MODELS = {
 }
 
 
+# Models of other packages whose verbose names their own catalogues do not translate.
+MODEL_NAMES = {
+    "otp_totp.totpdevice": _("two-factor authenticator"),
+    "otp_static.staticdevice": _("two-factor recovery codes"),
+}
+
+
 def _views_of(label: str, arg: str) -> list[str]:
     return [k.key[5:] for k in kinds().values() if k.model == label and k.arg == arg]
 
@@ -777,7 +784,7 @@ def describe(events) -> list[Row]:
         object_label = ""
         if model is not None and object_id:
             name = names.get((label, object_id))
-            verbose = str(model._meta.verbose_name)
+            verbose = str(MODEL_NAMES.get(label, model._meta.verbose_name))
             if name is None:
                 object_label = gettext("%(model)s #%(id)s (no longer exists)") % {"model": verbose, "id": object_id}
             else:
