@@ -52,6 +52,7 @@ GROUPS = {
         Group("workstations", _("Workstations")),
         Group("subsidies", _("Subsidies")),
         Group("downloads", _("Downloads and exports")),
+        Group("admin", _("System administration")),
         Group("other", _("Other actions")),
     )
 }
@@ -108,6 +109,27 @@ def _kinds() -> dict[str, Kind]:
     kinds = {key: Kind(key, group, label) for key, group, label in table}
     kinds.update(_transition_kinds())
     kinds.update(_page_kinds())
+    kinds.update(_admin_kinds())
+    return kinds
+
+
+def _admin_kinds() -> dict[str, Kind]:
+    """Changes through the Django admin: adding, changing or deleting a record of any registered model."""
+    from django.contrib import admin
+
+    words = {
+        "add": _("Administration: {} added"),
+        "change": _("Administration: {} changed"),
+        "delete": _("Administration: {} deleted"),
+    }
+    kinds = {}
+    for model in admin.site._registry:
+        opts = model._meta
+        for action, phrase in words.items():
+            key = f"http:admin:{opts.app_label}_{opts.model_name}_{action}"
+            arg = "" if action == "add" else "object_id"
+            name = MODEL_NAMES.get(opts.label_lower, opts.verbose_name)
+            kinds[key] = Kind(key, "admin", format_lazy(phrase, name), opts.label_lower if arg else "", arg)
     return kinds
 
 
@@ -266,7 +288,7 @@ NAMESPACE_GROUPS = {
     "workstations": "workstations",
     "subsidies": "subsidies",
     "workdays": "other",
-    "admin": "other",
+    "admin": "admin",
 }
 
 
@@ -460,14 +482,11 @@ def _model(label: str):
 def workstation_q(workstation_id: int) -> Q:
     """Every event about one workstation: the workstation itself, any object that belongs to it (directly or
     through one related object), and the page actions on those objects. One query per kind of object."""
-    q = Q(object_type=WORKSTATION, object_id=str(workstation_id)) | Q(
-        action__startswith="http.", after__args__pk=workstation_id, after__view__in=_views_of(WORKSTATION, "pk")
-    )
-    q |= Q(
-        action__startswith="http.",
-        after__args__workstation_pk=workstation_id,
-        after__view__in=_views_of(WORKSTATION, "workstation_pk"),
-    )
+    q = Q(object_type=WORKSTATION, object_id=str(workstation_id))
+    for arg in {kind.arg for kind in kinds().values() if kind.model == WORKSTATION}:
+        value = str(workstation_id) if arg == "object_id" else workstation_id
+        views = _views_of(WORKSTATION, arg)
+        q |= Q(action__startswith="http.", after__view__in=views, **{f"after__args__{arg}": value})
     labels = {kind.model for kind in kinds().values() if kind.model} | _OBJECT_MODELS
     for label in sorted(labels - {WORKSTATION}):
         model = _model(label)
@@ -480,7 +499,8 @@ def workstation_q(workstation_id: int) -> Q:
         q |= Q(object_type=label, object_id__in=[str(i) for i in ids])
         for arg in {kind.arg for kind in kinds().values() if kind.model == label}:
             views = _views_of(label, arg)
-            q |= Q(action__startswith="http.", after__view__in=views, **{f"after__args__{arg}__in": ids})
+            values = [str(i) for i in ids] if arg == "object_id" else ids  # the admin's ids are path strings
+            q |= Q(action__startswith="http.", after__view__in=views, **{f"after__args__{arg}__in": values})
     return q
 
 

@@ -202,3 +202,11 @@ def test_an_exit_case_reads_as_its_workstation_and_the_workstation_filter_reache
     assert "退出情形：所在单位自主申请注销" in html  # the choice's label, not its code
     assert "确认退出" in html and "王五" not in html
     assert "workstations.exitcase" not in html and "own_request" not in html
+
+
+def test_a_change_in_the_administration_reads_as_words_and_names_the_record(client, supervisor, li_na, zhang_san):
+    _page_action(li_na, "admin:workstations_workstation_change", object_id=str(zhang_san.pk))
+    client.force_login(supervisor)
+    html = _table(client.get(reverse("audit_trail"), {"workstation": zhang_san.pk}))
+    assert "后台修改：工作室" in html and "工作室：张三大众创业指导大师工作室" in html
+    assert "admin:" not in html
