@@ -527,6 +527,9 @@ _OBJECT_MODELS = {
 MODEL_NAMES = {
     "otp_totp.totpdevice": _("two-factor authenticator"),
     "otp_static.staticdevice": _("two-factor recovery codes"),
+    "axes.accessattempt": _("sign-in attempt record"),
+    "axes.accesslog": _("sign-in log"),
+    "axes.accessfailurelog": _("failed sign-in record"),
 }
 
 
