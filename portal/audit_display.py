@@ -360,7 +360,9 @@ def group_q(group: str) -> Q:
         if ns_group == group:
             q |= Q(action__startswith="http.", after__view__startswith=f"{namespace}:")
     if group != "other":
-        q |= Q(action__startswith=f"{group}.")
+        # A code not in the table reads in the area of its prefix (kind_of); the table's own codes stay in theirs.
+        elsewhere = [k.key for k in kinds().values() if k.group != group and k.key.startswith(f"{group}.")]
+        q |= Q(action__startswith=f"{group}.") & ~Q(action__in=elsewhere)
     return q
 
 
