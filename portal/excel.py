@@ -40,10 +40,13 @@ class Sheet:
         self.header_row = self.ws.max_row
 
     def row(self, values: list) -> None:
-        self.ws.append([safe_cell(v) for v in values])
-        for cell in self.ws[self.ws.max_row]:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = MONEY_FORMAT
+        cells = [safe_cell(v) for v in values]
+        self.ws.append(cells)
+        # ``max_row`` scans every cell: only rows with money need it (a long export of text stays linear).
+        if any(isinstance(v, Decimal) for v in cells):
+            for cell in self.ws[self.ws.max_row]:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = MONEY_FORMAT
 
     def fit(self) -> None:
         for idx, _ in enumerate(self.headers, start=1):

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -50,6 +51,15 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         outcome="failed",
         ip=_ip(request),
     )
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username="", ip_address=None, **kwargs):
+    """django-axes locked the account (or refused an attempt while it is locked): a security event of its own.
+    ``username`` is already masked by :func:`axes_username`."""
+    name = str(username or "")
+    after = {"unknown_username": name} if name.startswith("hmac:") else {"username": name}
+    audit_record(actor=None, action="auth.lockout", after=after, outcome="failed", ip=_ip(request) or ip_address)
 
 
 def axes_username(request, credentials: dict | None = None) -> str:

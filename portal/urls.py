@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/users/<int:pk>/2fa-reset/", views_2fa.otp_reset, name="otp_reset"),
     path("audit/", views.audit_trail, name="audit_trail"),
     path("audit/checkpoints/", views.audit_checkpoints_download, name="audit_checkpoints"),
+    path("audit/export.xlsx", views.audit_export, name="audit_export"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),

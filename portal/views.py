@@ -65,10 +65,24 @@ def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def _audit_filter(request: HttpRequest):
+    """The audit page's filters from the query string (kind, words, person, workstation, dates, sign-ins)."""
+    from portal.audit_display import AuditFilterForm, filter_events, workstation_choices
+
+    form = AuditFilterForm(request.GET or None, workstations=workstation_choices())
+    if form.is_bound:
+        form.is_valid()
+    return form, filter_events(form)
+
+
 @login_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    """The supervisor (and city staff) read the trail and verify its hash chain (Art. 6(3) oversight; SPEC §5)."""
-    from portal.audit import AuditEvent
+    """The supervisor (and city staff) read the trail in words and verify its hash chain (Art. 6(3) oversight;
+    SPEC §5; issue 19 item 5): a page of events at a time, filtered, sign-ins folded."""
+    from django.core.paginator import Paginator
+    from django.utils.http import urlencode
+
+    from portal.audit_display import PAGE_SIZE, describe, page_events
     from portal.checkpoints import read_checkpoints, verify_all
     from portal.permissions import require_role
     from portal.roles import Role
@@ -77,19 +91,84 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     checkpoints = read_checkpoints()
     reports = verify_all(checkpoints) if request.GET.get("verify") else None
     broken = [problem for report in reports or [] for problem in report.problems]
-    events = AuditEvent.objects.select_related("actor").order_by("-seq")
-    action = request.GET.get("action", "").strip()
-    if action:
-        events = events.filter(action__startswith=action)
+    form, filtered = _audit_filter(request)
+    page = Paginator(page_events(filtered.events), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode(filtered.params)
     context = {
-        "events": events[:200],
+        "form": form,
+        "page": page,
+        "rows": describe(page.object_list),
+        "folded": filtered.folded,
+        "show_sessions": filtered.show_sessions,
+        "query": query,
+        "sessions_query": urlencode({**filtered.params, "sessions": "on"}),
         "reports": {report.name: report for report in reports or []},
         "verified": reports is not None,
         "broken": broken,
         "checkpoints": checkpoints[-6:][::-1],
-        "action": action,
     }
     return render(request, "portal/audit_trail.html", context)
+
+
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered events as an Excel workbook, in the same words as the page; the export is itself audited."""
+    from portal.audit_display import EXPORT_LIMIT, describe, filters_in_words, page_events, record_export
+    from portal.excel import Sheet, new_workbook, workbook_response
+    from portal.formatting import format_date
+    from portal.http import client_ip
+    from portal.permissions import require_role
+    from portal.roles import Role
+
+    require_role(request.user, Role.SUPERVISOR, Role.CITY_STAFF, Role.ADMIN)
+    form, filtered = _audit_filter(request)
+    wb = new_workbook()
+    headers = [
+        _("No."),
+        _("Time"),
+        _("Person"),
+        _("Organisation"),
+        _("Login name"),
+        _("Area"),
+        _("Event"),
+        _("Object"),
+        _("Changes"),
+        _("Outcome"),
+        _("Address"),
+    ]
+    sheet = Sheet(wb, _("Audit trail"), headers, caption=_("Audit trail"), subtitle=filters_in_words(form, filtered))
+    events = page_events(filtered.events)[:EXPORT_LIMIT]
+    count, chunk = 0, 500
+    for start in range(0, EXPORT_LIMIT, chunk):
+        batch = list(events[start : start + chunk])
+        for row in describe(batch):
+            local = timezone.localtime(row.event.at)
+            sheet.row(
+                [
+                    row.event.seq,
+                    f"{format_date(local)} {local:%H:%M:%S}",
+                    row.person,
+                    row.organisation,
+                    row.login,
+                    str(row.group_label),
+                    str(row.kind.label),
+                    row.object_label,
+                    "\n".join(f"{c.label}：{c.old} → {c.new}" if c.old else f"{c.label}：{c.new}" for c in row.changes),
+                    row.outcome,
+                    row.event.ip or "",
+                ]
+            )
+            count += 1
+        if len(batch) < chunk:
+            break
+    if count == EXPORT_LIMIT and filtered.events.count() > EXPORT_LIMIT:
+        note = _("Only the newest %(n)d events are in this file: narrow the filters for the others.")
+        sheet.row([note % {"n": count}])
+    sheet.fit()
+    record_export(request.user, filtered, count, client_ip(request) or None)
+    response = workbook_response(wb, f"{_('Audit trail')}-{timezone.localdate():%Y%m%d}.xlsx")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):

@@ -79,6 +79,7 @@ MATRIX: dict[str, tuple] = {
     "otp_reset": ({"pk": "host_user"}, _(ADMIN)),
     "audit_trail": ({}, _(STAFF, SUPERVISOR, ADMIN)),
     "audit_checkpoints": ({}, _(STAFF, SUPERVISOR, ADMIN)),
+    "audit_export": ({}, _(STAFF, SUPERVISOR, ADMIN)),
     "inbox": ({}, LOGGED_IN),
     "notification_open": ({"pk": "notification"}, _(HOST_A)),
     "inbox_mark_all_read": ({}, LOGGED_IN),
