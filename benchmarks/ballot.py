@@ -44,7 +44,7 @@ def main(n_experts: int, n_candidates: int, threads: int, out: str) -> None:
     )
     workstations = Workstation.objects.bulk_create(
         [
-            Workstation(host_unit=h, recommender=county, lead_mentor_name=f"候选{i}", state=State.RECOMMENDED)
+            Workstation(host_unit=h, recommender=county, lead_mentor_name=f"候选{i}", state=State.QUALIFIED)
             for i, h in enumerate(hosts)
         ]
     )
@@ -126,7 +126,10 @@ def main(n_experts: int, n_candidates: int, threads: int, out: str) -> None:
         ],
         ["participations / sealed ballots before close", f"{participations:,} / {staged:,}"],
         ["ballots opened / receipts after close", f"{ballots:,} / {receipts:,}"],
-        ["refused or failed casts", (len(failures) and ", ".join(sorted(set(failures)))) or 0],
+        [
+            "failed casts (other than the refused second copies)",
+            (len(failures) and ", ".join(sorted(set(failures)))) or 0,
+        ],
         ["none lost", "yes" if ok else "NO"],
     ]
     with open(out, "w") as fh:

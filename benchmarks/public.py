@@ -12,6 +12,7 @@ The load average is read before and after each figure. Then the heavy staff page
 peak memory (VmHWM) of each web worker is read.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -139,18 +140,27 @@ class WorkerWatch:
         return len(self.seen - self.first)
 
 
-def wait_ready(port: int, workers: int, master: int, timeout: float = 60) -> None:
-    """Until every worker is up (none is being replaced) and the server answers."""
+def wait_ready(port: int, workers: int, master: int, path: str, timeout: float = 120) -> None:
+    """Until every worker is up (none being replaced) and has served ``path``: a worker gunicorn has just replaced
+    (max_requests) loads the URLconf, templates and connections on its first request, seconds on a busy machine."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         if len(worker_pids(master)) >= workers:
-            try:
-                if get(port, "/bench/bare/", timeout=5)[0] == 200:
-                    return
-            except OSError:
-                pass
+            break
         time.sleep(0.2)
-    raise SystemExit("gunicorn's workers did not come back")
+    for _ in range(3):  # ``workers`` requests at once reach every worker (each sync worker takes one connection)
+        pool = [threading.Thread(target=_quiet_get, args=(port, path)) for _ in range(workers)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+    if len(worker_pids(master)) < workers:
+        raise SystemExit("gunicorn's workers did not come back")
+
+
+def _quiet_get(port: int, path: str) -> None:
+    with contextlib.suppress(OSError):
+        get(port, path.replace("?q=<random>", ""), timeout=60)
 
 
 def writer_main(seconds: float, out: str) -> None:
@@ -239,7 +249,7 @@ def run(database_url: str, city: dict, *, seconds: float, connections: int, tmp:
                 args += ["--seconds", str(seconds + 2), "--out", str(out)]
                 child = subprocess.Popen(args, cwd=ROOT, env=env)
                 time.sleep(1.5)  # the writer is connected and has made its first change
-            wait_ready(port, web["workers"], server.pid)
+            wait_ready(port, web["workers"], server.pid, path)
             watch = WorkerWatch(server.pid)
             try:
                 figure = wrk(binary, port, path, seconds, connections, random_query=random_query)

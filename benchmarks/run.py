@@ -40,7 +40,7 @@ SECTIONS = ("pages", "public", "ballot", "pdf", "celery")
 FULL = {
     "sizes": "100,1000,10000",
     "repeat": 100,  # requests per page: the p95 rests on 100 samples
-    "budget": 30.0,  # seconds per page at most (a page slower than 300 ms gets fewer samples, marked *)
+    "budget": 20.0,  # seconds per page at most (a page slower than 200 ms gets fewer samples, marked *)
     "seconds": 10.0,  # wrk's duration per public figure
     "connections": 12,
     "ballot": (50, 100, 50),  # experts, candidates, threads: 5,000 ballots, every one sent twice
