@@ -130,7 +130,7 @@ def main(size: int, repeat: int, budget: float, out: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    rows = measure(city, repeat, budget)
+    rows = measure(city, repeat, budget) if repeat else []  # 0: the city only (``--only public``)
     data = {
         "size": size,
         "build_s": built,
