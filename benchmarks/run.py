@@ -610,6 +610,7 @@ def main() -> int:
                 celery_section(json.loads(out.read_text()), goals, say)
         finally:
             dbs.cleanup()
+            public.forget_cache(bench_redis_url(), BENCH_CACHE_PREFIX)  # every section's keys, never another's
     say()
     say("## Goals of issue 21")
     say()
