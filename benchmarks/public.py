@@ -238,6 +238,7 @@ def run(database_url: str, city: dict, *, seconds: float, connections: int, tmp:
             ("publicity page, writer every second", publicity, False, True),
             ("directory, writer every second", directory, False, True),
             ("notice PDF (rendered once)", notice, False, False),
+            ("trivial Django view, again at the end", "/bench/trivial/", False, False),
         ]
         for _name, path, _r, _w in cases[:4]:  # every worker's imports and connections
             wrk(binary, port, path, min(2.0, seconds), connections)
