@@ -57,7 +57,8 @@ QUICK = {
     "pdf_repeat": 2,
     "plaques": 12,
 }
-BENCH_CACHE_PREFIX = f"bench_{secrets.token_hex(3)}"
+# In the environment, so that `benchmarks.run` imported as a module (public.py) and `__main__` share one prefix.
+BENCH_CACHE_PREFIX = os.environ.setdefault("BENCH_CACHE_PREFIX", f"bench_{secrets.token_hex(3)}")
 
 
 # --- databases ------------------------------------------------------------------------------------------------------
