@@ -1,12 +1,12 @@
 """Server time and query count of the main page of each role, on a generated city (run by ``benchmarks/run.py``).
 
 Runs in a child process whose ``DATABASE_URL`` names an empty migrated database; builds the city there, requests
-each page with Django's test client (median and p95 over ``repeat`` requests, the query count of one request), and
-writes JSON. Public pages are measured cold (cache cleared: the query count) and warm (served from the page cache).
+each page with Django's test client (p50 / p95 / p99 over ``repeat`` requests, at most ``budget`` seconds a page; the
+query count and HTML size of one request; the load average before and after), and writes JSON. Public pages are
+measured cold (cache cleared: the query count) and warm (served from the page cache, production's Redis).
 """
 
 import json
-import statistics
 import time
 
 
@@ -39,10 +39,25 @@ def pages(city) -> list[tuple[str, str, str]]:
     ]
 
 
-def measure(city, repeat: int) -> list[dict]:
+def clear_cache(cache) -> None:
+    """Empty this run's part of the cache: the keys under its prefix on Redis (never FLUSHDB), all of a local cache."""
+    import os
+
+    from benchmarks.public import forget_cache
+
+    prefix = os.environ.get("BENCH_CACHE_PREFIX", "")
+    if os.environ.get("REDIS_URL") and prefix:
+        forget_cache(os.environ["REDIS_URL"], prefix)
+    else:
+        cache.clear()
+
+
+def measure(city, repeat: int, budget: float) -> list[dict]:
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
+
+    from benchmarks.stats import load, summary
 
     clients = {}
     for role, user in city.users.items():
@@ -52,7 +67,8 @@ def measure(city, repeat: int) -> list[dict]:
     results = []
     for label, role, url in pages(city):
         client = clients[role]
-        cache.clear()
+        clear_cache(cache)
+        load_before = load()
         start = time.perf_counter()
         queries: list[str] = []
 
@@ -67,11 +83,13 @@ def measure(city, repeat: int) -> list[dict]:
             results.append({"page": label, "url": url, "status": response.status_code})
             continue
         times = []
+        stop_at = time.perf_counter() + budget
         for _ in range(repeat):
             start = time.perf_counter()
             client.get(url)
             times.append((time.perf_counter() - start) * 1000)
-        times.sort()
+            if time.perf_counter() > stop_at:
+                break
         results.append(
             {
                 "page": label,
@@ -80,9 +98,9 @@ def measure(city, repeat: int) -> list[dict]:
                 "status": 200,
                 "queries": len(queries),
                 "cold_ms": cold,
-                "median_ms": statistics.median(times),
-                "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+                "ms": summary(times),
                 "bytes": len(response.content),
+                "load": [load_before, load()],
             }
         )
     return results
@@ -97,7 +115,7 @@ def session_cookie(user) -> str:
     return client.cookies["sessionid"].value
 
 
-def main(size: int, repeat: int, out: str) -> None:
+def main(size: int, repeat: int, budget: float, out: str) -> None:
     from django.conf import settings
     from django.db import connection
     from django.utils import timezone
@@ -112,7 +130,7 @@ def main(size: int, repeat: int, out: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    rows = measure(city, repeat)
+    rows = measure(city, repeat, budget) if repeat else []  # 0: the city only (``--only public``)
     data = {
         "size": size,
         "build_s": built,

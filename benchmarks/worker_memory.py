@@ -10,6 +10,7 @@ stack of ``benchmarks/faults.py`` (its own database, Redis and files, removed at
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -41,7 +42,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plaques", type=int, default=300)
     parser.add_argument("--without-limits", action="store_true", help="no recycling of pool processes (baseline)")
+    parser.add_argument("--json", default="", help="also write the figures as JSON to this file (benchmarks/run.py)")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     stack = Stack(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     try:
         stack.setup_django()
@@ -97,6 +100,22 @@ def main() -> None:
         print(f"| largest worker total (main + pool) seen | {peak_total / mib:.0f} MB |")
         load = os.getloadavg()
         print(f"\nload average at the end: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} ({os.cpu_count()} cores)")
+        if args.json:
+            figures = {
+                "plaques": len(ids),
+                "done": done,
+                "wall_s": wall,
+                "limits": None
+                if args.without_limits
+                else [settings.CELERY_WORKER_MAX_TASKS_PER_CHILD, settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD],
+                "pool_processes": len(pool_pids),
+                "main_mb": rss_kib(worker.pid) / mib,
+                "peak_child_mb": peak_child / mib,
+                "peak_total_mb": peak_total / mib,
+                "final_children_mb": [r / mib for r in final_children],
+                "load": [load_before, load[0]],
+            }
+            Path(args.json).write_text(json.dumps(figures))
     finally:
         stack.close()
 

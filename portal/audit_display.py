@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit import AuditEvent
 
-PAGE_SIZE = 50
 EXPORT_LIMIT = 10_000
 WORKSTATION = "workstations.workstation"
 
@@ -226,10 +225,10 @@ PAGES = [
     ("publicity:objection_investigate", "publicity", _("Objection investigation started"), "review.objection", "pk"),
     ("publicity:objection_decide", "publicity", _("Objection decided"), "review.objection", "pk"),
     ("publicity:confirmations", "publicity", _("Confirmation document issued"), "", ""),
-    ("publicity:plaque_issue", "workstations", _("Plaque issued"), WORKSTATION, "workstation_pk"),
-    ("publicity:plaque_hand_over", "workstations", _("Plaque handed over"), "workstations.plaque", "pk"),
+    ("plaques:issue", "workstations", _("Plaque issued"), WORKSTATION, "workstation_pk"),
+    ("plaques:hand_over", "workstations", _("Plaque handed over"), "workstations.plaque", "pk"),
     (
-        "publicity:plaque_hand_over_correct",
+        "plaques:hand_over_correct",
         "workstations",
         _("Plaque hand-over corrected"),
         "workstations.plaque",
@@ -394,14 +393,14 @@ def words_q(words: str) -> Q | None:
 # --- the filter form --------------------------------------------------------------------------------------------
 
 
-SELECTS = ("kind", "workstation")
+SELECTS = ("kind",)
 
 
 class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of event"), required=False)
     words = forms.CharField(label=_("Words"), required=False, max_length=40)
     person = forms.CharField(label=_("Person"), required=False, max_length=60)
-    workstation = forms.TypedChoiceField(label=_("Workstation"), required=False, coerce=int, empty_value=None)
+    workstation = forms.CharField(label=_("Workstation"), required=False, max_length=60)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -410,14 +409,14 @@ class AuditFilterForm(forms.Form):
     )
     sessions = forms.BooleanField(label=_("Show sign-ins and sign-outs"), required=False)
 
-    def __init__(self, *args, workstations=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *kind_choices()]
-        self.fields["workstation"].choices = [("", _("All workstations")), *workstations]
         for name, bound in self.fields.items():
             css = "form-check-input" if name == "sessions" else "form-select" if name in SELECTS else "form-control"
             bound.widget.attrs.update({"class": css, "id": f"audit-{name}"})
         self.fields["words"].widget.attrs["placeholder"] = _("e.g. voting, exit")
+        self.fields["workstation"].widget.attrs["placeholder"] = _("mentor's name or number")
 
     def clean_words(self):
         words = self.cleaned_data["words"].strip()
@@ -428,6 +427,21 @@ class AuditFilterForm(forms.Form):
             )
         return words
 
+    def clean_workstation(self) -> list[int]:
+        """The workstations the typed name (the lead mentor's, or part of the workstation's name) or number names;
+        a bounded few (issue 21: the page offers no list of every workstation of the city)."""
+        text = self.cleaned_data["workstation"].strip().removesuffix(WORKSTATION_SUFFIX).strip()
+        if not text:
+            return []
+        ids = workstation_matches(text)
+        if not ids:
+            raise forms.ValidationError(_("No workstation is called “%(text)s”."), params={"text": text})
+        if len(ids) > WORKSTATION_MATCHES:
+            raise forms.ValidationError(
+                _("%(n)d workstations match “%(text)s”; type more of the name."), params={"n": len(ids), "text": text}
+            )
+        return ids
+
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
@@ -436,14 +450,22 @@ class AuditFilterForm(forms.Form):
         return data
 
 
-def workstation_choices() -> list[tuple[int, str]]:
-    """Every workstation past its draft, by name (one query)."""
+WORKSTATION_MATCHES = 20
+WORKSTATION_SUFFIX = "大众创业指导大师工作室"
+
+
+def workstation_matches(text: str) -> list[int]:
+    """Workstations past their draft whose number is ``text`` or whose lead mentor's name contains it (one query,
+    at most ``WORKSTATION_MATCHES`` + 1 ids: enough to tell "too many")."""
     try:
         model = apps.get_model("workstations", "Workstation")
     except LookupError:
         return []
-    rows = model.objects.exclude(state="draft").only("pk", "lead_mentor_name")
-    return sorted(((ws.pk, str(ws)) for ws in rows), key=lambda pair: pair[1])
+    q = Q(lead_mentor_name__icontains=text)
+    if text.isdigit():
+        q |= Q(pk=int(text))
+    rows = model.objects.exclude(state="draft").filter(q).order_by("pk")
+    return list(rows.values_list("pk", flat=True)[: WORKSTATION_MATCHES + 1])
 
 
 def _day_start(day) -> datetime:
@@ -574,9 +596,12 @@ def filter_events(form: AuditFilterForm) -> Filtered:
     person = data.get("person") or ""
     if person and "person" not in errors:
         events = events.filter(person_q(person))
-    workstation = data.get("workstation")
-    if workstation and "workstation" not in errors:
-        events = events.filter(workstation_q(workstation))
+    workstations = data.get("workstation") or []
+    if workstations and "workstation" not in errors:
+        combined = Q()
+        for workstation_id in workstations:
+            combined |= workstation_q(workstation_id)
+        events = events.filter(combined)
     if "date_to" not in errors:
         if data.get("date_from"):
             events = events.filter(at__gte=_day_start(data["date_from"]))
@@ -592,8 +617,10 @@ def filter_events(form: AuditFilterForm) -> Filtered:
     params = {
         name: (value.isoformat() if hasattr(value, "isoformat") else value)
         for name, value in data.items()
-        if value not in (None, "", False) and name not in errors
+        if value not in (None, "", False, []) and name not in errors
     }
+    if "workstation" in params:  # the pager and the export keep what was typed, not the ids it found
+        params["workstation"] = form.data.get("workstation", "").strip()
     return Filtered(events.order_by("-seq"), folded, show, params)
 
 

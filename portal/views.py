@@ -67,9 +67,9 @@ def error_404(request, exception=None):
 
 def _audit_filter(request: HttpRequest):
     """The audit page's filters from the query string (kind, words, person, workstation, dates, sign-ins)."""
-    from portal.audit_display import AuditFilterForm, filter_events, workstation_choices
+    from portal.audit_display import AuditFilterForm, filter_events
 
-    form = AuditFilterForm(request.GET or None, workstations=workstation_choices())
+    form = AuditFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()
     return form, filter_events(form)
@@ -82,8 +82,9 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     from django.core.paginator import Paginator
     from django.utils.http import urlencode
 
-    from portal.audit_display import PAGE_SIZE, describe, page_events
+    from portal.audit_display import describe, page_events
     from portal.checkpoints import read_checkpoints, verify_all
+    from portal.paging import page_size
     from portal.permissions import require_role
     from portal.roles import Role
 
@@ -92,7 +93,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     reports = verify_all(checkpoints) if request.GET.get("verify") else None
     broken = [problem for report in reports or [] for problem in report.problems]
     form, filtered = _audit_filter(request)
-    page = Paginator(page_events(filtered.events), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(page_events(filtered.events), page_size()).get_page(request.GET.get("page"))
     query = urlencode(filtered.params)
     context = {
         "form": form,

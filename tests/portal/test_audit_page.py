@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from portal.audit import AuditEvent, audit_record
 from tests import factories
 from workstations.models import State, Workstation
-from workstations.services import workstation_transition
+from workstations.services.lifecycle import workstation_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,11 @@ def test_filters_by_person_workstation_and_dates(client, supervisor, li_na, zhan
     assert "提出退出" in html and "未获推荐" not in html and "全部消息标为已读" not in html
     html = _table(client.get(reverse("audit_trail"), {"workstation": zhang_san.pk}))
     assert "张三大众创业指导大师工作室" in html and "未获推荐" in html and "王五" not in html
+    # By name, as a supervisor types it (the page lists no select of every workstation of the city, issue 21).
+    html = _table(client.get(reverse("audit_trail"), {"workstation": "张三大众创业指导大师工作室"}))
+    assert "未获推荐" in html and "王五" not in html
+    page = _text(client.get(reverse("audit_trail"), {"workstation": "赵六"}))
+    assert "没有名为“赵六”的工作室" in page and 'value="赵六"' in page
     html = _text(client.get(reverse("audit_trail"), {"date_from": "2000-01-01", "date_to": "2000-01-02"}))
     assert 'data-testid="audit-row"' not in html
 
@@ -187,7 +192,7 @@ def test_roles_that_may_not_read_the_trail_are_refused_page_and_export(client, r
 def test_an_exit_case_reads_as_its_workstation_and_the_workstation_filter_reaches_it(
     client, supervisor, li_na, zhang_san
 ):
-    from workstations.exits import ExitCase, ExitGround, ExitKind
+    from workstations.models.exits import ExitCase, ExitGround, ExitKind
 
     other = Workstation.objects.create(host_unit=zhang_san.host_unit, state=State.ACTIVE, lead_mentor_name="王五")
     case = ExitCase.objects.create(

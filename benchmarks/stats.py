@@ -1,0 +1,78 @@
+"""Percentiles, the machine's load beside every figure, and the goals of issue 21 (benchmarks only)."""
+
+import math
+import os
+
+MIN_SAMPLES = 100  # a p95 from fewer samples is marked
+
+
+def cores() -> int:
+    return os.cpu_count() or 1
+
+
+def load() -> float:
+    """The 1-minute load average."""
+    return os.getloadavg()[0]
+
+
+def loaded(value: float) -> bool:
+    """Over the core count: the figure was measured on a busy machine and is not to be trusted."""
+    return value > cores()
+
+
+def load_mark(before: float, after: float) -> str:
+    worst = max(before, after)
+    return f"{before:.2f}→{after:.2f}" + (" LOADED" if loaded(worst) else "")
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return math.nan
+    rank = max(1, math.ceil(q / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def summary(values_ms: list[float]) -> dict:
+    values = sorted(values_ms)
+    return {
+        "n": len(values),
+        "p50": percentile(values, 50),
+        "p95": percentile(values, 95),
+        "p99": percentile(values, 99),
+        "max": values[-1] if values else math.nan,
+    }
+
+
+def ms(value: float) -> str:
+    return "—" if value is None or math.isnan(value) else (f"{value:.1f}" if value < 100 else f"{value:,.0f}")
+
+
+def pcts(s: dict) -> str:
+    """``p50 / p95 / p99`` in ms; a ``*`` when the p95 rests on fewer than MIN_SAMPLES samples."""
+    star = "*" if s["n"] < MIN_SAMPLES else ""
+    return f"{ms(s['p50'])} / {ms(s['p95'])}{star} / {ms(s['p99'])}{star}"
+
+
+def kb(n_bytes: int) -> str:
+    return f"{n_bytes / 1024:,.0f}"
+
+
+class Goals:
+    """Every goal of the issue, judged with the figure it rests on; ``failed`` drives the exit status."""
+
+    def __init__(self):
+        self.rows: list[tuple[str, bool | None, str]] = []
+
+    def judge(self, goal: str, met: bool | None, figure: str) -> bool | None:
+        """``met`` None: not measured in this run (reported, not counted as met)."""
+        self.rows.append((goal, met, figure))
+        return met
+
+    @property
+    def failed(self) -> list[str]:
+        return [goal for goal, met, _ in self.rows if met is False]
+
+    def table_rows(self) -> list[list[str]]:
+        verdict = {True: "MET", False: "NOT MET", None: "not measured"}
+        return [[goal, verdict[met], figure] for goal, met, figure in self.rows]
