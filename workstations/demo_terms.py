@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.demo import World
+from workstations import compliance_summary
 from workstations.demo import COUNTY_CLERK, PATHS
 from workstations.models import RECOGNISED_STATES, State, TransitionLog, Workstation
 from workstations.models_county import CountyOpinion
@@ -87,6 +88,7 @@ def _active_workstation(world: World, lead: str, host_login: str, certified_on: 
             )
             from_state = to_state
         Workstation.objects.filter(pk=ws.pk).update(certified_on=certified_on)
+        compliance_summary.refresh(ws.pk)  # issue 21: the board's summary rows
         ws.refresh_from_db()
     world.data.setdefault("workstations", {})[lead] = ws
     return ws

@@ -413,6 +413,7 @@ class TransitionLog(models.Model):
 # Kept in its own module (Art. 6(5)); imported here so that Django registers it with this app.
 # Outcomes and operation (Art. 10–11) live in their own modules; imported here so that Django registers them.
 from workstations.exits import ExitCase  # noqa: E402,F401  (Art. 11(4) exits)
+from workstations.models_compliance import ComplianceSummary  # noqa: E402, F401  (issue 21: the board's summary rows)
 from workstations.models_county import CountyOpinion  # noqa: E402, F401  (Art. 11(3) county opinion)
 from workstations.models_evaluations import (  # noqa: E402,F401
     Evaluation,

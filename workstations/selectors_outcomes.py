@@ -1,6 +1,7 @@
 """Reads for outcomes: counts fetched in aggregate (a fixed number of queries whatever the size of the city) and fed
 to the pure engine in ``workstations.compliance``."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from portal.models import Organisation
 from portal.roles import OrgKind
-from workstations import compliance
+from workstations import compliance, compliance_summary
 from workstations.models import OPERATING_STATES, Workstation
 from workstations.models_evaluations import RECTIFICATION_EXIT_GROUNDS, Rectification, RectificationStatus
 from workstations.models_outcomes import (
@@ -85,25 +86,20 @@ class BoardRow:
 @dataclass
 class Board:
     year: int
-    rows: list[BoardRow]
+    rows: Sequence[BoardRow]
     counties: list[Organisation]
     totals: dict[str, int] = field(default_factory=dict)
 
 
 def compliance_board(user, *, year: int, county_id: int | None = None, today: date | None = None) -> Board:
-    """Art. 10, for the city bureau: every operating workstation × the periods of ``year``. Four queries in all."""
+    """Art. 10, for the city bureau: every operating workstation × the periods of ``year``; the totals from the
+    summary rows (``compliance_summary``), the cells for the rows a page shows. A fixed number of queries."""
     today = today or timezone.localdate()
     workstations = operating_workstations_for(user)
     if county_id:
         workstations = workstations.filter(host_unit__county_id=county_id)
-    counts = load_counts(workstations, range(year, year + 1))
-    rows = [
-        BoardRow(ws, compliance.year_cells(ws.certified_on, counts.get(ws.pk, {}), year, today)) for ws in workstations
-    ]
-    totals = {str(s): 0 for s in compliance.Status}
-    for row in rows:
-        for c in row.cells:
-            totals[str(c.status)] += 1
+    rows = compliance_summary.BoardRows(workstations, year=year, today=today)  # issue 21: cells of a page only
+    totals = compliance_summary.board_totals(workstations, year=year, today=today)  # from the summary rows
     counties = list(Organisation.objects.filter(kind=OrgKind.COUNTY_BUREAU).order_by("code", "name"))
     return Board(year=year, rows=rows, counties=counties, totals=totals)
 

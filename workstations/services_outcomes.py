@@ -17,6 +17,7 @@ from portal.audit import audit_record
 from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.roles import Role
 from portal.uploads import store_upload
+from workstations import compliance_summary
 from workstations.models import OPERATING_STATES, Workstation
 from workstations.models_outcomes import (
     ActivityKind,
@@ -169,6 +170,7 @@ def report_accept(*, report: ActivityReport | int, actor) -> ActivityReport:
         locked.status = ReportStatus.ACCEPTED
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
+        compliance_summary.report_decided(locked)  # issue 21: the board's summary row of its workstation and year
     return locked
 
 

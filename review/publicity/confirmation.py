@@ -16,6 +16,7 @@ from portal.notifications import notify_organisation
 from portal.publiccache import bump_public_version
 from portal.workdays.services import local_date
 from review.publicity.models import ConfirmationEntry
+from workstations import compliance_summary
 from workstations.models import State, Workstation
 from workstations.services import TransitionRefused, workstation_transition
 from workstations.services_terms import term_end_for, term_open_first, term_years
@@ -142,6 +143,7 @@ def confirmation_issue(
             ConfirmationEntry.objects.create(document=document, workstation=ws, position=position)
             workstation_transition(workstation=ws.pk, transition="certify", actor=actor, reason=document.number)
             Workstation.objects.filter(pk=ws.pk).update(certified_on=local_date(issued_on))
+            compliance_summary.refresh(ws.pk)  # issue 21: the needs of its compliance summary rows
             term_open_first(
                 workstation=ws, starts_on=local_date(issued_on), decision_reference=document.number, actor=actor
             )
