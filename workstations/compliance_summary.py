@@ -220,9 +220,10 @@ class BoardRows:
     """The board's rows as a sequence the paginator slices: only the rows of the page shown are fetched and get their
     cells (two aggregate queries for the counts of the page's workstations), whatever the size of the city."""
 
-    def __init__(self, workstations: QuerySet, *, year: int, today: date):
+    def __init__(self, workstations: QuerySet, *, year: int, today: date, totals: dict[str, int] | None = None):
         self.workstations, self.year, self.today = workstations, year, today
-        self._count: int | None = None
+        # The totals count six cells a workstation: the paginator's count comes with them, not from another query.
+        self._count: int | None = sum(totals.values()) // len(CELLS) if totals is not None else None
 
     def count(self) -> int:
         if self._count is None:

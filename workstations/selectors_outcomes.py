@@ -98,8 +98,8 @@ def compliance_board(user, *, year: int, county_id: int | None = None, today: da
     workstations = operating_workstations_for(user)
     if county_id:
         workstations = workstations.filter(host_unit__county_id=county_id)
-    rows = compliance_summary.BoardRows(workstations, year=year, today=today)  # issue 21: cells of a page only
-    totals = compliance_summary.board_totals(workstations, year=year, today=today)  # from the summary rows
+    totals = compliance_summary.board_totals(workstations, year=year, today=today)  # issue 21: from summary rows
+    rows = compliance_summary.BoardRows(workstations, year=year, today=today, totals=totals)  # cells of a page only
     counties = list(Organisation.objects.filter(kind=OrgKind.COUNTY_BUREAU).order_by("code", "name"))
     return Board(year=year, rows=rows, counties=counties, totals=totals)
 
