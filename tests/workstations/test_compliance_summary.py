@@ -141,6 +141,18 @@ def test_rebuild_equals_the_rows_the_services_kept(mixed):
 
 
 @pytest.mark.django_db
+def test_the_migration_fills_the_rows_of_earlier_data(mixed):
+    import importlib
+
+    from django.apps import apps
+
+    live = compliance_summary.stored_rows()
+    ComplianceSummary.objects.all().delete()
+    importlib.import_module("workstations.migrations.0013_compliance_summary").fill(apps, None)
+    assert compliance_summary.stored_rows() == live
+
+
+@pytest.mark.django_db
 def test_certification_sets_the_needs_of_its_year(staff, host_unit):
     ws = WorkstationFactory(host_unit=host_unit, state=State.PUBLICITY_CLEARED)
     confirmation_issue(workstations=[ws], actor=staff, seq=31, issued_on=date(2026, 2, 20))
@@ -149,6 +161,18 @@ def test_certification_sets_the_needs_of_its_year(staff, host_unit):
     assert (row.need_q1, row.need_q2, row.need_themed, row.need_training) == (0, 1, 2, 2)
     Workstation.objects.filter(pk=ws.pk).update(state=State.ACTIVE)
     assert compliance_board(staff, year=2026, today=INSIDE_Q2).totals == _old_totals(staff, 2026, INSIDE_Q2)
+
+
+@pytest.mark.django_db
+def test_a_certification_day_corrected_in_the_admin_moves_the_needs(rf, staff):
+    from django.contrib import admin
+
+    ws = OperatingWorkstationFactory(certified_on=date(2026, 1, 1))
+    ws.certified_on = date(2026, 8, 1)  # corrected: recognised on 1 August, so only Q3 and Q4 are assessed
+    admin.site._registry[Workstation].save_model(rf.post("/admin/"), ws, None, True)
+    row = ComplianceSummary.objects.get(workstation=ws, year=2026)
+    assert (row.need_q1, row.need_q3, row.need_themed) == (0, 1, 1)
+    assert compliance_summary.stored_rows() == compliance_summary.computed_rows()
 
 
 @pytest.mark.postgres
