@@ -358,6 +358,9 @@ def build_city(n: int, today: date, *, prefix: str = "") -> City:
     AuditChainHead.objects.update_or_create(pk=1, defaults={"seq": start + len(events), "hash": prev})
 
     _reports(workstations, host_user, today)
+    from workstations.services.compliance_summary import rebuild as rebuild_compliance_summary
+
+    rebuild_compliance_summary()  # bulk-loaded past the services: the board's summary rows (issue 21)
 
     own = [ws for ws in workstations if ws.host_unit_id == hosts[0].pk]
     active = next(ws for ws in own if ws.state == State.ACTIVE) if any(ws.state == State.ACTIVE for ws in own) else None

@@ -322,6 +322,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "workstations.tasks.check_rectification_deadlines",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Issue 21: the Art. 10 board's summary rows recomputed nightly (a new version of the measures also triggers it).
+    "workstations-compliance-summary": {
+        "task": "workstations.tasks.rebuild_compliance_summary",
+        "schedule": crontab(hour=2, minute=20),
+    },
     # Issue 19: every deadline a user must meet, reminded once per deadline and stage (portal/deadlines.py).
     "deadline-reminders": {"task": "portal.deadlines.send_deadline_reminders", "schedule": crontab(hour=8, minute=10)},
     # Art. 11(1): terms ending with no decision, flagged at 90, 30 and 0 days (once each).

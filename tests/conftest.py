@@ -8,15 +8,24 @@ from tests.support.dbroles import flush_around_guards, switch_to_app_role, switc
 BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
-def _seed_what_migrations_seed():
+def _seed_what_migrations_seed(*, calendar: bool = True):
     """A reused test database (``--reuse-db``, the local default) was emptied by the last run's transactional tests
-    (their flush): put back the one table a migration fills, the working-day calendar (portal 0005_seed_calendar), so
-    that every run starts from what ``migrate`` leaves. A database just created already has it (nothing is written)."""
+    (their flush): put back the tables migrations fill — the working-day calendar (portal 0005_seed_calendar) and
+    version 1 of the measures' numbers (portal 0011) — so that every run starts from what ``migrate`` leaves. After
+    each transactional test's flush, version 1 is put back (a one-row insert; the calendar, some thousand rows, is not:
+    a transactional test that needs it builds it). A database just created already has them (nothing is written)."""
+    import importlib
+
+    from django.apps import apps
+
+    from portal.measures.models import MeasuresVersion
     from portal.workdays.library import sync_from_library
     from portal.workdays.models import CalendarDay
 
-    if not CalendarDay.objects.exists():
+    if calendar and not CalendarDay.objects.exists():
         sync_from_library(CalendarDay)
+    if not MeasuresVersion.objects.exists():
+        importlib.import_module("portal.migrations.0011_measures_version_one").forwards(apps, None)
 
 
 def _sqlite_without_fsync(sender, connection, **kwargs):
@@ -153,10 +162,7 @@ def _flush_past_append_only_triggers():
     original = flush.Command.handle
     postgresql_flush = flush_around_guards(original)
 
-    def handle(self, **options):
-        connection = connections[options.get("database", "default")]
-        if connection.vendor != "sqlite":
-            return postgresql_flush(self, **options)
+    def sqlite_flush(self, connection, **options):
         with connection.cursor() as cursor:
             cursor.execute("SELECT sql FROM sqlite_master WHERE type='trigger' AND name LIKE '%append_only%'")
             saved = [row[0] for row in cursor.fetchall()]
@@ -169,6 +175,15 @@ def _flush_past_append_only_triggers():
             with connection.cursor() as cursor:
                 for sql in saved:
                     cursor.execute(sql)
+
+    def handle(self, **options):
+        connection = connections[options.get("database", "default")]
+        try:
+            if connection.vendor != "sqlite":
+                return postgresql_flush(self, **options)
+            return sqlite_flush(self, connection, **options)
+        finally:
+            _seed_what_migrations_seed(calendar=False)  # version 1 of the measures, as migrate leaves it
 
     flush.Command.handle = handle
     yield

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from workstations.models import TransitionLog, Workstation
 from workstations.models.plaques import Plaque
+from workstations.services import compliance_summary
 
 
 class TransitionLogInline(admin.TabularInline):
@@ -21,6 +22,10 @@ class WorkstationAdmin(admin.ModelAdmin):
     search_fields = ["lead_mentor_name", "host_unit__name"]
     readonly_fields = ["state"]
     inlines = [TransitionLogInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        compliance_summary.refresh(obj.pk)  # issue 21: ``certified_on`` may have changed the board's needs
 
 
 @admin.register(Plaque)

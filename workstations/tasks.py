@@ -3,6 +3,7 @@ carry a ``dedup_key`` and the deadline check changes only rows still open, under
 
 from celery import shared_task
 
+from workstations.services import compliance_summary
 from workstations.services.plaques import render_plaque_pdf  # noqa: F401  (defined beside its service, name kept)
 from workstations.services.rectifications import rectification_deadlines_check
 from workstations.services.reminders import outcome_reminders_send
@@ -51,3 +52,10 @@ def check_term_flags() -> dict[str, int]:
     from workstations.services.terms import term_flags_check
 
     return term_flags_check()
+
+
+@shared_task
+def rebuild_compliance_summary() -> int:
+    """Issue 21: recompute the Art. 10 board's summary rows — after a new version of the measures' numbers (their
+    needs follow it) and nightly, which also repairs rows a bulk load left behind."""
+    return compliance_summary.rebuild()

@@ -17,6 +17,7 @@ from portal.formatting import format_date
 from portal.measures.models import CountyRule, MeasuresVersion
 from portal.measures.params import BY_KEY, COUNTY_KEYS, MATCHING_GRADES, validate_values
 from portal.measures.selectors import grade_rank, measures_in_force, version_in_force
+from portal.measures.signals import measures_changed
 from portal.refusals import Refusal
 from portal.roles import OrgKind, Role
 
@@ -99,6 +100,7 @@ def measures_version_create(
                 "values": version.values,
             },
         )
+        transaction.on_commit(lambda: measures_changed.send(sender=MeasuresVersion, version=version))
     return version
 
 

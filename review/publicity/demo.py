@@ -24,6 +24,7 @@ from review.publicity.confirmation import (
 )
 from review.publicity.forms import DEFAULT_INTRO
 from review.publicity.models import ConfirmationEntry, Objection, PublicityEntry, PublicityList, tracking_hash
+from workstations.services import compliance_summary
 
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 CONTACT = {"contact_office": "市人力资源和社会保障局就业促进科", "contact_phone": "0375-2660000"}
@@ -209,6 +210,7 @@ def _make_document(world, *, title, issued_on, seq, leads) -> None:
                 workstation=ws, defaults={"document": document, "position": position}
             )
             type(ws).objects.filter(pk=ws.pk).update(certified_on=issued_on)
+            compliance_summary.refresh(ws.pk)  # issue 21: the board's summary rows
 
 
 def build(world) -> None:

@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.dashboard import Panel
-from portal.measures.selectors import Timeline
 from portal.roles import Role
 from workstations.models import OPERATING_STATES, Workstation
 from workstations.models.evaluations import Evaluation, EvaluationResult, Rectification, RectificationStatus
 from workstations.models.outcomes import ActivityReport, MajorEventReport, ReportStatus
 from workstations.rules import compliance
-from workstations.selectors.outcomes import load_counts, what_is_due
+from workstations.selectors import compliance_summary
+from workstations.selectors.outcomes import what_is_due
 
 
 def home_panels(user) -> list[Panel]:
@@ -51,18 +51,9 @@ def _host_panels(user) -> list[Panel]:
 def _staff_panels() -> list[Panel]:
     today = timezone.localdate()
     to_accept = ActivityReport.objects.filter(status=ReportStatus.SUBMITTED).count()
-    # Misses of the last ended quarter, on the board's own engine (a fixed number of queries).
+    # Misses of the last ended quarter, from the board's summary rows (issue 21: one count, not every workstation).
     last_q = compliance.quarter_of(compliance.quarter_of(today).start - timedelta(days=1))
-    workstations = Workstation.objects.filter(state__in=OPERATING_STATES, certified_on__isnull=False)
-    counts = load_counts(workstations, range(last_q.year, last_q.year + 1))
-    timeline = Timeline()  # the measures' numbers per period (portal.measures)
-    missed = sum(
-        compliance.cell(
-            compliance.Requirement.CONSULTATION, last_q, ws.certified_on, counts.get(ws.pk, {}), today, timeline
-        ).status
-        == compliance.Status.MISSED
-        for ws in workstations.only("pk", "certified_on")
-    )
+    missed = compliance_summary.missed_consultations(last_q, today)
     unscored = EvaluationResult.objects.filter(evaluation__status=Evaluation.Status.OPEN, grade="").count()
     rect_to_decide = Rectification.objects.filter(status=RectificationStatus.REPORTED).count()
     events = MajorEventReport.objects.filter(acknowledged_at__isnull=True).count()

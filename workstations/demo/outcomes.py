@@ -38,6 +38,7 @@ from workstations.models.outcomes import (
 )
 from workstations.rules import compliance
 from workstations.selectors.outcomes import load_counts
+from workstations.services import compliance_summary
 from workstations.services.evaluations import (
     auto_scores,
     base_points,
@@ -79,6 +80,7 @@ def build(world: World) -> None:
         if ws is not None and ws.state in RECOGNISED_STATES and ws.certified_on is None:
             Workstation.objects.filter(pk=ws.pk, certified_on__isnull=True).update(certified_on=certified_on)
             ws.certified_on = certified_on
+            compliance_summary.refresh(ws.pk)  # issue 21: the board's summary rows
     operating = {lead: demo[lead] for lead in DILIGENCE if lead in demo}
     today = timezone.localdate()
     for lead, ws in operating.items():
@@ -86,6 +88,7 @@ def build(world: World) -> None:
         _plans(ws, lead, host)
         if not ActivityReport.objects.filter(workstation=ws).exists():
             _reports(ws, lead, host, staff, today)
+            compliance_summary.refresh(ws.pk, range(ws.certified_on.year, today.year + 1))  # issue 21
         _events(ws, lead, host, staff)
     for year, grades in GRADES.items():
         _evaluation(year, grades, operating, staff, today)

@@ -19,6 +19,7 @@ from workstations.models.county import CountyOpinion
 from workstations.models.evaluations import Evaluation, EvaluationKind, EvaluationResult, Grade
 from workstations.models.outcomes import WorkPlan
 from workstations.models.terms import Term, TermBasis, TermOutcome
+from workstations.services import compliance_summary
 from workstations.services.evaluations import default_rubric
 from workstations.services.lifecycle import workstation_create
 from workstations.services.terms import PLAN_DUE_DAYS, term_end_for, term_flags_check, term_years
@@ -86,6 +87,7 @@ def _active_workstation(world: World, lead: str, host_login: str, certified_on: 
             )
             from_state = to_state
         Workstation.objects.filter(pk=ws.pk).update(certified_on=certified_on)
+        compliance_summary.refresh(ws.pk)  # issue 21: the board's summary rows
         ws.refresh_from_db()
     world.data.setdefault("workstations", {})[lead] = ws
     return ws

@@ -5,6 +5,7 @@ Modules inside this package import each other directly (``workstations.models.li
 that no import cycle runs through it.
 """
 
+from workstations.models.compliance import ComplianceSummary  # issue 21: the Art. 10 board's summary rows
 from workstations.models.county import CountyOpinion  # Art. 11(3) county opinion
 from workstations.models.evaluations import Evaluation, EvaluationResult, Rectification
 from workstations.models.exits import ExitCase  # Art. 11(4) exits
@@ -35,6 +36,7 @@ __all__ = [
     "TERMINAL_STATES",
     "Achievement",
     "ActivityReport",
+    "ComplianceSummary",
     "CountyOpinion",
     "Evaluation",
     "EvaluationResult",

@@ -1,6 +1,7 @@
 """Reads for outcomes: counts fetched in aggregate (a fixed number of queries whatever the size of the city) and fed
 to the pure engine in ``workstations.rules.compliance``."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -23,6 +24,7 @@ from workstations.models.outcomes import (
     _outcome_workstations,
 )
 from workstations.rules import compliance
+from workstations.selectors import compliance_summary
 
 # Art. 11(2) says the plan is due after certification; we give three months (docs/decisions.md, issue 7).
 PLAN_DUE_DAYS = 90
@@ -86,27 +88,20 @@ class BoardRow:
 @dataclass
 class Board:
     year: int
-    rows: list[BoardRow]
+    rows: Sequence[BoardRow]
     counties: list[Organisation]
     totals: dict[str, int] = field(default_factory=dict)
 
 
 def compliance_board(user, *, year: int, county_id: int | None = None, today: date | None = None) -> Board:
-    """Art. 10, for the city bureau: every operating workstation × the periods of ``year``. Four queries in all."""
+    """Art. 10, for the city bureau: every operating workstation × the periods of ``year``; the totals from the
+    summary rows (``compliance_summary``), the cells for the rows a page shows. A fixed number of queries."""
     today = today or timezone.localdate()
     workstations = operating_workstations_for(user)
     if county_id:
         workstations = workstations.filter(host_unit__county_id=county_id)
-    counts = load_counts(workstations, range(year, year + 1))
-    timeline = Timeline()  # the measures' numbers per period (portal.measures)
-    rows = [
-        BoardRow(ws, compliance.year_cells(ws.certified_on, counts.get(ws.pk, {}), year, today, timeline))
-        for ws in workstations
-    ]
-    totals = {str(s): 0 for s in compliance.Status}
-    for row in rows:
-        for c in row.cells:
-            totals[str(c.status)] += 1
+    totals = compliance_summary.board_totals(workstations, year=year, today=today)  # issue 21: from summary rows
+    rows = BoardRows(workstations, year=year, today=today, totals=totals)  # the cells of the page shown only
     counties = list(Organisation.objects.filter(kind=OrgKind.COUNTY_BUREAU).order_by("code", "name"))
     return Board(year=year, rows=rows, counties=counties, totals=totals)
 
@@ -228,3 +223,35 @@ def rectifications_failed() -> QuerySet[Rectification]:
         .select_related("workstation", "workstation__host_unit")
         .order_by("decided_at", "id")
     )
+
+
+class BoardRows:
+    """The board's rows as a sequence the paginator slices: only the rows of the page shown are fetched and get their
+    cells (two aggregate queries for the counts of the page's workstations), whatever the size of the city."""
+
+    def __init__(self, workstations: QuerySet, *, year: int, today: date, totals: dict[str, int] | None = None):
+        self.workstations, self.year, self.today = workstations, year, today
+        # The totals count six cells a workstation: the paginator's count comes with them, not from another query.
+        self._count: int | None = sum(totals.values()) // len(compliance_summary.CELLS) if totals is not None else None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.workstations.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        page = list(self.workstations[index])
+        timeline = Timeline()  # the measures' numbers per period (portal.measures)
+        counts = load_counts(Workstation.objects.filter(pk__in=[ws.pk for ws in page]), range(self.year, self.year + 1))
+        return [
+            BoardRow(ws, compliance.year_cells(ws.certified_on, counts.get(ws.pk, {}), self.year, self.today, timeline))
+            for ws in page
+        ]
+
+    def __iter__(self):
+        return iter(self[0 : len(self)])

@@ -12,6 +12,7 @@ from portal.audit import audit_record
 from portal.models import Organisation, User
 from portal.refusals import Refusal
 from workstations.models import State, TransitionLog, Workstation
+from workstations.services import compliance_summary
 
 
 class TransitionRefused(Refusal):
@@ -117,6 +118,7 @@ def workstation_certify(*, workstation: Workstation | int, actor: User, certifie
         )
         locked.certified_on = certified_on
         locked.save(update_fields=["certified_on"])
+        compliance_summary.refresh(locked.pk)  # issue 21: the needs of the board's summary rows follow the day
     return locked
 
 

@@ -31,6 +31,7 @@ from workstations.models.outcomes import (
     TrainedPerson,
     WorkPlan,
 )
+from workstations.services import compliance_summary
 
 
 class OutcomeRefused(Refusal):
@@ -167,6 +168,7 @@ def report_accept(*, report: ActivityReport | int, actor: User) -> ActivityRepor
         locked.status = ReportStatus.ACCEPTED
         locked.decided_by, locked.decided_at = actor, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
+        compliance_summary.report_decided(locked)  # issue 21: the board's summary row of its workstation and year
     return locked
 
 
