@@ -46,9 +46,9 @@ def board_totals(workstations: QuerySet, *, year: int, today: date) -> dict[str,
         assessed.append((suffix, str(short)))
     got = qs.aggregate(**aggregates)
     totals = {str(s): 0 for s in compliance.Status}
-    for suffix, short in assessed:
+    for suffix, short_status in assessed:
         totals[str(compliance.Status.MET)] += got[f"met_{suffix}"] or 0
-        totals[short] += got[f"short_{suffix}"] or 0
+        totals[short_status] += got[f"short_{suffix}"] or 0
     totals[str(compliance.Status.NA)] = len(CELLS) * (got["n"] or 0) - sum(totals.values())
     return totals
 

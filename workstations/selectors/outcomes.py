@@ -88,7 +88,7 @@ class BoardRow:
 @dataclass
 class Board:
     year: int
-    rows: Sequence[BoardRow]
+    rows: "Sequence[BoardRow] | BoardRows"
     counties: list[Organisation]
     totals: dict[str, int] = field(default_factory=dict)
 
