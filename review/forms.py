@@ -58,7 +58,7 @@ class RoundForm(forms.ModelForm):
             del self.fields["panel"]
             self.fields["key_holders"].initial = [kh.holder_id for kh in self.instance.key_holders.all()]
         elif actor is not None:
-            from review.services.rounds import default_key_holders
+            from review.services.keys import default_key_holders
 
             self.fields["key_holders"].initial = [u.pk for u in default_key_holders(actor)]
 

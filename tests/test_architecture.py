@@ -37,8 +37,6 @@ KNOWN_CYCLES = {
 KNOWN_LONG = {
     "applications/services.py",
     "portal/settings.py",
-    "review/publicity/services.py",
-    "review/services/rounds.py",
 }
 
 

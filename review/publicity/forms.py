@@ -123,7 +123,7 @@ class ObjectionForm(forms.Form):
     # Left empty by people (the field is hidden); automated form-fillers tend to fill it.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     started = forms.CharField(widget=forms.HiddenInput)
-    # One-time token of this form: sending it twice files one objection (review.publicity.services.objection_file).
+    # One-time token of this form: sending it twice files one objection (review.publicity.objections.objection_file).
     submission = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, publicity_list=None, **kwargs):

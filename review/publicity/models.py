@@ -1,7 +1,8 @@
 """Art. 6(4): publicity lists, their candidates, and the public's objections; Art. 6(4)–(5) confirmation entries.
 
-Writes are in ``review.publicity.services``. Objector identities (name, phone) are encrypted at rest and shown to
-city staff only; the public reaches an objection through its tracking code, which is stored only as a hash.
+Writes are in ``review.publicity.services`` (lists) and ``review.publicity.objections``. Objector identities (name,
+phone) are encrypted at rest and shown to city staff only; the public reaches an objection through its tracking code,
+which is stored only as a hash.
 """
 
 import hashlib

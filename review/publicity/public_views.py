@@ -20,8 +20,8 @@ from review.publicity.caching import cached_public_page, render_refused
 from review.publicity.forms import ObjectionForm, TrackForm
 from review.publicity.models import PublicityList
 from review.publicity.notice_pdf import notice_pdf_response
+from review.publicity.objections import ObjectionRefused, objection_file, objection_find
 from review.publicity.ratelimit import over_limit
-from review.publicity.services import ObjectionRefused, objection_file, objection_find
 
 RECEIPT_SESSION_KEY = "objection_receipt"
 OBJECTION_LIMIT = (5, 3600)  # attempts per address per hour

@@ -16,13 +16,8 @@ from portal.workdays.services import CalendarNotCovered, InvalidWindowStart
 from review.publicity import selectors
 from review.publicity.forms import DEFAULT_INTRO, DecisionForm, InvestigationForm, PublishForm, WithdrawForm
 from review.publicity.models import Objection, ObjectionEvidence, PublicityList
-from review.publicity.services import (
-    objection_decide,
-    objection_investigate,
-    publicity_close_due,
-    publicity_publish,
-    publicity_withdraw,
-)
+from review.publicity.objections import objection_decide, objection_investigate
+from review.publicity.services import publicity_close_due, publicity_publish, publicity_withdraw
 from workstations.models import State
 from workstations.services.lifecycle import TransitionRefused
 

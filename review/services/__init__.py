@@ -1,14 +1,12 @@
 """Every write of the review stage. Views call these; nothing else changes review data."""
 
+from review.services.base import ReviewError
+from review.services.closing import candidate_requeue, round_close, round_close_preview
+from review.services.keys import key_share_take
 from review.services.panels import expert_profile_save, panel_create, panel_set_members, panel_update
 from review.services.rounds import (
-    ReviewError,
-    candidate_requeue,
-    key_share_take,
     recusal_declare,
     recusal_record,
-    round_close,
-    round_close_preview,
     round_create,
     round_delete,
     round_open,

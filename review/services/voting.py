@@ -19,7 +19,8 @@ from review import sealing
 from review.models import Participation, Receipt, ReviewRound, RoundCandidate, RoundEvent, StagedBallot
 from review.records import RecountResult, recount
 from review.rules import UNOPENED, Choice
-from review.services.rounds import ReviewError, rebuild_key
+from review.services.base import ReviewError
+from review.services.keys import rebuild_key
 
 
 class AlreadyVoted(ReviewError):

@@ -188,7 +188,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
             "experts": list(review_round.panel.members.filter(is_active=True).order_by("username")),
             "candidates": selectors.candidates_of(review_round),
             "holders": list(review_round.key_holders.select_related("holder", "holder__organisation")),
-            "problems": services.rounds.key_holder_problems(review_round) + review_round.rule.problems(),
+            "problems": services.keys.key_holder_problems(review_round) + review_round.rule.problems(),
             "rule_words": review_round.rule.describe(),
         },
     )

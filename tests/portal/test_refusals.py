@@ -13,7 +13,7 @@ from applications.services import ApplicationLocked
 from portal.documents.services import DocumentRefused
 from portal.refusals import Refusal, refusal_to_form, refusal_to_messages
 from portal.twofactor import SecondFactorRefused
-from review.publicity.services import ObjectionRefused
+from review.publicity.objections import ObjectionRefused
 from review.services import ReviewError
 from subsidies.services.audits import FindingsRefused
 from subsidies.services.ledger import LedgerRefused

@@ -4,7 +4,7 @@ import pytest
 
 from portal.deadlines import send_deadline_reminders
 from portal.models import Notification
-from review.publicity.services import objection_file
+from review.publicity.objections import objection_file
 
 pytestmark = pytest.mark.django_db
 

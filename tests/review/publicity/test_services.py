@@ -7,15 +7,14 @@ import pytest
 from portal.models import Notification
 from portal.workdays.services import CalendarNotCovered, publicity_window
 from review.publicity.models import Objection, PublicityEntry
-from review.publicity.services import (
+from review.publicity.objections import (
     ObjectionRefused,
     objection_decide,
     objection_file,
     objection_find,
     objection_investigate,
-    publicity_close_due,
-    publicity_publish,
 )
+from review.publicity.services import publicity_close_due, publicity_publish
 from review.publicity.tasks import close_publicity_windows
 from tests.factories import UserFactory, WorkstationFactory
 from workstations.models import State, TransitionLog, Workstation

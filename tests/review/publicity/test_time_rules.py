@@ -9,14 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from review.publicity.models import Objection, PublicityEntry, PublicityList
-from review.publicity.services import (
-    objection_decide,
-    objection_file,
-    objection_investigate,
-    publicity_close_due,
-    publicity_publish,
-    publicity_withdraw,
-)
+from review.publicity.objections import objection_decide, objection_file, objection_investigate
+from review.publicity.services import publicity_close_due, publicity_publish, publicity_withdraw
 from tests.review.publicity.conftest import objection_post
 from workstations.models import State, Workstation
 from workstations.services.lifecycle import TransitionRefused, workstation_transition

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from review.publicity import forms as publicity_forms
 from review.publicity.models import Objection
-from review.publicity.services import objection_decide, objection_file, objection_investigate
+from review.publicity.objections import objection_decide, objection_file, objection_investigate
 from tests.factories import WorkstationFactory
 from tests.portal.pdf_checks import pdf_text
 from tests.review.publicity.conftest import objection_post
