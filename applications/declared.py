@@ -9,11 +9,17 @@ record edited after submission changes nothing that the recommender, the city or
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from applications.models.applications import REPORT_SECTIONS, STATEMENTS
-from applications.models.materials import Material
-from applications.models.people import DECLARATION_FIELDS, DECLARATIONS, claims
+from applications.terms import (
+    DECLARATION_FIELDS,
+    DECLARATIONS,
+    REPORT_SECTIONS,
+    STATEMENTS,
+    MaterialKind,
+    MaterialLevel,
+    claims,
+    host_type_label,
+)
 from portal.models import Organisation
 
 TEXT_FIELDS = [
@@ -72,10 +78,10 @@ class MaterialItem:
     original_checked_at: object = None
 
     def get_kind_display(self) -> str:
-        return str(Material.Kind(self.kind).label) if self.kind in Material.Kind.values else self.kind
+        return str(MaterialKind(self.kind).label) if self.kind in MaterialKind.values else self.kind
 
     def get_level_display(self) -> str:
-        return str(Material.Level(self.level).label) if self.level else ""
+        return str(MaterialLevel(self.level).label) if self.level else ""
 
 
 def person_from_mentor(mentor, *, is_lead: bool) -> PersonItem:
@@ -164,7 +170,7 @@ class DeclaredApplication:
         self.people = [PersonItem(**p) for p in data.get("people", [])]
         self.staff_list = [type("Staff", (), s) for s in data.get("staff", [])]
         self.staff_count = len(self.staff_list)
-        checked = dict(Material.objects.filter(application=application).values_list("pk", "original_checked_at"))
+        checked = dict(application.materials.values_list("pk", "original_checked_at"))
         self._materials = []
         for m in data.get("materials", []):
             url = reverse("applications:snapshot_file", args=[application.pk, snapshot.version, m["file_id"]])
@@ -238,49 +244,3 @@ class DeclaredApplication:
         from applications.eligibility import mentor_overlaps
 
         return mentor_overlaps(self)
-
-
-def host_type_label(code: str) -> str:
-    if code in Organisation.HostType.values:
-        return str(Organisation.HostType(code).label)
-    return _("Not given")
-
-
-def _flat(data: dict) -> dict[str, str]:
-    """Label → value of everything declared, for comparing two versions."""
-    from applications.models import Application
-
-    out: dict[str, str] = {}
-    for name in TEXT_FIELDS:
-        try:
-            label = str(Application._meta.get_field(name).verbose_name)
-        except Exception:  # pragma: no cover - every TEXT_FIELD is a model field
-            label = name
-        out[label] = str(data.get(name, ""))
-    out[_("Contact phone")] = data.get("masked_contact_phone", "")
-    out[_("Site area")] = data.get("site_area", "")
-    out[_("Recommender")] = data.get("recommender", "")
-    out[_("Recognised by (county)")] = data.get("county_recognition_county", "")
-    out[_("Recognised on")] = data.get("county_recognition_date", "")
-    for p in data.get("people", []):
-        role = _("Lead mentor") if p.get("is_lead") else _("Mentor")
-        out[f"{role} {p['name']}"] = _("%(years)s years; %(cert)s; %(comm)s; %(ach)s") % {
-            "years": p.get("years_of_service"),
-            "cert": p.get("certificates") or "—",
-            "comm": p.get("commendations") or "—",
-            "ach": p.get("achievements") or "—",
-        }
-    out[_("Staff")] = "、".join(f"{s['name']}（{s['position']}）" for s in data.get("staff", []))
-    for m in data.get("materials", []):
-        out[_("Material %(title)s") % {"title": m["title"]}] = f"{m['original_name']} · {m['sha256'][:12]}"
-    return out
-
-
-def snapshot_diff(old: dict, new: dict) -> list[tuple[str, str, str]]:
-    """What changed between two submitted versions: (what, before, after); "" where absent."""
-    a, b = _flat(old), _flat(new)
-    rows = []
-    for key in list(a) + [k for k in b if k not in a]:
-        if a.get(key, "") != b.get(key, ""):
-            rows.append((key, a.get(key, ""), b.get(key, "")))
-    return rows

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applications.models import Application, ApplicationSnapshot, Call, Material, Mentor, Quota, SiteVisit, StaffMember
-from applications.models.applications import QUOTA_STATES
 from applications.samples import pdf_bytes, png_bytes
+from applications.terms import QUOTA_STATES
 from portal.crypto import blind_index
 from portal.demo import World
 from portal.documents.models import DocumentNumber

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from applications.terms import CITY_OR_HIGHER, EDITABLE_STATES, LEVELLED_KINDS, MaterialKind, host_type_label
 from portal.measures.params import DEFAULTS
 from portal.measures.selectors import Measures, measures_in_force, measures_of
 
@@ -52,8 +53,6 @@ def application_measures(application) -> Measures:
     """The numbers an application is checked against: for a submitted version, those recorded when it was submitted
     (a later version of the measures does not rewrite the recommender's and experts' checklist); while the host unit
     edits it, those in force today."""
-    from applications.models.applications import EDITABLE_STATES
-
     live = getattr(application, "live", application)
     if live.measures_version_id and live.workstation.state not in EDITABLE_STATES:
         return measures_of(live.measures_version)
@@ -99,12 +98,10 @@ def team_checks(*, has_lead: bool, further_mentors: int, staff: int, measures: M
 
 def _evidence(application, mentor) -> tuple[int, int, int]:
     """(certificate scans, commendation scans, of which city level or above) uploaded for ``mentor``."""
-    from applications.models.materials import Material
-
     items = [m for m in application.material_items() if m.mentor_id == mentor.pk]
-    certificates = sum(1 for m in items if m.kind == Material.Kind.CERTIFICATE)
-    commendations = [m for m in items if m.kind in Material.LEVELLED_KINDS]
-    city_plus = sum(1 for m in commendations if m.level in Material.CITY_OR_HIGHER)
+    certificates = sum(1 for m in items if m.kind == MaterialKind.CERTIFICATE)
+    commendations = [m for m in items if m.kind in LEVELLED_KINDS]
+    city_plus = sum(1 for m in commendations if m.level in CITY_OR_HIGHER)
     return certificates, len(commendations), city_plus
 
 
@@ -167,15 +164,13 @@ def mentor_checks(application, mentor, *, is_lead: bool, measures: Measures | No
 def missing_materials(application) -> list[str]:
     """Art. 7(2)–(3): for every mentor an ID-card copy and a scan per certificate and commendation claimed (with its
     level), the signed application report, and the recognition document where a county recognition is recorded."""
-    from applications.models.materials import Material
-
     items = application.material_items()
     missing = []
     for person in application.people:
         mine = [m for m in items if m.mentor_id == person.pk]
-        if not any(m.kind == Material.Kind.ID_CARD for m in mine):
+        if not any(m.kind == MaterialKind.ID_CARD for m in mine):
             missing.append(_("Materials: the ID-card copy of %(name)s.") % {"name": person.name})
-        certs = sum(1 for m in mine if m.kind == Material.Kind.CERTIFICATE)
+        certs = sum(1 for m in mine if m.kind == MaterialKind.CERTIFICATE)
         if certs < len(person.certificate_claims):
             missing.append(
                 _("Materials: %(name)s claims %(n)d certificate(s) (%(what)s) but %(k)d scan(s) are uploaded.")
@@ -186,7 +181,7 @@ def missing_materials(application) -> list[str]:
                     "k": certs,
                 }
             )
-        comms = [m for m in mine if m.kind in Material.LEVELLED_KINDS]
+        comms = [m for m in mine if m.kind in LEVELLED_KINDS]
         if len(comms) < len(person.commendation_claims):
             missing.append(
                 _("Materials: %(name)s claims %(n)d commendation(s) (%(what)s) but %(k)d scan(s) are uploaded.")
@@ -199,16 +194,15 @@ def missing_materials(application) -> list[str]:
             )
         if any(not m.level for m in comms):
             missing.append(_("Materials: give the level of each award or honour of %(name)s.") % {"name": person.name})
-    if not any(m.kind == Material.Kind.REPORT for m in items):
+    if not any(m.kind == MaterialKind.REPORT for m in items):
         missing.append(_("Materials: the signed and sealed application report (Art. 7(2))."))
-    if application.county_recognition_number and not any(m.kind == Material.Kind.COUNTY_RECOGNITION for m in items):
+    if application.county_recognition_number and not any(m.kind == MaterialKind.COUNTY_RECOGNITION for m in items):
         missing.append(_("Materials: the scan of the county-level recognition document."))
     return missing
 
 
 def host_type_check(application) -> Check:
     """Art. 3: workstations are recognised in 创业服务机构、高等院校、人力资源服务机构."""
-    from applications.declared import host_type_label
 
     code = application.host_type
     label = _("Host unit is of a kind named in Art. 3")
@@ -258,13 +252,11 @@ def source_check(application) -> Check:
 
 def mentor_overlaps(application) -> list[tuple[str, str]]:
     """(mentor, other workstation) where a mentor of this application is also named in another one of the call."""
-    from applications.models import Application
-
     ids = {p.pk: p.name for p in application.people}
     if not ids:
         return []
     others = (
-        Application.objects.filter(call_id=application.call_id, mentors__in=list(ids))
+        application.call.applications.filter(mentors__in=list(ids))
         .exclude(pk=application.pk)
         .exclude(workstation__state__in=["not_recommended", "ineligible"])
         .values_list("mentors", "workstation__lead_mentor_name")

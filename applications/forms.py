@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from applications.models import Application, Call, Material, Mentor, StaffMember
-from applications.models.applications import REPORT_SECTIONS, STATEMENTS
-from applications.models.people import DECLARATION_FIELDS
+from applications.terms import DECLARATION_FIELDS, REPORT_SECTIONS, STATEMENTS
 from portal.formfields import DateInput
 from portal.idcard import normalise, validate_id_number
 from portal.models import Organisation

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Call, Material, Quota
-from applications.models.applications import QUOTA_STATES
+from applications.terms import QUOTA_STATES
 from portal.permissions import get_visible_or_404
 from workstations.models import State
 

@@ -1,13 +1,13 @@
 """Every write of the applications app (Art. 5–7 and 6(1)–(2)). Views call these; nothing else writes."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.channels import recommender_choices
 from applications.models import (
     Application,
     ApplicationSnapshot,
@@ -15,10 +15,8 @@ from applications.models import (
     Material,
     Mentor,
     Quota,
-    SiteVisit,
-    SiteVisitPhoto,
 )
-from applications.models.applications import QUOTA_STATES
+from applications.terms import QUOTA_STATES, REPORT_SECTIONS, STATEMENTS
 from portal.audit import audit_record
 from portal.crypto import blind_index
 from portal.documents.models import DocumentNumber
@@ -27,7 +25,7 @@ from portal.measures.selectors import measures_in_force
 from portal.models import User
 from portal.notifications import notify_organisation
 from portal.permissions import require_role
-from portal.roles import OrgKind, Role
+from portal.roles import Role
 from portal.uploads import store_upload
 from workstations.models import State, Workstation
 from workstations.services.lifecycle import TransitionRefused, workstation_create, workstation_transition
@@ -98,24 +96,8 @@ def mentor_id_taken(*, host_unit, id_number: str, exclude_pk: int | None = None)
 # --- the application ------------------------------------------------------------------------------------------------
 
 
-def recommender_choices(host_unit, call: Call | None = None):
-    """Art. 6(2): the host unit's county bureau; and its own university, when it belongs to one and the call lets
-    universities recommend their own host units directly."""
-    from portal.models import Organisation
-
-    ids = [host_unit.county_id] if host_unit.county_id else []
-    allow_university = call.universities_recommend_own if call is not None else True
-    if allow_university and host_unit.university_id:
-        ids.append(host_unit.university_id)
-    return Organisation.objects.filter(pk__in=ids, kind__in=[OrgKind.COUNTY_BUREAU, OrgKind.UNIVERSITY]).order_by(
-        "kind", "name"
-    )
-
-
 def _is_empty(application: Application) -> bool:
     """A draft nobody has filled in yet: no team, no staff, no materials, no statements or report."""
-    from applications.models.applications import REPORT_SECTIONS, STATEMENTS
-
     texts = [name for name, _label in REPORT_SECTIONS + STATEMENTS] + ["unit_profile", "site_address", "equipment"]
     return (
         application.workstation.state == State.DRAFT
@@ -182,7 +164,7 @@ def application_withdraw_draft(*, application: Application, actor: User) -> None
         workstation.delete()
 
 
-def _check_editable(application: Application, actor: User) -> None:
+def check_editable(application: Application, actor: User) -> None:
     require_role(actor, Role.HOST_UNIT)
     if application.workstation.host_unit_id != actor.organisation_id:
         raise PermissionDenied(_("This belongs to another organisation."))
@@ -203,7 +185,7 @@ def _sync_workstation(application: Application) -> None:
 
 def application_save_step(*, application: Application, form, actor: User) -> Application:
     """Save one step of the guided form (a valid ModelForm bound to ``application``) into the draft."""
-    _check_editable(application, actor)
+    check_editable(application, actor)
     if "recommender" in form.cleaned_data:
         chosen = form.cleaned_data["recommender"]
         if (
@@ -221,7 +203,7 @@ def application_save_step(*, application: Application, form, actor: User) -> App
 
 
 def application_save_staff(*, application: Application, formset, actor: User) -> None:
-    _check_editable(application, actor)
+    check_editable(application, actor)
     with transaction.atomic():
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
@@ -232,7 +214,7 @@ def application_save_staff(*, application: Application, formset, actor: User) ->
             obj.save()
 
 
-def _host_link(application: Application) -> str:
+def host_link(application: Application) -> str:
     return reverse("applications:detail", args=[application.pk])
 
 
@@ -266,13 +248,13 @@ def application_submit(*, application: Application, actor: User) -> Application:
             organisation=application.recommender,
             message="application.new" if version == 1 else "application.resubmitted",
             params={"name": name, "v": version, "unit": str(application.host_unit), "call": str(application.call)},
-            url=_host_link(application),
+            url=host_link(application),
         )
         notify_organisation(
             organisation=application.host_unit,
             message="application.submitted",
             params={"name": name, "rec": str(application.recommender)},
-            url=_host_link(application),
+            url=host_link(application),
         )
         transaction.on_commit(lambda: _send_render(snapshot.pk))
     return application
@@ -284,23 +266,7 @@ def _send_render(snapshot_id: int) -> None:
     render_application_form.delay(snapshot_id)
 
 
-def snapshot_pdf_store(snapshot_id: int) -> ApplicationSnapshot:
-    """Render the 申报表 of one submitted version once and keep it (the Celery task, or the first download when the
-    worker has not yet). Later downloads stream the stored file."""
-    from applications.declared import DeclaredApplication
-    from applications.documents import application_form_pdf
-
-    with transaction.atomic():
-        snapshot = ApplicationSnapshot.objects.select_for_update().get(pk=snapshot_id)
-        if not snapshot.pdf:
-            application = Application.objects.with_related().get(pk=snapshot.application_id)
-            content = application_form_pdf(DeclaredApplication(application, snapshot))
-            snapshot.pdf.save(f"{application.pk}-v{snapshot.version}.pdf", ContentFile(content), save=False)
-            ApplicationSnapshot.objects.filter(pk=snapshot.pk).update(pdf=snapshot.pdf.name)
-    return snapshot
-
-
-def _decide(application: Application, *, transition: str, actor: User, reason: str, message: str) -> Application:
+def decide(application: Application, *, transition: str, actor: User, reason: str, message: str) -> Application:
     with transaction.atomic():
         workstation_transition(
             workstation=application.workstation_id, transition=transition, actor=actor, reason=reason
@@ -312,14 +278,14 @@ def _decide(application: Application, *, transition: str, actor: User, reason: s
             message=message,
             params={"name": application.workstation.name},
             text=reason,
-            url=_host_link(application),
+            url=host_link(application),
         )
     return application
 
 
 def application_return(*, application: Application, actor: User, reason: str) -> Application:
     """Art. 6(2): the recommender sends it back for revision, with a reason."""
-    return _decide(
+    return decide(
         application,
         transition="return_for_revision",
         actor=actor,
@@ -330,7 +296,7 @@ def application_return(*, application: Application, actor: User, reason: str) ->
 
 def application_decline(*, application: Application, actor: User, reason: str) -> Application:
     """Art. 6(2): the recommender does not select it, with a reason."""
-    return _decide(
+    return decide(
         application,
         transition="decline",
         actor=actor,
@@ -389,7 +355,7 @@ def application_recommend(*, application: Application, actor: User, opinion: str
                 "rec": str(application.workstation.recommender),
                 "rank": application.rank,
             },
-            url=_host_link(application),
+            url=host_link(application),
         )
     return application
 
@@ -422,134 +388,3 @@ def application_move_rank(*, application: Application, up: bool, actor: User) ->
             ranked[i].rank, ranked[j].rank = ranked[j].rank, ranked[i].rank
             for app in (ranked[i], ranked[j]):
                 Application.objects.filter(pk=app.pk).update(rank=app.rank)
-
-
-# --- materials (Art. 7(3)) ----------------------------------------------------------------------------------------
-
-
-def material_add(
-    *, application: Application, mentor: Mentor | None, kind: str, title: str, uploaded, actor: User, level: str = ""
-) -> Material:
-    """Store an uploaded scan privately and attach it to the application (and to a person when given).
-
-    An ID card, certificate, award or honour belongs to one of the application's mentors; an award or honour states
-    its level (Art. 5(2)7: 市级及以上)."""
-    _check_editable(application, actor)
-    personal = {Material.Kind.ID_CARD, Material.Kind.CERTIFICATE, *Material.LEVELLED_KINDS}
-    if kind in personal and (mentor is None or not application.mentors.filter(pk=mentor.pk).exists()):
-        raise TransitionRefused([_("Choose the mentor this material belongs to.")])
-    if kind in Material.LEVELLED_KINDS and not level:
-        raise TransitionRefused([_("Give the level of the award or honour.")])
-    with transaction.atomic():
-        stored = store_upload(uploaded=uploaded, actor=actor)
-        return Material.objects.create(
-            application=application,
-            mentor=mentor if kind != Material.Kind.REPORT else None,
-            kind=kind,
-            title=title,
-            level=level if kind in Material.LEVELLED_KINDS else "",
-            file=stored,
-        )
-
-
-def material_replace(*, material: Material, uploaded, actor: User) -> Material:
-    """A new version replaces the current one; the old version stays stored and linked."""
-    _check_editable(material.application, actor)
-    with transaction.atomic():
-        locked = Material.objects.select_for_update().get(pk=material.pk)
-        stored = store_upload(uploaded=uploaded, actor=actor, replaces=locked.file)
-        locked.file = stored
-        locked.save(update_fields=["file", "updated_at"])
-    return locked
-
-
-def material_remove(*, material: Material, actor: User) -> None:
-    """Detach a material from a draft; its stored versions stay (deleting evidence is never done here)."""
-    _check_editable(material.application, actor)
-    material.delete()
-
-
-def material_mark_original(*, material: Material, checked: bool, actor: User) -> Material:
-    """原件已核: the recommender records that it has seen the original of this copy (or takes that back)."""
-    require_role(actor, Role.RECOMMENDER)
-    workstation = material.application.workstation
-    if workstation.recommender_id != actor.organisation_id:
-        raise PermissionDenied(_("This belongs to another organisation."))
-    if workstation.state != State.SUBMITTED:
-        raise TransitionRefused([_("Originals are checked while the application waits for your decision.")])
-    with transaction.atomic():
-        locked = Material.objects.select_for_update().get(pk=material.pk)
-        locked.original_checked_at = timezone.now() if checked else None
-        locked.original_checked_by = actor if checked else None
-        locked.save(update_fields=["original_checked_at", "original_checked_by", "updated_at"])
-        audit_record(actor=actor, action="material.original_checked", obj=locked, after={"checked": checked})
-    return locked
-
-
-# --- the city's qualification check (资格审查) ---------------------------------------------------------------------
-
-
-def application_qualify(*, application: Application, actor: User, note: str = "") -> Application:
-    """City staff pass a recommended candidate: it may now be put to an expert review round."""
-    return _decide(
-        application,
-        transition="qualify",
-        actor=actor,
-        reason=note,
-        message="application.qualified",
-    )
-
-
-def application_rule_ineligible(*, application: Application, actor: User, reason: str) -> Application:
-    """City staff rule a candidate ineligible, with a reason; it leaves the call (a terminal state). The host unit
-    and the recommender are told."""
-    with transaction.atomic():
-        application = _decide(
-            application,
-            transition="rule_ineligible",
-            actor=actor,
-            reason=reason,
-            message="application.ineligible",
-        )
-        if application.workstation.recommender_id:
-            notify_organisation(
-                organisation=application.workstation.recommender,
-                message="application.ineligible",
-                params={"name": application.workstation.name},
-                text=reason,
-                url=_host_link(application),
-            )
-    return application
-
-
-SITE_VISIT_STATES = frozenset({State.RECOMMENDED, State.QUALIFIED})
-
-
-def site_visit_record(
-    *, application: Application, visited_on, people: str, findings: str, photos, actor: User
-) -> SiteVisit:
-    """实地考察: city staff record a visit to the candidate's site (date, who went, findings, photos)."""
-    require_role(actor, Role.CITY_STAFF)
-    problems = []
-    if application.workstation.state not in SITE_VISIT_STATES:
-        problems.append(_("A site visit is recorded during the qualification check."))
-    if visited_on > timezone.localdate():
-        problems.append(_("The visit date cannot lie in the future."))
-    if application.submitted_at and visited_on < timezone.localtime(application.submitted_at).date():
-        problems.append(_("The visit date cannot lie before the application was submitted."))
-    if not people.strip() or not findings.strip():
-        problems.append(_("Say who visited and what was found."))
-    if problems:
-        raise TransitionRefused(problems)
-    with transaction.atomic():
-        visit = SiteVisit.objects.create(
-            application=application,
-            visited_on=visited_on,
-            people=people.strip(),
-            findings=findings.strip(),
-            recorded_by=actor,
-        )
-        for photo in photos:
-            SiteVisitPhoto.objects.create(visit=visit, file=store_upload(uploaded=photo, actor=actor))
-        audit_record(actor=actor, action="application.site_visit", obj=visit, after={"on": visited_on.isoformat()})
-    return visit

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from applications.channels import recommender_choices
+from applications.terms import EDITABLE_STATES, REPORT_SECTIONS, STATEMENTS
 from portal.crypto import EncryptedTextField
 from portal.formatting import format_date, mask_phone
 from portal.models import Organisation
@@ -15,44 +17,6 @@ def missing_materials_of(application) -> list[str]:
     from applications.eligibility import missing_materials
 
     return missing_materials(application)
-
-
-# States in which the host unit may still change what it filled in (closing the call locks them too).
-EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
-# A recommended candidate uses one quota place whatever happens to it later.
-QUOTA_STATES = frozenset(
-    {
-        State.RECOMMENDED,
-        State.QUALIFIED,
-        State.INELIGIBLE,
-        State.UNDER_REVIEW,
-        State.REVIEW_PASSED,
-        State.REVIEW_FAILED,
-        State.IN_PUBLICITY,
-        State.PUBLICITY_CLEARED,
-        State.NOT_RECOGNISED,
-        State.CERTIFIED,
-        State.ACTIVE,
-        State.RECTIFYING,
-        State.DEREGISTERED,
-        State.REVOKED,
-    }
-)
-
-# Art. 7(2): the five sections of the application report, in the order of the measures.
-REPORT_SECTIONS = [
-    ("report_profile", _("Mentor profiles and main achievements of recent years")),
-    ("report_necessity", _("Necessity of the workstation and existing strengths")),
-    ("report_management", _("Management system and plan targets")),
-    ("report_site", _("Site, equipment and other working conditions provided")),
-    ("report_talent", _("Policies and measures for building the mentor talent team")),
-]
-# Art. 5(3)2–4: the statements of the host unit.
-STATEMENTS = [
-    ("statement_policy_publicity", _("How the unit publicises and implements the laws, regulations and policies")),
-    ("statement_policy_implementation", _("How the unit coordinates the preferential policies for entrepreneurship")),
-    ("statement_talent_system", _("The unit's system to train, evaluate, select, use and motivate mentors")),
-]
 
 
 def _reviewed_by(user) -> models.QuerySet:
@@ -332,8 +296,6 @@ class Application(models.Model):
         """Art. 6(2): the chosen recommender is one this host unit may go through in this call."""
         if self.recommender_id is None:
             return []
-        from applications.services import recommender_choices
-
         if not recommender_choices(self.host_unit, self.call).filter(pk=self.recommender_id).exists():
             return [
                 gettext("%(rec)s cannot recommend this host unit in this call; choose its county bureau%(uni)s.")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from applications.terms import CITY_OR_HIGHER, LEVELLED_KINDS, MaterialKind, MaterialLevel
 from portal.uploads import StoredFile
 
 
@@ -16,26 +17,11 @@ class MaterialQuerySet(models.QuerySet):
 
 
 class Material(models.Model):
-    class Kind(models.TextChoices):
-        ID_CARD = "id_card", _("ID card")
-        CERTIFICATE = "certificate", _("Qualification certificate")
-        AWARD = "award", _("Award certificate")
-        HONOUR = "honour", _("Honour certificate")
-        REPORT = "application_report", _("Application report (signed and sealed)")
-        COUNTY_RECOGNITION = "county_recognition", _("County-level recognition document")
-        OTHER = "other", _("Other supporting material")
-
-    class Level(models.TextChoices):
-        # Art. 5(2)7 asks for 市级及以上: the level decides whether a commendation counts.
-        NATIONAL = "national", _("National")
-        PROVINCIAL = "provincial", _("Provincial")
-        CITY = "city", _("City")
-        COUNTY = "county", _("County or lower")
-        NONE = "", _("—")
-
+    Kind = MaterialKind
+    Level = MaterialLevel
     # Kinds that need a level (the commendations of Art. 5(2)7).
-    LEVELLED_KINDS = frozenset({Kind.AWARD, Kind.HONOUR})
-    CITY_OR_HIGHER = frozenset({Level.NATIONAL, Level.PROVINCIAL, Level.CITY})
+    LEVELLED_KINDS = LEVELLED_KINDS
+    CITY_OR_HIGHER = CITY_OR_HIGHER
 
     application = models.ForeignKey(
         "applications.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="materials"

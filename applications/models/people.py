@@ -1,39 +1,16 @@
 """Mentors (创业导师, reusable across calls) and the staff (工作人员) of one application."""
 
-import re
-
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from applications.terms import DECLARATIONS, claims
 from portal.crypto import EncryptedTextField, blind_index
 from portal.formatting import mask_id_number, mask_phone
 from portal.models import Organisation
 from portal.roles import CITY_WIDE_ROLES, Role
-
-# Art. 5(1)1–5, one declaration each; the mentor (through the host unit) declares them.
-DECLARATIONS = [
-    ("declares_constitution", _("Supports the Constitution, the leadership of the Party and the socialist system")),
-    ("declares_conduct", _("Has good political quality and moral conduct")),
-    (
-        "declares_lawful",
-        _(
-            "Abides by the law: no criminal punishment, not expelled from the Party, not on the dishonesty blacklist, "
-            "no record of cheating in civil-service or public-institution examinations"
-        ),
-    ),
-    ("declares_voluntary", _("Joins the workstation voluntarily and loves the work")),
-    ("declares_fit", _("Is physically and mentally fit to perform the duties")),
-]
-DECLARATION_FIELDS = [name for name, _label in DECLARATIONS]
-# One claim per line (or per "；"): each certificate or commendation claimed needs its own scan (Art. 7(3)).
-_CLAIM_SPLIT = re.compile(r"[\r\n；;]+")
-
-
-def claims(text: str) -> list[str]:
-    return [part.strip() for part in _CLAIM_SPLIT.split(text or "") if part.strip()]
 
 
 class MentorQuerySet(models.QuerySet):

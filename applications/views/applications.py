@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import forms, selectors, services
+from applications import channels, documents, forms, selectors, services, vetting
 from applications.models import Call, Material, Mentor
-from applications.models.applications import EDITABLE_STATES
+from applications.terms import EDITABLE_STATES
 from applications.views.steps import STEP_BY_SLUG, STEPS, next_step
 from portal.http import safe_next
 from portal.paging import page_of
@@ -88,7 +88,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _snapshot_diff(application):
     """The clerk's view of a resubmission: what changed since the version before (issue 16 item 3)."""
-    from applications.declared import snapshot_diff
+    from applications.changes import snapshot_diff
 
     versions = list(application.snapshots.order_by("-version")[:2])
     if len(versions) < 2:
@@ -133,7 +133,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user.role == Role.HOST_UNIT and application.site_visits.exists()
     ):
         context["site_visits"] = application.site_visits.prefetch_related("photos__file").select_related("recorded_by")
-    if user.role == Role.CITY_STAFF and state in services.SITE_VISIT_STATES:
+    if user.role == Role.CITY_STAFF and state in vetting.SITE_VISIT_STATES:
         context["site_visit_form"] = forms.SiteVisitForm(initial={"visited_on": timezone.localdate()})
         context["qualification_problems"] = application.qualification_problems()
         context["show_qualification"] = True
@@ -151,7 +151,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return redirect("applications:detail", application.pk)
     kwargs = {"instance": application}
     if current.slug == "recommender":
-        kwargs["recommenders"] = services.recommender_choices(application.host_unit, application.call)
+        kwargs["recommenders"] = channels.recommender_choices(application.host_unit, application.call)
     data = request.POST if request.method == "POST" else None
     if current.form_class is None:
         form = forms.staff_formset(data, instance=application)
@@ -232,7 +232,7 @@ def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if snapshot is not None and application.workstation.state not in EDITABLE_STATES:
         # A submitted version: its stored file (rendered once, by the task or by this first download).
         if not snapshot.pdf:
-            snapshot = services.snapshot_pdf_store(snapshot.pk)
+            snapshot = documents.snapshot_pdf_store(snapshot.pk)
         return stored_pdf_response(snapshot.pdf, filename)
     application = selectors.application_for_display(application)
     return pdf_response(application_form_pdf(application), filename)
@@ -294,7 +294,7 @@ def material_list(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.MaterialForm(request.POST, request.FILES, application=application)
         if form.is_valid():
             try:
-                services.material_add(
+                vetting.material_add(
                     application=application,
                     mentor=form.cleaned_data["mentor"],
                     kind=form.cleaned_data["kind"],
@@ -332,7 +332,7 @@ def material_replace(request: HttpRequest, pk: int, material_pk: int) -> HttpRes
     form = forms.ReplaceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.material_replace(material=material, uploaded=form.cleaned_data["upload"], actor=request.user)
+            vetting.material_replace(material=material, uploaded=form.cleaned_data["upload"], actor=request.user)
         except TransitionRefused as exc:
             refusal_to_messages(request, exc)
         else:
@@ -349,7 +349,7 @@ def material_remove(request: HttpRequest, pk: int, material_pk: int) -> HttpResp
     application = _own_editable(request, pk)
     material = selectors.get_material_for(request.user, application, material_pk)
     try:
-        services.material_remove(material=material, actor=request.user)
+        vetting.material_remove(material=material, actor=request.user)
     except TransitionRefused as exc:
         refusal_to_messages(request, exc)
     return redirect("applications:materials", application.pk)

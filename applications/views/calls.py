@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import forms, selectors, services
+from applications import forms, selectors, services, vetting
 from applications.models import Call
 from portal.documents.services import DocumentRefused
 from portal.excel import workbook_response
@@ -162,7 +162,7 @@ def material_original(request: HttpRequest, pk: int, material_pk: int) -> HttpRe
     application = selectors.get_application_for(request.user, pk)
     material = selectors.get_material_for(request.user, application, material_pk)
     try:
-        services.material_mark_original(
+        vetting.material_mark_original(
             material=material, checked=request.POST.get("checked") == "1", actor=request.user
         )
     except TransitionRefused as exc:
@@ -190,10 +190,10 @@ def application_qualification(request: HttpRequest, pk: int) -> HttpResponse:
     reason = form.cleaned_data.get("reason", "")
     try:
         if request.POST.get("action") == "qualify":
-            services.application_qualify(application=application, actor=request.user, note=reason)
+            vetting.application_qualify(application=application, actor=request.user, note=reason)
             messages.success(request, _("Qualification check passed; the candidate can be put to a review round."))
         elif request.POST.get("action") == "ineligible":
-            services.application_rule_ineligible(application=application, actor=request.user, reason=reason)
+            vetting.application_rule_ineligible(application=application, actor=request.user, reason=reason)
             messages.success(request, _("Ruled ineligible; the host unit and the recommender are told."))
         else:
             messages.error(request, _("Unknown action."))
@@ -209,7 +209,7 @@ def site_visit_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.SiteVisitForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.site_visit_record(
+            vetting.site_visit_record(
                 application=application,
                 visited_on=form.cleaned_data["visited_on"],
                 people=form.cleaned_data["people"],

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import services
+from applications import channels, services, vetting
 from applications.eligibility import JUDGEMENT, MET, NOT_MET
 from applications.models import Application, ApplicationSnapshot, Material, SiteVisit
 from review.services import ReviewError
@@ -97,7 +97,7 @@ def test_county_bureau_recommends_a_university_host_unit_and_a_county_workstatio
 
 
 def test_a_university_recommends_its_own_host_unit_directly_when_the_call_allows(call, uni_host, university, uni_clerk):
-    assert set(services.recommender_choices(uni_host, call)) == {uni_host.county, university}
+    assert set(channels.recommender_choices(uni_host, call)) == {uni_host.county, university}
     app = submitted(uni_host, call, recommender=university)
     services.application_recommend(application=app, actor=uni_clerk, opinion="同意推荐本校创新创业园。")
     app.workstation.refresh_from_db()
@@ -107,7 +107,7 @@ def test_a_university_recommends_its_own_host_unit_directly_when_the_call_allows
 def test_the_call_may_keep_universities_out(call, uni_host, university):
     call.universities_recommend_own = False
     call.save()
-    assert list(services.recommender_choices(uni_host, call)) == [uni_host.county]
+    assert list(channels.recommender_choices(uni_host, call)) == [uni_host.county]
     app = make_application(host_unit=uni_host, call=call)
     Application.objects.filter(pk=app.pk).update(recommender=university)
     app.refresh_from_db()
@@ -120,7 +120,7 @@ def test_a_university_is_refused_for_another_universitys_host_unit(call, uni_hos
     other_university = factories.UniversityFactory()
     other_host = factories.HostUnitFactory(university=other_university, host_type="university")
     # The host unit cannot address it to a university it does not belong to: not offered, and refused when forced.
-    assert university not in services.recommender_choices(other_host, call)
+    assert university not in channels.recommender_choices(other_host, call)
     app = make_application(host_unit=other_host, call=call)
     host_user = factories.UserFactory(organisation=other_host)
     client.force_login(host_user)
@@ -227,7 +227,7 @@ def test_a_mentor_edited_after_submission_leaves_the_form_and_the_experts_view_u
     app = submitted(host_unit, call, actor=host_user)
     lead = app.lead_mentor
     services.application_recommend(application=app, actor=clerk, opinion="同意推荐。")
-    services.application_qualify(application=app, actor=staff)
+    vetting.application_qualify(application=app, actor=staff)
     review_round, experts, [cand] = open_round(staff, experts=3, workstations=[app.workstation])
     client.force_login(host_user)
     before_pdf = client.get(reverse("applications:pdf", args=[app.pk]))
@@ -366,7 +366,7 @@ def test_original_checked_per_material_by_the_recommender_only(client, call, hos
     page = client.get(reverse("applications:materials", args=[app.pk])).content.decode()
     assert 'data-testid="original-checked"' in page
     with pytest.raises(PermissionDenied):
-        services.material_mark_original(material=material, checked=False, actor=host_user)
+        vetting.material_mark_original(material=material, checked=False, actor=host_user)
 
 
 # --- 6. the city's qualification check ----------------------------------------------------------------------------

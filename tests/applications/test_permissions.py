@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from applications import services
+from applications import services, vetting
 from applications.models import Application, Material
 from tests import factories
 from tests.applications.factories import CallFactory, QuotaFactory, make_application, png_bytes, upload
@@ -13,7 +13,7 @@ from workstations.models import State
 @pytest.fixture
 def submitted(host_unit, host_user):
     app = make_application(host_unit=host_unit)
-    services.material_add(
+    vetting.material_add(
         application=app,
         mentor=app.lead_mentor,
         kind="id_card",
