@@ -19,6 +19,7 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -236,11 +237,32 @@ def verify_links(
     )
 
 
+def checkpoint_path() -> Path:
+    return Path(settings.AUDIT_CHECKPOINT_FILE)
+
+
+def read_checkpoints(path: Path | str | None = None) -> list[Checkpoint]:
+    """The checkpoints in a JSON-lines file (the configured one by default); a damaged line counts as not genuine."""
+    path = Path(path) if path else checkpoint_path()
+    if not path.exists():
+        return []
+    checkpoints = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            checkpoints.append(
+                Checkpoint(chain=data["chain"], seq=int(data["seq"]), hash=data["hash"], at=data["at"], mac=data["mac"])
+            )
+        except (ValueError, KeyError, TypeError):
+            checkpoints.append(Checkpoint(chain="audit", seq=0, hash="", at=f"line {number}", mac="damaged"))
+    return checkpoints
+
+
 def verify_chain(checkpoints: Iterable[Checkpoint] | None = None) -> ChainReport:
     """Recompute every MAC in order; report gaps (removed records), mismatches (altered records) and disagreements
     with the checkpoints (by default those in ``settings.AUDIT_CHECKPOINT_FILE``)."""
-    from portal.checkpoints import read_checkpoints
-
     if checkpoints is None:
         checkpoints = read_checkpoints()
     links = (

@@ -11,7 +11,6 @@ chain is reported to them at once. ``verify_audit_trail`` and ``/audit/`` compar
 import json
 import logging
 import os
-from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
@@ -19,32 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from portal.audit import ChainReport, Checkpoint
+# The file's reading lives beside the chain it checks (portal.audit), which must not import this module (issue 20).
+from portal.audit import ChainReport, Checkpoint, checkpoint_path, read_checkpoints
 
 logger = logging.getLogger(__name__)
-
-
-def checkpoint_path() -> Path:
-    return Path(settings.AUDIT_CHECKPOINT_FILE)
-
-
-def read_checkpoints(path: Path | str | None = None) -> list[Checkpoint]:
-    """The checkpoints in a JSON-lines file (the configured one by default); a damaged line counts as not genuine."""
-    path = Path(path) if path else checkpoint_path()
-    if not path.exists():
-        return []
-    checkpoints = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            checkpoints.append(
-                Checkpoint(chain=data["chain"], seq=int(data["seq"]), hash=data["hash"], at=data["at"], mac=data["mac"])
-            )
-        except (ValueError, KeyError, TypeError):
-            checkpoints.append(Checkpoint(chain="audit", seq=0, hash="", at=f"line {number}", mac="damaged"))
-    return checkpoints
 
 
 def verify_all(checkpoints: list[Checkpoint] | None = None) -> list[ChainReport]:

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from email.utils import make_msgid
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -97,7 +98,6 @@ def notify_organisation(*, organisation, **kwargs) -> int:
 
 def _enqueue_emails(notification_ids: list[int]) -> None:
     from portal.celery import send_task
-    from portal.tasks import send_notification_emails
 
     try:
         send_task(send_notification_emails, notification_ids)
@@ -209,3 +209,11 @@ def notifications_unsent(*, limit: int = 200, now: dt.datetime | None = None) ->
     waiting = Q(email_state=EmailState.PENDING)
     abandoned = Q(email_state=EmailState.SENDING, email_lease_until__lte=now)
     return list(Notification.objects.filter(waiting | abandoned).order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+# Defined here, under its old name, so that sending needs no import of portal.tasks (which imports this module;
+# issue 20: no import cycle). portal.tasks re-exports it.
+@shared_task(name="portal.tasks.send_notification_emails")
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Mail each notification at least once, under one Message-ID (claim, send, record: above)."""
+    return notification_emails_send(notification_ids)

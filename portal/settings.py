@@ -11,8 +11,35 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+# Issue 20: cohesive blocks live beside this file; their names are settings like the ones below.
+from portal.settings_celery import (  # noqa: F401  (settings)
+    CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP,
+    CELERY_BROKER_CONNECTION_TIMEOUT,
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    CELERY_IMPORTS,
+    CELERY_RESULT_BACKEND,
+    CELERY_TASK_ACKS_LATE,
+    CELERY_TASK_EAGER_PROPAGATES,
+    CELERY_TASK_PUBLISH_RETRY,
+    CELERY_TASK_REJECT_ON_WORKER_LOST,
+    CELERY_TASK_SOFT_TIME_LIMIT,
+    CELERY_TASK_TIME_LIMIT,
+    CELERY_WORKER_MAX_MEMORY_PER_CHILD,
+    CELERY_WORKER_MAX_TASKS_PER_CHILD,
+    CELERY_WORKER_PREFETCH_MULTIPLIER,
+    beat_schedule,
+)
+from portal.settings_registries import (  # noqa: F401  (settings)
+    LOGGING,
+    PORTAL_DEADLINE_REMINDERS,
+    PORTAL_DEMO_BUILDERS,
+    PORTAL_HASH_CHAINS,
+    PORTAL_HOME_PANELS,
+    WORKSTATIONS_EXIT_EVIDENCE,
+    WORKSTATIONS_PAGE_SECTIONS,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -52,8 +79,7 @@ AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY") or f"dev-audit-chain:{SECRET_K
 # Where the scheduled checkpoints of the chain heads are appended (outside the database), and how often.
 AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "checkpoints" / "chain-heads.jsonl"))
 AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600"))
-# The verified chains: name → verifier (called with ``checkpoints=``); portal reaches stage apps by dotted path only.
-PORTAL_HASH_CHAINS = {"audit": "portal.audit.verify_chain", "ledger": "subsidies.chain_verify.verify_ledger_chain"}
+# The verified chains (PORTAL_HASH_CHAINS): portal/settings_registries.py.
 
 # Key for personal data encrypted at rest (ID and phone numbers). A comma-separated list: the first key encrypts,
 # all keys decrypt, so that ``manage.py rotate_field_key`` can re-encrypt after a new key is put first.
@@ -265,73 +291,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_CONNECTION_TIMEOUT = 1
-# Issue 22, docs/operations.md "Tasks under faults". Every task is a portal.celery.PortalTask (late acknowledgement,
-# retried on transient faults). The longest task may run CELERY_TASK_TIME_LIMIT seconds and a retry waits at most
-# portal.celery.RETRY_BACKOFF_MAX; the visibility timeout (after which Redis hands a task whose worker vanished to
-# another worker) must exceed both together, or a slow task would run twice at once.
-CELERY_TASK_SOFT_TIME_LIMIT = 100
-CELERY_TASK_TIME_LIMIT = 120
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 1,
-    "socket_timeout": 1,
-    "max_retries": 0,
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
-    # Look for abandoned tasks every 10 s (kombu's default scans every 100 s).
-    "unacked_restore_interval": 10,
-    "unacked_restore_throttle": 1,
-}
-CELERY_TASK_PUBLISH_RETRY = False
-# Issue 21 item 4: a worker child is replaced after 100 tasks or once it holds more than 300 MB after a task
-# (WeasyPrint's font and layout caches grow with every plaque; docs/operations.md has the measured figures).
-# The same variables are read by `celery worker` itself (its options' environment names), so both agree.
-CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "307200"))  # KiB
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_IMPORTS = ["review.publicity.tasks", "portal.checkpoints", "portal.deadlines"]
-CELERY_BEAT_SCHEDULE: dict = {
-    # Issue 14: the heads of the audit and ledger chains, sealed outside the database (portal/checkpoints.py).
-    "audit-chain-checkpoints": {
-        "task": "portal.checkpoints.write_chain_checkpoints",
-        "schedule": AUDIT_CHECKPOINT_SECONDS,
-    },
-    # Art. 6(4): windows close at 24:00 Asia/Shanghai; hourly runs clear them soon after and retry waiting ones.
-    "close-publicity-windows": {"task": "review.publicity.tasks.close_publicity_windows", "schedule": 3600.0},
-    # Issue 22: e-mails whose lease expired (their sender died) or that never reached the broker.
-    "sweep-unsent-notifications": {"task": "portal.tasks.sweep_unsent_notifications", "schedule": 120.0},
-    # Issue 22: stored files no row refers to (a render interrupted, an upload whose transaction rolled back).
-    "remove-orphan-files": {"task": "portal.tasks.remove_orphan_files", "schedule": crontab(hour=3, minute=15)},
-    "workstations-render-missing-plaques": {"task": "workstations.tasks.render_missing_plaque_pdfs", "schedule": 600.0},
-    # Art. 10 reminders and Art. 11(4)2 rectification deadlines, every morning (Asia/Shanghai).
-    "workstations-outcome-reminders": {
-        "task": "workstations.tasks.send_outcome_reminders",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    "workstations-no-lead-mentor": {
-        "task": "workstations.tasks.detect_missing_lead_mentors",
-        "schedule": crontab(hour=7, minute=45),
-    },
-    "workstations-rectification-deadlines": {
-        "task": "workstations.tasks.check_rectification_deadlines",
-        "schedule": crontab(hour=7, minute=30),
-    },
-    # Issue 21: the Art. 10 board's summary rows recomputed nightly (a new version of the measures also triggers it).
-    "workstations-compliance-summary": {
-        "task": "workstations.tasks.rebuild_compliance_summary",
-        "schedule": crontab(hour=2, minute=20),
-    },
-    # Issue 19: every deadline a user must meet, reminded once per deadline and stage (portal/deadlines.py).
-    "deadline-reminders": {"task": "portal.deadlines.send_deadline_reminders", "schedule": crontab(hour=8, minute=10)},
-    # Art. 11(1): terms ending with no decision, flagged at 90, 30 and 0 days (once each).
-    "workstations-term-flags": {"task": "workstations.tasks.check_term_flags", "schedule": crontab(hour=7, minute=15)},
-}
+CELERY_BEAT_SCHEDULE: dict = beat_schedule(AUDIT_CHECKPOINT_SECONDS)
+# The other CELERY_* settings: portal/settings_celery.py.
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
@@ -357,21 +320,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING", "propagate": True},
-        "axes": {"level": "WARNING", "propagate": True},
-        "weasyprint": {"level": "ERROR", "propagate": True},
-        "fontTools": {"level": "WARNING", "propagate": True},
-        "celery.app.trace": {"level": "WARNING", "propagate": True},
-        "kombu": {"level": "ERROR", "propagate": True},
-    },
-}
+# LOGGING and the stage apps' registries (PORTAL_HOME_PANELS, PORTAL_DEMO_BUILDERS, PORTAL_HASH_CHAINS,
+# PORTAL_DEADLINE_REMINDERS, WORKSTATIONS_*): portal/settings_registries.py.
 
 # Uniform plaque specification (Art. 6(5)): one size and layout for every plaque.
 PLAQUE_SPEC = {"width_mm": 600, "height_mm": 400, "issuer": "平顶山市人力资源和社会保障局"}
@@ -413,56 +363,3 @@ SUBSIDY_MAX_ENTRY_AMOUNT = os.environ.get("SUBSIDY_MAX_ENTRY_AMOUNT", "1000000.0
 MEASURES_ISSUED_ON = os.environ.get("MEASURES_ISSUED_ON", "2024-01-01")
 
 PORTAL_SITE_NAME = _("Pingdingshan Mass-Entrepreneurship Mentor Workstation Portal")
-
-# Each stage app contributes "what waits for you" panels to the role-aware home page and a step of the demo world;
-# portal reaches them by these dotted paths only, so that it imports none of the stage apps.
-PORTAL_HOME_PANELS = [
-    "workstations.dashboard.lifecycle.home_panels",
-    "review.dashboard.home_panels",
-    "review.publicity.dashboard.home_panels",
-    "applications.dashboard.home_panels",
-    "workstations.dashboard.outcomes.home_panels",
-    "workstations.dashboard.exits.home_panels",
-    "subsidies.dashboard.home_panels",
-]
-# What the stage apps add to the workstation pages, per place (workstations.sections lists the places and explains the
-# two shapes of a section); workstations renders them without importing the stage app (issue 20).
-WORKSTATIONS_PAGE_SECTIONS = {
-    "detail": ["subsidies.sections.misuse_findings"],
-    "exit_detail": ["subsidies.sections.exit_balances"],
-    "exit_propose": ["subsidies.sections.misuse_findings"],
-    "evaluation_rows": ["subsidies.sections.evaluation_awards"],
-}
-# Issue 19 item 4: the deadline reminders of each stage app, run in this order by portal.deadlines' daily job.
-PORTAL_DEADLINE_REMINDERS = {
-    "call_draft": "applications.deadlines.remind_call_drafts",
-    "recommendation": "applications.deadlines.remind_recommenders",
-    "ballot": "review.deadlines.remind_experts",
-    "exit_statement": "workstations.services.deadlines.remind_exit_statements",
-    "publicity": "review.deadlines.remind_publicity_objections",
-    "plan": "workstations.services.deadlines.remind_work_plans",
-    "rectification": "workstations.services.deadlines.remind_rectifications",
-    "before_scoring": "workstations.services.deadlines.remind_before_scoring",
-    "grant_payment": "subsidies.deadlines.remind_grant_payments",
-}
-# Art. 11(4)2: the records a forced exit must rest on, one provider per ground, registered by the app owning the
-# record (workstations.services.exit_evidence explains the interface; keeps workstations from importing subsidies).
-WORKSTATIONS_EXIT_EVIDENCE = {
-    "failed_rectification": "workstations.services.exit_evidence.RectificationEvidence",
-    "subsidy_misuse": "subsidies.exit_evidence.MisuseEvidence",
-}
-PORTAL_DEMO_BUILDERS = [
-    "portal.demo.build",
-    "portal.workdays.demo.build",
-    "workstations.demo.lifecycle.build",
-    "applications.demo.build",
-    "review.demo.build",
-    "workstations.demo.plaques.build",
-    "review.publicity.demo.build",
-    "workstations.demo.outcomes.build",
-    "subsidies.demo.build",
-    "workstations.demo.exits.build",
-    "workstations.demo.terms.build",
-    "subsidies.demo_trail.build",
-    "portal.measures.demo.build",
-]

@@ -2,13 +2,10 @@
 
 from celery import shared_task
 
-from portal.notifications import notification_emails_send, notifications_unsent
+# send_notification_emails (registered under this module's name) lives in portal.notifications, which sends it.
+from portal.notifications import notification_emails_send, notifications_unsent, send_notification_emails
 
-
-@shared_task
-def send_notification_emails(notification_ids: list[int]) -> int:
-    """Mail each notification at least once, under one Message-ID (claim, send, record: portal.notifications)."""
-    return notification_emails_send(notification_ids)
+__all__ = ["remove_orphan_files", "send_notification_emails", "sweep_unsent_notifications"]
 
 
 @shared_task

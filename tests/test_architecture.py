@@ -10,20 +10,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("portal", "workstations", "applications", "review", "subsidies")
 MAX_LINES = 400
 
-# Cycles that existed before issue 20 outside ``workstations`` (each a strongly connected group of modules). Listed
-# so that this test holds the line today; the lead empties this list as each is broken. A group that grows, or any new
-# cycle (in ``workstations`` above all, which has none), fails the test.
-KNOWN_CYCLES = {
-    # models registers the audit models; checkpoints notifies staff; notifications sends through portal.tasks.
-    frozenset({"portal.audit", "portal.checkpoints", "portal.models", "portal.notifications", "portal.tasks"}),
-}
-
-# Modules over MAX_LINES before issue 20, outside ``workstations``; the lead empties this list after the merge.
-# ``workstations`` itself has none.
-KNOWN_LONG = {
-    "portal/settings.py",
-}
-
 
 def _graph():
     return grimp.build_graph(*PACKAGES, cache_dir=None, exclude_type_checking_imports=True)
@@ -83,13 +69,8 @@ def graph():
 
 
 def test_no_import_cycle_among_the_projects_modules(graph):
-    new = [sorted(group) for group in _cycles(graph) if group not in KNOWN_CYCLES]
-    assert not new, f"import cycles (break each, e.g. by moving the shared piece to a lower module): {new}"
-
-
-def test_the_cycle_allow_list_holds_only_cycles_that_still_exist(graph):
-    """A known cycle that has been broken must leave the list, so that it cannot come back unnoticed."""
-    assert not KNOWN_CYCLES - set(_cycles(graph))
+    cycles = [sorted(group) for group in _cycles(graph)]
+    assert not cycles, f"import cycles (break each, e.g. by moving the shared piece to a lower module): {cycles}"
 
 
 def test_workstations_has_no_import_cycle(graph):
@@ -124,10 +105,5 @@ def _long_modules() -> dict[str, int]:
 
 def test_no_module_over_400_lines():
     long = _long_modules()
-    assert not {rel: n for rel, n in long.items() if rel not in KNOWN_LONG}, "split these modules by what they do"
+    assert not long, f"split these modules by what they do: {long}"
     assert not [rel for rel in long if rel.startswith("workstations/")]
-
-
-def test_the_long_module_allow_list_holds_only_long_modules():
-    """A module on the allow-list that has been split must leave the list, so that it cannot grow back unnoticed."""
-    assert set(_long_modules()) >= KNOWN_LONG
