@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from portal.dashboard import home_panels
@@ -125,7 +126,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     form, filtered = _audit_filter(request)
     wb = new_workbook()
     headers = [
-        _("No."),
+        pgettext("audit export column", "No."),
         _("Time"),
         _("Person"),
         _("Organisation"),
@@ -135,7 +136,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         _("Object"),
         _("Changes"),
         _("Outcome"),
-        _("Address"),
+        _("IP address"),
     ]
     sheet = Sheet(wb, _("Audit trail"), headers, caption=_("Audit trail"), subtitle=filters_in_words(form, filtered))
     events = page_events(filtered.events)[:EXPORT_LIMIT]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import AuditEvent
@@ -167,7 +167,7 @@ def _outcome(event: AuditEvent) -> tuple[str, bool]:
     if outcome == "ok":
         return gettext("Done"), False
     if outcome == "failed":
-        return gettext("Failed"), True
+        return pgettext("audit outcome", "Failed"), True
     if outcome.isdigit():
         code = int(outcome)
         if code < 400:
