@@ -3,6 +3,7 @@
 from django.utils.translation import gettext
 
 from portal.audit_display.filters import AuditFilterForm, Filtered
+from portal.models import User
 
 EXPORT_LIMIT = 10_000
 
@@ -28,7 +29,7 @@ def filters_in_words(form: AuditFilterForm, filtered: Filtered) -> str:
     return "；".join(parts) if parts else gettext("All events")
 
 
-def record_export(actor, filtered: Filtered, rows: int, ip: str | None) -> None:
+def record_export(actor: User, filtered: Filtered, rows: int, ip: str | None) -> None:
     """The export is itself an event of the trail: who took which events out, and how many."""
     from portal.audit import audit_record
 

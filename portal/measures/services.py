@@ -18,6 +18,7 @@ from portal.measures.models import CountyRule, MeasuresVersion
 from portal.measures.params import BY_KEY, COUNTY_KEYS, MATCHING_GRADES, validate_values
 from portal.measures.selectors import grade_rank, measures_in_force, version_in_force
 from portal.measures.signals import measures_changed
+from portal.models import User
 from portal.refusals import Refusal
 from portal.roles import OrgKind, Role
 
@@ -51,7 +52,7 @@ def measures_version_create(
     document_number: str,
     document_title: str,
     note: str = "",
-    actor,
+    actor: User,
     today: dt.date | None = None,
 ) -> MeasuresVersion:
     """Art. 14: city staff enter a new version (a full copy of the numbers, with their changes) taking effect on
@@ -145,7 +146,7 @@ def county_rule_create(
     document_number: str,
     document_title: str,
     note: str = "",
-    actor,
+    actor: User,
     today: dt.date | None = None,
 ) -> CountyRule:
     """Art. 12: a county bureau's clerk enters its county's stricter rules (for its matching grants and its
