@@ -279,6 +279,8 @@ def test_whole_lifecycle(
     # The receipt is shown once: back on the candidate page the expert only learns that the ballot is cast.
     experts_pages[0].goto(base)
     experts_pages[0].click(f"[data-testid=candidate-张伟] >> text={ZHANG}")
+    experts_pages[0].wait_for_url("**/candidates/**")  # the click navigates; wait for the candidate page
+    experts_pages[0].locator("[data-testid=already-voted]").wait_for(state="visible")
     assert experts_pages[0].locator("[data-testid=already-voted]").is_visible()
     assert receipts[0] not in experts_pages[0].content()
 

@@ -202,5 +202,5 @@ def test_a_worker_killed_mid_task_neither_loses_nor_doubles_the_work(tmp_path, c
             first.kill()
     assert note.email_state == EmailState.SENT
     messages = "".join(p.read_text(encoding="utf-8") for p in outbox.glob("*.log"))
-    assert messages.count("\nSubject: ") == 1 and "已推荐。" in messages
+    assert messages.count("\nSubject: ") == 1 and "乙推荐，排序第1。" in messages  # the body, in the reader's language
     assert note.email_message_id in messages  # the header is folded: look for the value
