@@ -77,8 +77,6 @@ def test_the_overview_page_shows_the_sums(client, mixed, staff):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_entries_recorded_at_once_in_one_county_all_count(host_unit, staff):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (DATABASE_URL=postgres://...)")
     workstations = [operating_workstation(host_unit) for _ in range(6)]
     barrier = threading.Barrier(len(workstations))
     errors = []

@@ -181,8 +181,6 @@ def test_a_certification_day_corrected_in_the_admin_moves_the_needs(rf, staff):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_reports_accepted_at_once_for_one_workstation_both_count(monkeypatch, staff):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (DATABASE_URL=postgres://...)")
     ws = OperatingWorkstationFactory(certified_on=date(2025, 1, 1))
     first, second = _filed(ws, C, date(2026, 1, 10)), _filed(ws, C, date(2026, 2, 10))
     real_counts_of = compliance_summary.counts_of
