@@ -215,3 +215,23 @@ def test_a_change_in_the_administration_reads_as_words_and_names_the_record(clie
     html = _table(client.get(reverse("audit_trail"), {"workstation": zhang_san.pk}))
     assert "后台修改：工作室" in html and "工作室：张三大众创业指导大师工作室" in html
     assert "admin:" not in html
+
+
+def test_a_workstation_filter_naming_several_costs_no_query_per_workstation(client, supervisor, zhang_san, li_na):
+    """A name that matches several workstations is one filter, not one per workstation (no N+1)."""
+    client.force_login(supervisor)
+
+    def queries_for(name: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _text(client.get(reverse("audit_trail"), {"workstation": name}))
+        return len(captured)
+
+    first = Workstation.objects.create(host_unit=zhang_san.host_unit, state=State.SUBMITTED, lead_mentor_name="王一")
+    _page_action(li_na, "workstations:exit_propose", pk=first.pk)
+    one = queries_for("王")
+    for name in ("王二", "王三", "王四", "王五"):
+        other = Workstation.objects.create(host_unit=zhang_san.host_unit, state=State.SUBMITTED, lead_mentor_name=name)
+        _page_action(li_na, "workstations:exit_propose", pk=other.pk)
+    assert queries_for("王") == one
+    html = _table(client.get(reverse("audit_trail"), {"workstation": "王"}))
+    assert html.count('data-testid="audit-row"') == 5
