@@ -69,20 +69,33 @@ def quota_line_for(call: Call, recommender_id: int) -> QuotaLine | None:
     return next((line for line in quota_board(call) if line.quota.recommender_id == recommender_id), None)
 
 
-def recommender_queue(call: Call, recommender_id: int) -> dict[str, list[Application]]:
-    """What a recommender works on in a call: waiting, recommended (ranked) and decided or returned."""
-    rows = list(
+def recommender_queue_sets(call: Call, recommender_id: int) -> dict[str, QuerySet[Application]]:
+    """What a recommender works on in a call, as three querysets (the desk pages each, issue 21): waiting,
+    recommended (ranked) and decided or returned."""
+    mine = (
         Application.objects.with_related()
         .filter(call=call, workstation__recommender_id=recommender_id)
-        .exclude(workstation__state=State.DRAFT)
-        .annotate(n_mentors=Count("mentors", distinct=True), n_staff=Count("staff", distinct=True))
         .order_by("rank", "submitted_at", "id")
     )
     return {
-        "waiting": [a for a in rows if a.workstation.state == State.SUBMITTED],
-        "recommended": [a for a in rows if a.workstation.state in QUOTA_STATES],
-        "other": [a for a in rows if a.workstation.state in (State.RETURNED, State.NOT_RECOMMENDED)],
+        "waiting": mine.filter(workstation__state=State.SUBMITTED),
+        "recommended": mine.filter(workstation__state__in=QUOTA_STATES),
+        "other": mine.filter(workstation__state__in=(State.RETURNED, State.NOT_RECOMMENDED)),
     }
+
+
+def recommender_queue_counts(call: Call, recommender_id: int) -> dict[str, int]:
+    """How many applications each list of the recommender's desk holds (one aggregate query)."""
+    return Application.objects.filter(call=call, workstation__recommender_id=recommender_id).aggregate(
+        waiting=Count("id", filter=Q(workstation__state=State.SUBMITTED)),
+        recommended=Count("id", filter=Q(workstation__state__in=QUOTA_STATES)),
+        other=Count("id", filter=Q(workstation__state__in=(State.RETURNED, State.NOT_RECOMMENDED))),
+    )
+
+
+def recommender_queue(call: Call, recommender_id: int) -> dict[str, list[Application]]:
+    """:func:`recommender_queue_sets` as lists (the recommendation sheet lists every ranked candidate)."""
+    return {name: list(qs) for name, qs in recommender_queue_sets(call, recommender_id).items()}
 
 
 def call_candidates(call: Call, *, recommender_id: int | None = None, state: str = "") -> QuerySet[Application]:

@@ -17,6 +17,7 @@ from applications.models import (
     Quota,
 )
 from applications.terms import QUOTA_STATES, REPORT_SECTIONS, STATEMENTS
+from portal import aggregates
 from portal.audit import audit_record
 from portal.crypto import blind_index
 from portal.documents.models import DocumentNumber
@@ -181,6 +182,7 @@ def _sync_workstation(application: Application) -> None:
         recommender_id=application.recommender_id,
         updated_at=timezone.now(),
     )
+    aggregates.bump(aggregates.WORKSTATIONS)  # update() sends no signal: the whole-city counts follow the recommender
 
 
 def application_save_step(*, application: Application, form, actor: User) -> Application:

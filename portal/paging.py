@@ -5,6 +5,8 @@ number gives the last page, as ``get_page`` does); the page carries the request'
 ``page.query``, so ``includes/pagination.html`` keeps every filter in its links.
 """
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
@@ -26,3 +28,45 @@ def page_of(request: HttpRequest, items, *, param: str = "page", size: int | Non
     page.query = params.urlencode()
     page.param = param
     return page
+
+
+class OrderedByIds(Sequence):
+    """A queryset whose order needs joins (a recommender's name, a host unit's county) paged in two steps: the page's
+    primary keys from a narrow query (the joins the order needs, no other column), then those rows with everything
+    ``queryset`` selects — so a page costs the same whatever the length of the list (issue 21)."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        found = self.queryset.in_bulk(ids) if ids else {}
+        return [found[pk] for pk in ids if pk in found]
+
+
+class Counted(Sequence):
+    """A queryset whose length is already known (from an aggregate that counted several lists at once): the pager
+    takes the count from it, and a page is always one query — an empty list costs what a full one does."""
+
+    def __init__(self, queryset, count: int):
+        self.queryset, self._count = queryset, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop if index.stop is not None else self._count
+        return list(self.queryset[start : max(stop, start + 1)])[: max(stop - start, 0)]

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal import aggregates
 from portal.dashboard import Panel
 from portal.formatting import format_yuan
 from portal.roles import OrgKind, Role
@@ -42,15 +43,28 @@ def _host_unit(user) -> list[Panel]:
     ]
 
 
+def _without(user, kind: str, states, name: str) -> list:
+    """The first ten of the user's workstations in ``states`` whose ledger has no entry of ``kind``: a whole-city
+    question, answered once per change of the workstations or ledgers (issue 21), the ten rows fetched by id."""
+    ids = aggregates.cached(
+        name,
+        (aggregates.scope_of(user),),
+        (aggregates.WORKSTATIONS, aggregates.LEDGERS),
+        lambda: list(
+            selectors.ledger_workstations_for(user)
+            .filter(state__in=states)
+            .exclude(ledger__entries__kind=kind)
+            .order_by("id")
+            .values_list("pk", flat=True)[:10]
+        ),
+    )
+    return list(aggregates.ObjectsByIds(ids, selectors.ledger_workstations_for(user))[:10])
+
+
 def _county(user) -> list[Panel]:
     if user.organisation.kind != OrgKind.COUNTY_BUREAU:
         return []
-    waiting = list(
-        selectors.ledger_workstations_for(user)
-        .filter(state__in=OPERATING_STATES)
-        .exclude(ledger__entries__kind=Kind.COUNTY_GRANT)
-        .order_by("id")[:10]
-    )
+    waiting = _without(user, Kind.COUNTY_GRANT, OPERATING_STATES, "county-grant-missing")
     items = [(ws.name, reverse("subsidies:record", args=[ws.pk, Kind.COUNTY_GRANT])) for ws in waiting]
     return [
         Panel(
@@ -65,14 +79,9 @@ def _county(user) -> list[Panel]:
 
 
 def _staff(user) -> list[Panel]:
-    awaiting = list(selectors.entries_awaiting_review()[:10])
+    awaiting = list(selectors.awaiting_review()[:10])
     open_assignments = AuditAssignment.objects.open().count()
-    no_grant = list(
-        selectors.ledger_workstations_for(user)
-        .filter(state__in=RECOGNISED_STATES)
-        .exclude(ledger__entries__kind=Kind.CITY_GRANT)
-        .order_by("id")[:10]
-    )
+    no_grant = _without(user, Kind.CITY_GRANT, RECOGNISED_STATES, "city-grant-missing")
     return [
         Panel(
             title=_("“Other” expenditures to review"),

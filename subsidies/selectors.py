@@ -8,6 +8,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch, Query
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.functional import Promise
 
+from portal import aggregates
 from portal.formatting import CENT
 from subsidies.models import Category, Entry, Finding, Kind, Ledger, Source
 from subsidies.models.ledger import INFLOW_KINDS
@@ -218,6 +219,18 @@ def entries_awaiting_review() -> QuerySet[Entry]:
         .select_related("ledger__workstation__host_unit", "recorded_by")
         .order_by("date", "id")
     )
+
+
+def awaiting_review() -> aggregates.ObjectsByIds:
+    """:func:`entries_awaiting_review` for the staff pages: the queue's order kept once per change of the ledgers
+    (issue 21), the rows fetched for the slice shown."""
+    ids = aggregates.cached(
+        "awaiting-review",
+        (),
+        (aggregates.LEDGERS,),
+        lambda: list(entries_awaiting_review().values_list("pk", flat=True)),
+    )
+    return aggregates.ObjectsByIds(ids, entries_awaiting_review())
 
 
 def misuse_findings_for(workstation) -> QuerySet[Finding]:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
+from portal import aggregates
 from portal.models import Organisation
 from portal.roles import OrgKind
 from subsidies.models import Entry, Ledger, LedgerSum
@@ -92,6 +93,16 @@ def rebuild() -> int:
     return len(rows)
 
 
+def _ledgers_per_county() -> dict[int, int]:
+    return dict(
+        Ledger.objects.annotate(county_pk=county_expression("workstation"))
+        .values("county_pk")
+        .annotate(n=Count("id"))
+        .values_list("county_pk", "n")
+        .order_by()
+    )
+
+
 def overview_by_county(year: int | None = None) -> tuple[list[CountyRow], Totals]:
     """The city overview (every ledger, for city staff): totals per county and funding source from the summary rows,
     and the number of ledgers per county counted on ledgers (one row a workstation, never its entries)."""
@@ -106,12 +117,8 @@ def overview_by_county(year: int | None = None) -> tuple[list[CountyRow], Totals
             target.add(
                 source=row["source"], base_kind=row["base_kind"], category=row["category"], signed=_money(row["total"])
             )
-    ledgers = dict(
-        Ledger.objects.annotate(county_pk=county_expression("workstation"))
-        .values("county_pk")
-        .annotate(n=Count("id"))
-        .values_list("county_pk", "n")
-        .order_by()
+    ledgers = aggregates.cached(
+        "ledgers-per-county", (), (aggregates.LEDGERS, aggregates.WORKSTATIONS), _ledgers_per_county
     )
     names = {o.pk: o.display_short for o in Organisation.objects.filter(pk__in=set(per_county) | set(ledgers))}
     rows = [

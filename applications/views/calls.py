@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,7 @@ from applications.models import Call
 from portal.documents.services import DocumentRefused
 from portal.excel import workbook_response
 from portal.models import Organisation
-from portal.paging import page_of
+from portal.paging import Counted, OrderedByIds, page_of
 from portal.permissions import get_visible_or_404, role_required
 from portal.refusals import refusal_to_form, refusal_to_messages
 from portal.roles import CITY_WIDE_ROLES, Role
@@ -68,7 +69,9 @@ def call_candidates(request: HttpRequest, pk: int) -> HttpResponse:
         "applications/call_candidates.html",
         {
             "call": call,
-            "candidates": page_of(request, selectors.call_candidates(call, recommender_id=recommender_id, state=state)),
+            "candidates": page_of(
+                request, OrderedByIds(selectors.call_candidates(call, recommender_id=recommender_id, state=state))
+            ),
             "counts": selectors.call_counts(call),
             "recommenders": Organisation.objects.recommenders().order_by("kind", "code", "name"),
             "states": State,
@@ -81,11 +84,23 @@ def call_candidates(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.RECOMMENDER)
 def recommender_desk(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_visible_or_404(Call.objects.all(), request.user, pk=pk)
-    queue = selectors.recommender_queue(call, request.user.organisation_id)
+    sets = selectors.recommender_queue_sets(call, request.user.organisation_id)
+    counts = selectors.recommender_queue_counts(call, request.user.organisation_id)
+    # One list at a time, a page at a time (issue 21: a county with thousands of applications still reads one page):
+    # what waits for a decision first, the ranking once nothing waits.
+    shown = request.GET.get("show", "")
+    if shown not in sets:
+        shown = "waiting" if counts["waiting"] else "recommended"
     return render(
         request,
         "applications/recommender_desk.html",
-        {"call": call, "queue": queue, "quota": selectors.quota_line_for(call, request.user.organisation_id)},
+        {
+            "call": call,
+            "shown": shown,
+            "counts": counts,
+            "page": page_of(request, Counted(sets[shown], counts[shown])),
+            "quota": selectors.quota_line_for(call, request.user.organisation_id),
+        },
     )
 
 
@@ -134,7 +149,7 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
         services.application_move_rank(application=application, up=request.POST.get("dir") == "up", actor=request.user)
     except TransitionRefused as exc:
         refusal_to_messages(request, exc)
-    return redirect("applications:recommender_desk", application.call_id)
+    return redirect(reverse("applications:recommender_desk", args=[application.call_id]) + "?show=recommended")
 
 
 @role_required(Role.RECOMMENDER, Role.CITY_STAFF)

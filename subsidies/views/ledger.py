@@ -239,7 +239,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "counties": counties,
             "grand": grand,
-            "awaiting": page_of(request, selectors.entries_awaiting_review(), param="awaiting"),
+            "awaiting": page_of(request, selectors.awaiting_review(), param="awaiting"),
             "recent": list(
                 Entry.objects.filter(kind=Kind.EXPENDITURE)
                 .select_related("ledger__workstation", "recorded_by")

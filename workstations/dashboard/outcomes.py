@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import aggregates
 from portal.dashboard import Panel
 from portal.roles import Role
 from workstations.models import OPERATING_STATES, Workstation
@@ -53,7 +54,12 @@ def _staff_panels() -> list[Panel]:
     to_accept = ActivityReport.objects.filter(status=ReportStatus.SUBMITTED).count()
     # Misses of the last ended quarter, from the board's summary rows (issue 21: one count, not every workstation).
     last_q = compliance.quarter_of(compliance.quarter_of(today).start - timedelta(days=1))
-    missed = compliance_summary.missed_consultations(last_q, today)
+    missed = aggregates.cached(
+        "missed-consultations",
+        (last_q.key, today),
+        (aggregates.COMPLIANCE, aggregates.WORKSTATIONS),
+        lambda: compliance_summary.missed_consultations(last_q, today),
+    )
     unscored = EvaluationResult.objects.filter(evaluation__status=Evaluation.Status.OPEN, grade="").count()
     rect_to_decide = Rectification.objects.filter(status=RectificationStatus.REPORTED).count()
     events = MajorEventReport.objects.filter(acknowledged_at__isnull=True).count()

@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from portal import aggregates
 from portal.roles import CITY_WIDE_ROLES, Role
 from workstations.models import OPERATING_STATES, RECOGNISED_STATES, TransitionLog, Workstation
 from workstations.models.outcomes import ReportStatus
@@ -20,8 +21,13 @@ def workstation_list_for(user) -> QuerySet[Workstation]:
 
 
 def state_counts_for(user) -> dict[str, int]:
-    rows = Workstation.objects.visible_to(user).values("state").annotate(n=Count("id")).order_by()
-    return {row["state"]: row["n"] for row in rows}
+    """How many of the user's workstations are in each state: once per change of the workstations (issue 21)."""
+
+    def compute() -> dict[str, int]:
+        rows = Workstation.objects.visible_to(user).values("state").annotate(n=Count("id")).order_by()
+        return {row["state"]: row["n"] for row in rows}
+
+    return aggregates.cached("state-counts", (aggregates.scope_of(user),), (aggregates.WORKSTATIONS,), compute)
 
 
 def timeline_for(workstation: Workstation) -> QuerySet[TransitionLog]:

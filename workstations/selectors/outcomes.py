@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
+from portal import aggregates
 from portal.measures.selectors import Timeline
 from portal.models import Organisation
 from portal.roles import OrgKind
@@ -100,8 +101,22 @@ def compliance_board(user, *, year: int, county_id: int | None = None, today: da
     workstations = operating_workstations_for(user)
     if county_id:
         workstations = workstations.filter(host_unit__county_id=county_id)
-    totals = compliance_summary.board_totals(workstations, year=year, today=today)  # issue 21: from summary rows
-    rows = BoardRows(workstations, year=year, today=today, totals=totals)  # the cells of the page shown only
+    # Issue 21: from the summary rows, once per change of them or of the workstations.
+    totals = aggregates.cached(
+        "board-totals",
+        (aggregates.scope_of(user), county_id or 0, year, today),
+        (aggregates.COMPLIANCE, aggregates.WORKSTATIONS),
+        lambda: compliance_summary.board_totals(workstations, year=year, today=today),
+    )
+    # The board's order (county, host unit) kept once per change of the workstations; the page's rows fetched by id.
+    order = aggregates.cached(
+        "board-order",
+        (aggregates.scope_of(user), county_id or 0),
+        (aggregates.WORKSTATIONS,),
+        lambda: list(workstations.values_list("pk", flat=True)),
+    )
+    ordered = aggregates.ObjectsByIds(order, workstations)
+    rows = BoardRows(ordered, year=year, today=today, totals=totals)  # the cells of the page shown only
     counties = list(Organisation.objects.filter(kind=OrgKind.COUNTY_BUREAU).order_by("code", "name"))
     return Board(year=year, rows=rows, counties=counties, totals=totals)
 
@@ -229,7 +244,14 @@ class BoardRows:
     """The board's rows as a sequence the paginator slices: only the rows of the page shown are fetched and get their
     cells (two aggregate queries for the counts of the page's workstations), whatever the size of the city."""
 
-    def __init__(self, workstations: QuerySet, *, year: int, today: date, totals: dict[str, int] | None = None):
+    def __init__(
+        self,
+        workstations: "QuerySet | aggregates.ObjectsByIds",
+        *,
+        year: int,
+        today: date,
+        totals: dict[str, int] | None = None,
+    ):
         self.workstations, self.year, self.today = workstations, year, today
         # The totals count six cells a workstation: the paginator's count comes with them, not from another query.
         self._count: int | None = sum(totals.values()) // len(compliance_summary.CELLS) if totals is not None else None

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
+from portal import aggregates
 from portal.measures.selectors import Timeline
 from workstations.models import Workstation
 from workstations.models.compliance import ComplianceSummary
@@ -151,4 +152,5 @@ def rebuild(workstations: QuerySet | None = None) -> int:
             stale = stale.filter(workstation__in=workstations.values("pk"))
         stale.delete()
         ComplianceSummary.objects.bulk_create([ComplianceSummary(**row) for row in rows], batch_size=1000)
+        aggregates.bump(aggregates.COMPLIANCE)  # bulk writes send no signal
     return len(rows)
