@@ -54,9 +54,13 @@ def measures_version_create(
     note: str = "",
     actor: User,
     today: dt.date | None = None,
+    dry_run: bool = False,
 ) -> MeasuresVersion:
     """Art. 14: city staff enter a new version (a full copy of the numbers, with their changes) taking effect on
-    ``effective_on`` (today or later), with the document that changed them."""
+    ``effective_on`` (today or later), with the document that changed them.
+
+    ``dry_run``: every check, nothing stored — the unsaved version, for the page that asks to confirm (an entered
+    version cannot be changed or withdrawn)."""
     today = today or timezone.localdate()
     if not (actor.is_authenticated and actor.is_active and actor.role == Role.CITY_STAFF):
         raise PermissionDenied(_("Only city bureau staff may enter a version of the measures."))
@@ -75,18 +79,21 @@ def measures_version_create(
             problems.append(_("Nothing changed from the version in force on that day."))
         if problems:
             raise MeasuresRefused(problems)
+        fields = {
+            "number": (latest.number if latest else 0) + 1,
+            "effective_on": effective_on,
+            "document_number": document_number.strip(),
+            "document_title": document_title.strip(),
+            "values": dict(values),
+            "note": note.strip(),
+            "entered_by": actor,
+            "entered_at": timezone.now(),
+        }
+        if dry_run:
+            return MeasuresVersion(**fields)
         try:
             with transaction.atomic():  # a second tab entering a version at the same moment takes the same number
-                version = MeasuresVersion.objects.create(
-                    number=(latest.number if latest else 0) + 1,
-                    effective_on=effective_on,
-                    document_number=document_number.strip(),
-                    document_title=document_title.strip(),
-                    values=dict(values),
-                    note=note.strip(),
-                    entered_by=actor,
-                    entered_at=timezone.now(),
-                )
+                version = MeasuresVersion.objects.create(**fields)
         except IntegrityError as exc:
             raise MeasuresRefused([_simultaneous()]) from exc
         audit_record(
@@ -148,9 +155,11 @@ def county_rule_create(
     note: str = "",
     actor: User,
     today: dt.date | None = None,
+    dry_run: bool = False,
 ) -> CountyRule:
     """Art. 12: a county bureau's clerk enters its county's stricter rules (for its matching grants and its
-    evaluations), in force from ``effective_on`` (today or later), with the county's document."""
+    evaluations), in force from ``effective_on`` (today or later), with the county's document. ``dry_run``: every
+    check, nothing stored (the confirmation page)."""
     today = today or timezone.localdate()
     org = getattr(actor, "organisation", None)
     if not (
@@ -177,19 +186,22 @@ def county_rule_create(
             )
         if problems:
             raise MeasuresRefused(problems)
+        fields = {
+            "county_id": org.pk,
+            "number": (latest.number if latest else 0) + 1,
+            "effective_on": effective_on,
+            "document_number": document_number.strip(),
+            "document_title": document_title.strip(),
+            "values": values,
+            "note": note.strip(),
+            "entered_by": actor,
+            "entered_at": timezone.now(),
+        }
+        if dry_run:
+            return CountyRule(**fields)
         try:
             with transaction.atomic():
-                rule = CountyRule.objects.create(
-                    county_id=org.pk,
-                    number=(latest.number if latest else 0) + 1,
-                    effective_on=effective_on,
-                    document_number=document_number.strip(),
-                    document_title=document_title.strip(),
-                    values=values,
-                    note=note.strip(),
-                    entered_by=actor,
-                    entered_at=timezone.now(),
-                )
+                rule = CountyRule.objects.create(**fields)
         except IntegrityError as exc:
             raise MeasuresRefused([_simultaneous()]) from exc
         audit_record(

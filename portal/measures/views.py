@@ -36,12 +36,27 @@ def version_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _confirming(request: HttpRequest) -> bool:
+    """The second step of entering numbers: the page that showed the changes was confirmed (not sent back to edit)."""
+    return request.POST.get("confirmed") == "1" and "edit" not in request.POST
+
+
+def _confirm_page(request: HttpRequest, form, *, entered, rows: list, heading: str, button: str) -> HttpResponse:
+    """What will be entered, before it is: an entered version or rule cannot be changed or withdrawn."""
+    return render(
+        request,
+        "measures/confirm.html",
+        {"form": form, "entered": entered, "rows": rows, "heading": heading, "button": button},
+    )
+
+
 @role_required(Role.CITY_STAFF)
 def version_new(request: HttpRequest) -> HttpResponse:
     current = version_in_force()
     if request.method == "POST":
         form = MeasuresVersionForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and "edit" not in request.POST:
+            confirmed = _confirming(request)
             try:
                 version = measures_version_create(
                     values=form.values(),
@@ -50,10 +65,22 @@ def version_new(request: HttpRequest) -> HttpResponse:
                     document_title=form.cleaned_data["document_title"],
                     note=form.cleaned_data["note"],
                     actor=request.user,
+                    dry_run=not confirmed,
                 )
             except MeasuresRefused as exc:
                 refusal_to_form(form, exc)
             else:
+                if not confirmed:
+                    base = version_in_force(version.effective_on)
+                    rows = [
+                        (p.label, base.values.get(p.key) if base else None, version.values[p.key])
+                        for p in PARAMS
+                        if base is None or base.values.get(p.key) != version.values[p.key]
+                    ]
+                    heading = _("Confirm version %(number)d of the measures' numbers") % {"number": version.number}
+                    return _confirm_page(
+                        request, form, entered=version, rows=rows, heading=heading, button=_("Enter the version")
+                    )
                 messages.success(request, _("%(version)s is entered.") % {"version": version.label})
                 return redirect("measures:version", number=version.number)
     else:
@@ -112,7 +139,8 @@ def county_rule_new(request: HttpRequest) -> HttpResponse:
     city = measures_in_force()
     if request.method == "POST":
         form = CountyRuleForm(request.POST, city=city)
-        if form.is_valid():
+        if form.is_valid() and "edit" not in request.POST:
+            confirmed = _confirming(request)
             try:
                 rule = county_rule_create(
                     values=form.values(),
@@ -121,10 +149,35 @@ def county_rule_new(request: HttpRequest) -> HttpResponse:
                     document_title=form.cleaned_data["document_title"],
                     note=form.cleaned_data["note"],
                     actor=request.user,
+                    dry_run=not confirmed,
                 )
             except MeasuresRefused as exc:
                 refusal_to_form(form, exc)
             else:
+                if not confirmed:
+                    in_force = measures_in_force(rule.effective_on)
+                    mine = measures_in_force(rule.effective_on, county)
+                    rows = [
+                        (p.label, getattr(mine, p.key), rule.values[p.key])
+                        for p in PARAMS
+                        if p.key in COUNTY_KEYS and p.key in rule.values
+                    ]
+                    grade = rule.values.get("matching_min_grade", "")
+                    if grade:
+                        rows.append(
+                            (
+                                _("Lowest grade of the last evaluation for the county's matching grant"),
+                                MATCHING_GRADE_LABELS[mine.matching_min_grade],
+                                MATCHING_GRADE_LABELS[grade],
+                            )
+                        )
+                    heading = _("Confirm the rules of %(county)s (city: %(basis)s)") % {
+                        "county": county.display_short,
+                        "basis": in_force.basis,
+                    }
+                    return _confirm_page(
+                        request, form, entered=rule, rows=rows, heading=heading, button=_("Enter the rules")
+                    )
                 messages.success(request, _("%(rule)s is entered.") % {"rule": rule.label})
                 return redirect("measures:county_rule", pk=rule.pk)
     else:

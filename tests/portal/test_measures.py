@@ -135,7 +135,13 @@ def test_staff_enter_a_version_through_the_page_and_the_list_shows_what_changed(
     tomorrow = timezone.localdate() + timedelta(days=1)
     data = {**DEFAULTS, "themed_per_year": 4, "effective_on": tomorrow.isoformat()}
     data.update(document_number="平人社〔2027〕5号", document_title="关于调整主题活动次数的通知", note="试行调整")
-    response = client.post(reverse("measures:version_new"), data)
+    confirm = client.post(reverse("measures:version_new"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = confirm.content.decode()  # first what will be entered: an entered version cannot be withdrawn
+    assert confirm.status_code == 200 and "确认录入办法参数第2版" in page and "不能修改或撤回" in page
+    changes = page.split('data-testid="confirm-changes"', 1)[1].split("</table>", 1)[0]
+    assert "<td>2</td><td><strong>4</strong></td>" in changes.replace("\n", "") and changes.count("<tr>") == 2
+    assert not MeasuresVersion.objects.filter(number=2).exists()
+    response = client.post(reverse("measures:version_new"), {**data, "confirmed": "1"})
     version = MeasuresVersion.objects.get(number=2)
     assert response.status_code == 302 and version.entered_by == staff and version.values["themed_per_year"] == 4
     assert AuditEvent.objects.filter(action="measures.version_created", object_id=str(version.pk)).exists()
@@ -180,6 +186,27 @@ def test_only_city_staff_enter_versions(client, host_user, clerk, supervisor):
     assert MeasuresVersion.objects.count() == 1
     client.force_login(supervisor)
     assert client.get(reverse("measures:versions")).status_code == 200  # supervisors read
+
+
+def test_back_to_edit_keeps_what_was_typed_and_enters_nothing(client, staff):
+    client.force_login(staff)
+    data = {**DEFAULTS, "min_staff": 7, "effective_on": (timezone.localdate() + timedelta(days=3)).isoformat()}
+    data.update(document_number="平人社〔2027〕7号", document_title="关于调整工作人员人数的通知")
+    page = client.post(reverse("measures:version_new"), {**data, "confirmed": "1", "edit": "1"}).content.decode()
+    assert 'value="平人社〔2027〕7号"' in page and 'value="7"' in page and 'name="confirmed"' not in page
+    assert not MeasuresVersion.objects.filter(number=2).exists()
+
+
+def test_a_county_rule_is_confirmed_before_it_is_entered(client, clerk):
+    client.force_login(clerk)
+    data = {"themed_per_year": 3, "effective_on": timezone.localdate().isoformat(), "matching_min_grade": ""}
+    data.update(document_number="新人社〔2026〕9号", document_title="细则")
+    page = client.post(reverse("measures:county_rule_new"), data, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "确认录入" in page and "<td>2</td><td><strong>3</strong></td>" in page.replace("\n", "")
+    assert not CountyRule.objects.exists()
+    response = client.post(reverse("measures:county_rule_new"), {**data, "confirmed": "1"})
+    rule = CountyRule.objects.get()
+    assert response.status_code == 302 and rule.values["themed_per_year"] == 3
 
 
 # --- county rules (Art. 12) ----------------------------------------------------------------------------------------
