@@ -317,7 +317,10 @@ def public_section(pub: dict, size: int, goals, say) -> None:
         "(max_requests with jitter: `workers replaced` counts the workers gunicorn replaced during the case; each "
         "case starts with every worker up), Redis as the cache. Latencies over every request of the case. A writer "
         "changes public data once a second (a workstation and the publicity list touched, the public version "
-        "bumped) in the `writer` cases. First requests (rendered): "
+        "bumped) in the `writer` cases. First requests, once every worker has served the trivial view (the pages "
+        "rendered and stored by them, the notice PDF read from the file its render task stored before any request, "
+        "as production's worker does after publishing; "
+        f"the task took {pub['notice_task_s']:,.1f} s): "
         + "; ".join(
             f"{name} {c['ms']:,.0f} ms, {kb(c['bytes'])} KB (load {c['load']:.2f})" for name, c in pub["cold"].items()
         )
@@ -366,8 +369,8 @@ def public_section(pub: dict, size: int, goals, say) -> None:
     goals.judge(
         f"public notice PDF: no request over 1 s at {size:,}",
         worst <= 1000,
-        f"slowest {worst:,.0f} ms (first request, which renders: {pub['cold']['notice PDF']['ms']:,.0f} ms; "
-        f"under wrk: max {f['max_us'] / 1000:,.0f} ms){loaded(f)}",
+        f"slowest {worst:,.0f} ms (first request, from the file the task stored in {pub['notice_task_s']:,.1f} s "
+        f"before: {pub['cold']['notice PDF']['ms']:,.0f} ms; under wrk: max {f['max_us'] / 1000:,.0f} ms){loaded(f)}",
     )
 
 
@@ -436,6 +439,10 @@ def child(args) -> None:
         from benchmarks import ballot
 
         ballot.main(args.experts, args.candidates, args.threads, args.out)
+    elif args.child == "notice":
+        from benchmarks import public
+
+        public.render_notice_main(args.list, args.out)
     elif args.child == "pdf":
         from benchmarks import pdfs
 
@@ -458,6 +465,7 @@ def main() -> int:
     parser.add_argument("--experts", type=int, default=50, help=argparse.SUPPRESS)
     parser.add_argument("--candidates", type=int, default=100, help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=50, help=argparse.SUPPRESS)
+    parser.add_argument("--list", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args)

@@ -18,9 +18,6 @@ SMALL, LARGE = 40, 120
 PAGE_SIZE, MATRIX_COLUMNS = 3, 2  # small pages, so that both cities fill them
 MAX_BYTES = 300 * 1024
 SLACK = 1024  # digits of larger counts and sums, never a row
-# A public notice lists every candidate of its call (Art. 6(4): the names are what is published); the call's quotas
-# bound it, not paging. Its query count and size are still pinned.
-WHOLE_BY_LAW = {"public publicity page"}
 
 
 def _pages():
@@ -85,6 +82,4 @@ def test_page_is_bounded(measured, label):
     assert small[0] == 200 and large[0] == 200, (small, large)
     assert large[1] == small[1], f"{label}: {small[1]} queries at {SMALL} workstations, {large[1]} at {LARGE}"
     assert large[2] <= MAX_BYTES, f"{label}: {large[2]} bytes of HTML"
-    if label in WHOLE_BY_LAW:
-        return
     assert large[2] <= small[2] + SLACK, f"{label}: {small[2]} bytes at {SMALL} workstations, {large[2]} at {LARGE}"

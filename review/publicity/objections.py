@@ -27,6 +27,7 @@ from review.publicity.models import (
     submission_hash,
     tracking_hash,
 )
+from review.publicity.notice_pdf import notice_pdf_render_after_commit
 from review.publicity.services import _clear_if_ready
 from workstations.models import State, Workstation
 from workstations.services.lifecycle import TransitionRefused, workstation_transition
@@ -180,4 +181,5 @@ def objection_decide(*, objection: Objection, upheld: bool, reason: str, actor: 
         bump_public_version()
     if not upheld:
         _clear_if_ready(entry, actor=actor)
+    notice_pdf_render_after_commit(entry.publicity_list_id)  # an outcome the notice shows may have changed
     return locked

@@ -19,7 +19,7 @@ from review.publicity import selectors
 from review.publicity.caching import cached_public_page, render_refused
 from review.publicity.forms import ObjectionForm, TrackForm
 from review.publicity.models import PublicityList
-from review.publicity.notice_pdf import notice_pdf_response
+from review.publicity.notice_pdf import notice_context, notice_pdf_response
 from review.publicity.objections import ObjectionRefused, objection_file, objection_find
 from review.publicity.ratelimit import over_limit
 
@@ -28,9 +28,9 @@ OBJECTION_LIMIT = (5, 3600)  # attempts per address per hour
 TRACK_LIMIT = (30, 3600)
 
 
-def _get_list(pk: int) -> PublicityList:
+def _get_list(pk: int, *, entries: bool = True) -> PublicityList:
     try:
-        return selectors.public_list_detail(pk)
+        return selectors.public_list_detail(pk) if entries else PublicityList.objects.get(pk=pk)
     except PublicityList.DoesNotExist:
         raise Http404(_("No such publicity list.")) from None
 
@@ -52,40 +52,47 @@ def list_index(request: HttpRequest) -> HttpResponse:
     return cached_public_page(request, page)
 
 
-def _notice_context(publicity_list):
-    return {
-        "publicity_list": publicity_list,
-        "entries": list(publicity_list.entries.all()),
-        "countdown": selectors.countdown(publicity_list),
-        "is_open": publicity_list.is_open(),
-    }
-
-
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    def page(extra):
-        publicity_list = _get_list(pk)
-        return render(request, "review/publicity/public_list.html", {**_notice_context(publicity_list), **extra})
+    """The public notice page, its candidates 50 a page (issue 21) with their total; the print view and the PDF, the
+    official notice, list every candidate. Only a valid page number reaches the page cache; any other is a 404, which
+    is not cached, and query parameters the page does not read are the same page."""
+    number = _int_param(request, "page") or 1
 
-    return cached_public_page(request, page)
+    def page(extra):
+        publicity_list = _get_list(pk, entries=False)
+        try:
+            entries = Paginator(selectors.public_list_entries(publicity_list), page_size()).page(number)
+        except InvalidPage:
+            raise Http404(_("No such page.")) from None
+        context = {
+            "publicity_list": publicity_list,
+            "page": entries,
+            "entries": entries,
+            "countdown": selectors.countdown(publicity_list),
+            "is_open": publicity_list.is_open(),
+        }
+        return render(request, "review/publicity/public_list.html", {**context, **extra})
+
+    return cached_public_page(request, page, key_parts=[number])
 
 
 def list_print(request: HttpRequest, pk: int) -> HttpResponse:
     def page(extra):
-        return render(request, "review/publicity/public_print.html", {**_notice_context(_get_list(pk)), **extra})
+        return render(request, "review/publicity/public_print.html", {**notice_context(_get_list(pk)), **extra})
 
     return cached_public_page(request, page)
 
 
 def list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    # Rendered once per version and stored; requests are answered from the stored file (issue 21).
-    return notice_pdf_response(request, pk, load=_get_list, context_for=_notice_context)
+    # Rendered by a task when the list is published or changes, and stored; never rendered here (issue 21).
+    return notice_pdf_response(request, pk)
 
 
 @require_http_methods(["GET", "POST"])
 def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and (refused := render_refused(request)) is not None:
         return refused  # the form lists every candidate: a render, under the public rate limit (issue 21)
-    publicity_list = _get_list(pk)
+    publicity_list = _get_list(pk, entries=False)
     context = {"publicity_list": publicity_list, "is_open": publicity_list.is_open()}
     if not context["is_open"]:
         return render(request, "review/publicity/public_objection_form.html", context, status=410)
@@ -135,7 +142,7 @@ def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def objection_received(request: HttpRequest, pk: int) -> HttpResponse:
     """The receipt of a filed objection (the GET after the POST). Reloading it files nothing."""
-    publicity_list = _get_list(pk)
+    publicity_list = _get_list(pk, entries=False)
     receipt = request.session.get(RECEIPT_SESSION_KEY) or {}
     if receipt.get("list") != publicity_list.pk:
         raise Http404(_("No objection was filed from this browser."))

@@ -15,9 +15,15 @@ def public_lists():
 
 
 def public_list_detail(pk: int) -> PublicityList:
+    """The list with every candidate, for the official notice (the print view and the PDF)."""
     return PublicityList.objects.prefetch_related(
         Prefetch("entries", queryset=PublicityEntry.objects.order_by("position"))
     ).get(pk=pk)
+
+
+def public_list_entries(publicity_list: PublicityList):
+    """The candidates of a list in the notice's order, for the public page's pages (issue 21)."""
+    return publicity_list.entries.order_by("position", "pk")
 
 
 def countdown(publicity_list: PublicityList, today=None) -> dict:

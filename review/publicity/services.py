@@ -22,6 +22,7 @@ from portal.notifications import city_staff_users, notify, notify_organisation
 from portal.publiccache import bump_public_version
 from portal.workdays.services import local_date, publicity_window
 from review.publicity.models import PublicityEntry, PublicityList
+from review.publicity.notice_pdf import notice_pdf_render_after_commit
 from workstations.models import State, Workstation
 from workstations.services.lifecycle import TransitionRefused, workstation_transition
 
@@ -141,6 +142,7 @@ def publicity_publish(
                 url=reverse("publicity_public:list_detail", args=[publicity_list.pk]),
             )
         bump_public_version()
+        notice_pdf_render_after_commit(publicity_list.pk)  # issue 21: stored before the public asks for it
     return publicity_list
 
 
@@ -187,11 +189,13 @@ def publicity_withdraw(*, publicity_list: PublicityList, reason: str, actor: Use
                 )
         audit_record(actor=actor, action="publicity.withdrawn", obj=locked, after={"reason": reason.strip()})
         bump_public_version()
+        notice_pdf_render_after_commit(locked.pk)
     return locked
 
 
 def _clear_if_ready(entry: PublicityEntry, *, actor: User | None, now=None) -> bool:
-    """Clear one candidate when its window is over and nothing is undecided; False when it must wait."""
+    """Clear one candidate when its window is over and nothing is undecided; False when it must wait. The caller
+    renders the list's notice PDF again once it is done (one render per list, not one per candidate)."""
     entry = PublicityEntry.objects.select_related("publicity_list", "workstation").get(pk=entry.pk)
     if entry.workstation.state != State.IN_PUBLICITY or entry.clearance_problems(now):
         return False
@@ -237,6 +241,7 @@ def publicity_close_due(*, now: dt.datetime | None = None) -> CloseReport:
                 waiting_names.append(entry.workstation_name)
         if publicity_list.closed_at is None:
             PublicityList.objects.filter(pk=publicity_list.pk, closed_at__isnull=True).update(closed_at=now)
+        notice_pdf_render_after_commit(publicity_list.pk)  # the notice now shows each candidate's outcome
         if waiting_names:
             notify(
                 recipients=city_staff_users(),

@@ -1,6 +1,9 @@
-"""Art. 6(4): the scheduled job that closes publicity windows (Celery beat, ``CELERY_BEAT_SCHEDULE``)."""
+"""Art. 6(4): the scheduled job that closes publicity windows (Celery beat, ``CELERY_BEAT_SCHEDULE``), and the render
+of the public notice PDF (issue 21), defined beside the code it runs in ``review.publicity.notice_pdf``."""
 
 from celery import shared_task
+
+from review.publicity.notice_pdf import render_notice_pdf  # noqa: F401  (registered under this module's name)
 
 
 @shared_task

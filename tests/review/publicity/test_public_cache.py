@@ -51,7 +51,7 @@ def test_while_one_worker_renders_the_new_version_the_others_serve_the_previous_
     assert open_list.title in client.get(url).content.decode()
     _retitle(open_list, "更正后的公示标题")
     with translation.override("zh-hans"):
-        lock = caching.page_key(url, (), "zh-hans") + ":render"
+        lock = caching.page_key(url, (1,), "zh-hans") + ":render"  # the first page
     assert cache.add(lock, 1, 30)  # another worker is rendering the new version
     with _counting(public_views, "render") as render:
         stale = [client.get(url) for _ in range(3)]
