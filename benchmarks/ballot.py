@@ -79,6 +79,22 @@ def _serve(jobs: list, threads: int, ready, start, results) -> None:
     results.put({"latencies": latencies, "failures": failures, **counts})
 
 
+def _collect(results, children) -> list[dict]:
+    """Each process's figures as it finishes; a process that died without them ends the run at once."""
+    parts: list[dict] = []
+    deadline = time.monotonic() + SENDS_S
+    while len(parts) < len(children):
+        try:
+            parts.append(results.get(timeout=1))
+        except queue.Empty:
+            dead = [c.exitcode for c in children if c.exitcode not in (None, 0)]
+            if dead or time.monotonic() > deadline:
+                for child in children:
+                    child.kill()
+                raise SystemExit(f"a casting process failed (exit status {dead or 'timeout'})") from None
+    return parts
+
+
 def cast_all(jobs: list, threads: int, processes: int) -> dict:
     """Send ``jobs`` from ``threads`` threads spread over ``processes`` forked processes; figures over all of them."""
     from django.db import connections
@@ -99,7 +115,7 @@ def cast_all(jobs: list, threads: int, processes: int) -> dict:
     load_before = load()
     started = time.perf_counter()
     start.set()
-    parts = [results.get(timeout=SENDS_S) for _ in children]
+    parts = _collect(results, children)
     wall = time.perf_counter() - started
     load_cast = load()
     for child in children:
