@@ -1,33 +1,143 @@
 """A secret-ballot round at full size on PostgreSQL: every expert votes on every candidate at once, through
-``review.services.ballot_cast`` (the service the ballot page calls), from a pool of threads with their own
-connections. Ballots are sealed (issue 13): the round's key is split among the supervisor and two members of staff,
-who take their shares before voting starts; the round is then closed through ``round_close`` with two shares (the
-supervisor's among them) and nothing may be lost: receipts = participations = sealed ballots = experts × candidates,
-and every envelope opened (run by ``benchmarks/run.py``; issue 9's figures, plaintext staging, were 224 ballots/s
-and a 1.3 s close).
+``review.services.ballot_cast`` (the service the ballot page calls). Ballots are sealed (issue 13): the round's key is
+split among the supervisor and two members of staff, who take their shares before voting starts; the round is then
+closed through ``round_close`` with two shares (the supervisor's among them) and nothing may be lost: receipts =
+participations = sealed ballots = experts × candidates, and every envelope opened (run by ``benchmarks/run.py``;
+issue 9's figures, plaintext staging, were 224 ballots/s and a 1.3 s close).
 
-Issue 21 item 5: ``threads`` (50) experts at once, each with its own database connection, and every vote sent twice
-(the second copy shuffled among the others, so some arrive together: a double click, a resent form). The second copy
-must be refused as ``AlreadyVoted``; lost = expected − sealed ballots, duplicated = sealed ballots − expected. Each
-cast's latency is recorded (p50/p95/p99 over all 2 × experts × candidates sends).
+Issue 21 item 5: ``threads`` (50) experts at once, each with its own database connection, served by ``processes``
+processes as production's web workers serve them (``run.py`` passes docker-compose.yml's ``--workers``, read where the
+public benchmark reads it): each process runs its share of the threads, so the casts' Python work is spread over the
+processes and cores as in production instead of sharing one interpreter lock. Every vote is sent twice (the second
+copy shuffled among the others, so some arrive together, in the same process or in two: a double click, a resent
+form); each process gets every ``processes``-th send of the one shuffled list. The second copy must be refused as
+``AlreadyVoted``; lost = expected − sealed ballots, duplicated = sealed ballots − expected. The figures are over all
+processes: ballots/s = distinct ballots / wall time from the start signal to the last send's end, latency p50/p95/p99
+over all 2 × experts × candidates sends.
 """
 
 import json
+import multiprocessing
+import queue
 import random
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+
+CHOICES = ("approve", "disapprove", "abstain")
+STARTUP_S, SENDS_S = 120, 1800  # a process that cannot connect or hangs ends the run instead of blocking it
 
 
-def main(n_experts: int, n_candidates: int, threads: int, out: str) -> None:
+def _serve(jobs: list, threads: int, ready, start, results) -> None:
+    """One process, like one web worker: ``threads`` threads, each with its own connection opened before the start
+    signal (a worker keeps its connections, CONN_MAX_AGE), take the process's sends one at a time."""
+    from django.db import connection
+
+    from review import services
+    from review.services.voting import AlreadyVoted
+
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    counts = {"refused_second": 0}
+    failures: list[str] = []
+    connected = threading.Barrier(threads + 1)
+
+    def thread_main(seed: int) -> None:
+        rng = random.Random(seed)
+        connection.ensure_connection()
+        connected.wait()
+        start.wait()
+        mine: list[float] = []
+        while True:
+            try:
+                expert, cand = todo.get_nowait()
+            except queue.Empty:
+                break
+            t0 = time.perf_counter()
+            try:
+                services.ballot_cast(candidate=cand, choice=rng.choice(CHOICES), actor=expert)
+            except AlreadyVoted:
+                with lock:
+                    counts["refused_second"] += 1
+            except Exception as exc:  # counted, not raised: the check below says what was lost
+                with lock:
+                    failures.append(type(exc).__name__)
+            mine.append((time.perf_counter() - t0) * 1000)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+
+    workers = [threading.Thread(target=thread_main, args=(i,)) for i in range(threads)]
+    for w in workers:
+        w.start()
+    connected.wait()
+    ready.wait(timeout=STARTUP_S)  # every process connected: the parent gives the start signal
+    for w in workers:
+        w.join()
+    results.put({"latencies": latencies, "failures": failures, **counts})
+
+
+def _collect(results, children) -> list[dict]:
+    """Each process's figures as it finishes; a process that died without them ends the run at once."""
+    parts: list[dict] = []
+    deadline = time.monotonic() + SENDS_S
+    while len(parts) < len(children):
+        try:
+            parts.append(results.get(timeout=1))
+        except queue.Empty:
+            dead = [c.exitcode for c in children if c.exitcode not in (None, 0)]
+            if dead or time.monotonic() > deadline:
+                for child in children:
+                    child.kill()
+                raise SystemExit(f"a casting process failed (exit status {dead or 'timeout'})") from None
+    return parts
+
+
+def cast_all(jobs: list, threads: int, processes: int) -> dict:
+    """Send ``jobs`` from ``threads`` threads spread over ``processes`` forked processes; figures over all of them."""
     from django.db import connections
 
+    from benchmarks.stats import load
+
+    connections.close_all()  # no connection crosses the fork
+    ctx = multiprocessing.get_context("fork")
+    ready, start, results = ctx.Barrier(processes + 1), ctx.Event(), ctx.Queue()
+    shares = [threads // processes + (i < threads % processes) for i in range(processes)]
+    children = [
+        ctx.Process(target=_serve, args=(jobs[i::processes], shares[i], ready, start, results))
+        for i in range(processes)
+    ]
+    for child in children:
+        child.start()
+    ready.wait(timeout=STARTUP_S)
+    load_before = load()
+    started = time.perf_counter()
+    start.set()
+    parts = _collect(results, children)
+    wall = time.perf_counter() - started
+    load_cast = load()
+    for child in children:
+        child.join()
+        if child.exitcode:
+            raise SystemExit(f"a casting process failed (exit status {child.exitcode})")
+    return {
+        "wall": wall,
+        "latencies": [x for p in parts for x in p["latencies"]],
+        "failures": [x for p in parts for x in p["failures"]],
+        "refused_second": sum(p["refused_second"] for p in parts),
+        "threads_per_process": shares,
+        "load": [load_before, load_cast],
+    }
+
+
+def main(n_experts: int, n_candidates: int, threads: int, processes: int, out: str) -> None:
     from benchmarks.stats import load, summary
     from portal.models import Organisation, User
     from portal.roles import OrgKind
     from review import services
     from review.models import Ballot, ExpertProfile, Participation, Receipt, StagedBallot
-    from review.services.voting import AlreadyVoted
     from workstations.models import State, Workstation
 
     city = Organisation.objects.create(kind=OrgKind.CITY_BUREAU, name="市人社局")
@@ -58,36 +168,9 @@ def main(n_experts: int, n_candidates: int, threads: int, out: str) -> None:
     candidates = list(review_round.candidates.values_list("pk", flat=True))
     jobs = [(e, c) for e in experts for c in candidates] * 2  # every vote sent twice
     random.Random(3).shuffle(jobs)
-    failures: list[str] = []
-    refused_twice: list[int] = []
-    latencies: list[float] = []
-    lock = threading.Lock()
 
-    def cast(job):
-        expert, cand = job
-        t0 = time.perf_counter()
-        try:
-            services.ballot_cast(
-                candidate=cand, choice=random.choice(["approve", "disapprove", "abstain"]), actor=expert
-            )
-        except AlreadyVoted:
-            with lock:
-                refused_twice.append(1)
-        except Exception as exc:  # counted, not raised: the check below says what was lost
-            with lock:
-                failures.append(type(exc).__name__)
-        finally:  # each thread keeps its connection, as a web worker does (CONN_MAX_AGE)
-            with lock:
-                latencies.append((time.perf_counter() - t0) * 1000)
-        return None
-
-    load_before = load()
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as executor:
-        list(executor.map(cast, jobs, chunksize=10))
-    wall = time.perf_counter() - started
-    load_cast = load()
-    connections.close_all()
+    sent = cast_all(jobs, threads, processes)
+    wall, failures = sent["wall"], sent["failures"]
     staged = StagedBallot.objects.count()
     participations = Participation.objects.count()
     t0 = time.perf_counter()
@@ -100,28 +183,32 @@ def main(n_experts: int, n_candidates: int, threads: int, out: str) -> None:
     figures = {
         "expected": expected,
         "threads": threads,
+        "processes": processes,
         "sends": len(jobs),
         "lost": max(0, expected - staged),
         "duplicated": max(0, staged - expected) + max(0, participations - expected),
-        "refused_second": len(refused_twice),
+        "refused_second": sent["refused_second"],
         "failures": len(failures),
         "wall_s": wall,
         "ballots_per_s": expected / wall,
         "close_s": close_s,
         "opened": ballots,
-        "cast_ms": summary(latencies),
-        "load": [load_before, load_cast, load()],
+        "cast_ms": summary(sent["latencies"]),
+        "load": [*sent["load"], load()],
         "ok": ok,
     }
     rows = [
         ["experts × candidates", f"{n_experts} × {n_candidates} = {expected:,}"],
-        ["client threads (own DB connections)", threads],
         [
-            "wall time, all ballots cast (sealed)",
+            "client threads (own DB connections) in processes (production's web workers)",
+            f"{threads} in {processes} ({' + '.join(str(n) for n in sent['threads_per_process'])})",
+        ],
+        [
+            "wall time, all sends (every ballot sealed)",
             f"{wall:.1f} s ({expected / wall:.0f} ballots/s; issue 9, plaintext: 224 ballots/s)",
         ],
         [
-            "round close with 2 of 3 shares (open, shuffle, re-seal, count, 100 transitions)",
+            f"round close with 2 of 3 shares (open, shuffle, re-seal, count, {n_candidates} transitions)",
             f"{close_s:.1f} s (issue 9, plaintext: 1.3 s)",
         ],
         ["participations / sealed ballots before close", f"{participations:,} / {staged:,}"],

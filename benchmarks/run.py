@@ -10,8 +10,9 @@ file (or writes a partial run). It refuses to start while the 1-minute load aver
 (``--allow-load`` runs anyway); every figure carries the load before and after it and is marked LOADED when it
 exceeded the core count. Sections (``--only``): ``pages`` (every role's pages on cities of 100, 1,000 and 10,000
 workstations, in-process, p50/p95/p99 of 100 requests, queries and HTML size), ``public`` (gunicorn with production's
-settings driven by ``wrk``: benchmarks/public.py), ``ballot`` (50 concurrent experts, every vote twice), ``pdf``
-(PDF rendering in one process) and ``celery`` (worker memory after 300 plaques: benchmarks/worker_memory.py).
+settings driven by ``wrk``: benchmarks/public.py), ``ballot`` (50 concurrent experts served by as many processes as
+production's web workers, every vote twice: benchmarks/ballot.py), ``pdf`` (PDF rendering in one process) and
+``celery`` (worker memory after 300 plaques: benchmarks/worker_memory.py).
 
 Every database is a throw-away one (``bench_<random>_*``), created from one migrated template and dropped at the
 end; the run's Redis keys carry a prefix of their own and are deleted at the end (never FLUSHDB). Each section runs
@@ -383,7 +384,7 @@ def ballot_section(b: dict, goals, say) -> None:
         ["sends (every vote twice)", f"{f['sends']:,}"],
         ["second sends refused (AlreadyVoted)", f"{f['refused_second']:,}"],
         ["lost / duplicated", f"{f['lost']} / {f['duplicated']}"],
-        ["one send, p50 / p95 / p99 ms", pcts(f["cast_ms"]) + f" (n={f['cast_ms']['n']:,})"],
+        ["one send, p50 / p95 / p99 ms (all processes)", pcts(f["cast_ms"]) + f" (n={f['cast_ms']['n']:,})"],
         ["load before / after casting / after close", " / ".join(f"{x:.2f}" for x in f["load"])],
     ]
     say(table(["figure", "value"], rows))
@@ -438,7 +439,7 @@ def child(args) -> None:
     elif args.child == "ballot":
         from benchmarks import ballot
 
-        ballot.main(args.experts, args.candidates, args.threads, args.out)
+        ballot.main(args.experts, args.candidates, args.threads, args.processes, args.out)
     elif args.child == "notice":
         from benchmarks import public
 
@@ -466,6 +467,7 @@ def main() -> int:
     parser.add_argument("--candidates", type=int, default=100, help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=50, help=argparse.SUPPRESS)
     parser.add_argument("--list", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--processes", type=int, default=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -570,8 +572,12 @@ def main() -> int:
                 public_section(pub, large["size"], goals, say)
             if "ballot" in only:
                 experts, candidates, threads = conf["ballot"]
+                processes = public.production_web_options(ROOT)["workers"]  # as many as production's web workers
                 say()
-                say(f"## Secret-ballot round: {experts} concurrent experts, every vote sent twice")
+                say(
+                    f"## Secret-ballot round: {experts} concurrent experts in {processes} processes, "
+                    "every vote sent twice"
+                )
                 say()
                 b = run_child(
                     "ballot",
@@ -580,6 +586,7 @@ def main() -> int:
                     experts=experts,
                     candidates=candidates,
                     threads=threads,
+                    processes=processes,
                 )
                 ballot_section(b, goals, say)
             if "pdf" in only:

@@ -8,7 +8,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,7 +149,7 @@ def round_close(*, review_round: ReviewRound, actor: User, shares: list[str], re
         public_key = sealing.SealedBox(sealing.PublicKey(bytes(locked.public_key)))
         rng = secrets.SystemRandom()
         rng.shuffle(opened)
-        Ballot.objects.bulk_create(
+        _insert_ballots(
             [
                 Ballot(
                     id=uuid.uuid4(),
@@ -209,6 +209,29 @@ def round_close(*, review_round: ReviewRound, actor: User, shares: list[str], re
             url=reverse("review:round_oversight", args=[locked.pk]),
         )
     return locked
+
+
+def _insert_ballots(ballots: list[Ballot]) -> None:
+    """Write the opened ballots in the (shuffled) order given, in one statement.
+
+    Django's ``bulk_create`` writes a binary field as one placeholder per row (``VALUES`` with 20,000 parameters at
+    5,000 ballots, most of a 2-second close in planning and Python); on PostgreSQL the rows go as four arrays through
+    ``UNNEST``, the way ``bulk_create`` writes the receipts (issue 21).
+    """
+    if connection.vendor != "postgresql" or not ballots:
+        Ballot.objects.bulk_create(ballots)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Ballot._meta.db_table} (id, candidate_id, choice, envelope) "  # noqa: S608 - the model's name
+            "SELECT * FROM UNNEST(%s::uuid[], %s::bigint[], %s::varchar[], %s::bytea[])",
+            [
+                [b.id for b in ballots],
+                [b.candidate_id for b in ballots],
+                [b.choice for b in ballots],
+                [bytes(b.envelope) for b in ballots],
+            ],
+        )
 
 
 @transaction.atomic

@@ -45,16 +45,35 @@ def receipt_hash(round_id: int, expert_id: int, code: str) -> str:
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
-def _lock_round_shared(round_id: int) -> ReviewRound:
-    """Lock the round against a close (``FOR SHARE``) without queueing the other voters behind one another.
+# One statement takes the round's lock and reads what the cast needs of it; the candidate's round comes from a
+# subquery (its round never changes). On PostgreSQL the lock is ``FOR SHARE``: the close, voiding, recusals after the
+# opening and the key holders take ``FOR UPDATE`` and so wait for every ballot in flight, while ballots wait for
+# nothing but each other's unique index (a second ballot of the same expert on the same candidate). Before issue 9
+# each ballot took ``FOR UPDATE`` and a panel of 50 voting at once went one at a time (benchmarks/RESULTS.md).
+_LOCK_ROUND = (
+    "SELECT r.id, r.status, r.public_key FROM review_reviewround r "
+    "WHERE r.id = (SELECT c.round_id FROM review_roundcandidate c WHERE c.id = %s)"
+)
+# Every other condition of a cast in one statement, run after the lock so that it reads what a close, a void or a
+# recusal committed while the cast waited for it (READ COMMITTED: a new snapshot per statement).
+_CAST_CONDITIONS = """
+SELECT c.voided,
+    EXISTS (SELECT 1 FROM review_roundexpert e WHERE e.round_id = c.round_id AND e.expert_id = %(expert)s),
+    EXISTS (SELECT 1 FROM review_recusal x WHERE x.candidate_id = c.id AND x.expert_id = %(expert)s),
+    EXISTS (SELECT 1 FROM review_roundkeyholder k WHERE k.round_id = c.round_id AND k.taken_at IS NULL),
+    EXISTS (SELECT 1 FROM review_participation p WHERE p.candidate_id = c.id AND p.expert_id = %(expert)s)
+FROM review_roundcandidate c WHERE c.id = %(candidate)s
+"""
 
-    The close, voiding and re-queueing take ``FOR UPDATE`` and so wait for every ballot in flight; ballots wait for
-    nothing but each other's unique index (a second ballot of the same expert on the same candidate). Before issue 9
-    each ballot took ``FOR UPDATE`` and a panel of 50 voting at once went one at a time (benchmarks/RESULTS.md).
-    """
-    if connection.vendor == "postgresql":
-        return ReviewRound.objects.raw("SELECT * FROM review_reviewround WHERE id = %s FOR SHARE", [round_id])[0]
-    return ReviewRound.objects.select_for_update().get(pk=round_id)
+
+def _lock_round_shared(candidate_id: int) -> tuple[int, str, bytes]:
+    """(id, status, public key) of the candidate's round, locked against a close until the cast commits."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_ROUND + (" FOR SHARE" if connection.vendor == "postgresql" else ""), [candidate_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise RoundCandidate.DoesNotExist("RoundCandidate matching query does not exist.")
+    return row[0], row[1], bytes(row[2])
 
 
 @sensitive_variables("choice", "code")
@@ -63,39 +82,42 @@ def ballot_cast(*, candidate: RoundCandidate | int, choice: str, actor: User) ->
 
     The round is locked first, so that the ballot and the participation are written together in one transaction
     and a close cannot slip in between. No proxy (the actor is the logged-in expert), no late voting, no second
-    ballot: the second of two simultaneous requests waits for the lock and then finds the participation.
+    ballot: the second of two simultaneous requests waits on the unique index and is refused.
+
+    Issue 21: four statements a cast (the lock, the conditions, two inserts), where there were eleven and a
+    savepoint; the second send of a ballot stops after two.
     """
     if not actor.has_role(Role.EXPERT):
         raise PermissionDenied(_("Only experts of the round vote."))
     candidate_id = candidate.pk if isinstance(candidate, RoundCandidate) else candidate
     if choice not in Choice.values:
         raise ReviewError(_("Please choose approve, disapprove or abstain."))
-    with transaction.atomic():
-        round_id = RoundCandidate.objects.values_list("round_id", flat=True).get(pk=candidate_id)
-        locked = _lock_round_shared(round_id)
-        cand = RoundCandidate.objects.get(pk=candidate_id)
-        if not locked.experts.filter(expert=actor).exists():
-            raise PermissionDenied(_("You are not an expert of this round."))
-        if cand.recusals.filter(expert=actor).exists():
-            raise PermissionDenied(_("You are recused from this candidate."))
-        if not locked.is_open:
-            raise ReviewError(_("Voting in this round is not open."))
-        if cand.voided:
-            raise ReviewError(_("The vote on this candidate has been voided; a new round will decide it."))
-        if locked.key_holders.filter(taken_at__isnull=True).exists():
-            raise ReviewError(_("Voting starts once every key holder has taken their share of the ballot box key."))
-        if Participation.objects.filter(candidate=cand, expert=actor).exists():
-            raise AlreadyVoted()
-        code = new_receipt_code()
-        envelope = sealing.seal(bytes(locked.public_key), round_id=locked.pk, candidate_id=cand.pk, choice=choice)
-        try:
-            with transaction.atomic():
-                Participation.objects.create(round=locked, candidate=cand, expert=actor)
-                StagedBallot.objects.create(
-                    candidate=cand, envelope=envelope, receipt_hash=receipt_hash(locked.pk, actor.pk, code)
-                )
-        except IntegrityError:
-            raise AlreadyVoted() from None
+    try:
+        with transaction.atomic():
+            round_id, status, public_key = _lock_round_shared(candidate_id)
+            with connection.cursor() as cursor:
+                cursor.execute(_CAST_CONDITIONS, {"expert": actor.pk, "candidate": candidate_id})
+                voided, on_round, recused, keys_pending, voted = cursor.fetchone()
+            if not on_round:
+                raise PermissionDenied(_("You are not an expert of this round."))
+            if recused:
+                raise PermissionDenied(_("You are recused from this candidate."))
+            if status != ReviewRound.Status.OPEN:
+                raise ReviewError(_("Voting in this round is not open."))
+            if voided:
+                raise ReviewError(_("The vote on this candidate has been voided; a new round will decide it."))
+            if keys_pending:
+                raise ReviewError(_("Voting starts once every key holder has taken their share of the ballot box key."))
+            if voted:
+                raise AlreadyVoted()
+            code = new_receipt_code()
+            envelope = sealing.seal(public_key, round_id=round_id, candidate_id=candidate_id, choice=choice)
+            Participation.objects.create(round_id=round_id, candidate_id=candidate_id, expert=actor)
+            StagedBallot.objects.create(
+                candidate_id=candidate_id, envelope=envelope, receipt_hash=receipt_hash(round_id, actor.pk, code)
+            )
+    except IntegrityError:  # the unique index refused a second ballot that passed the check at the same moment
+        raise AlreadyVoted() from None
     return code
 
 

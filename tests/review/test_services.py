@@ -102,6 +102,19 @@ def test_no_late_voting_no_second_ballot_no_proxy(staff):
     assert Ballot.objects.count() == 0  # one ballot of seven is no quorum: it was destroyed unopened
 
 
+def test_a_cast_is_two_reads_and_two_writes(staff, django_assert_num_queries):
+    """Issue 21: fifty experts vote at once. A cast locks its round and reads every condition (expert of the round,
+    not recused, round open, vote not voided, key shares taken, not voted yet) in two statements and writes the
+    participation and the sealed ballot; the second send stops after the two reads. It was eleven statements and a
+    savepoint (nine for a second send)."""
+    _round, experts, [cand] = open_round(staff)
+    with django_assert_num_queries(6):  # + the savepoint of the test's transaction and its release
+        services.ballot_cast(candidate=cand.pk, choice="approve", actor=experts[0])
+    with django_assert_num_queries(5), pytest.raises(services.AlreadyVoted):  # + savepoint, rollback to it, release
+        services.ballot_cast(candidate=cand.pk, choice="disapprove", actor=experts[0])
+    assert Participation.objects.count() == 1 == StagedBallot.objects.count()
+
+
 def test_failed_quorum_waits_for_a_staff_decision(staff):
     review_round, experts, [cand] = open_round(staff)
     vote_all(cand, experts, ["approve"] * 4)  # 4 of 7 < 2/3

@@ -52,7 +52,10 @@ def _latest_candidacy(workstation):
     candidacies = getattr(workstation, "review_candidacies", None)
     if candidacies is None or workstation.pk is None:
         return None
-    return candidacies.select_related("round").order_by("-pk").first()
+    # Only the round's status is read; its result record holds every receipt of a closed round (hundreds of KB), and
+    # a close runs this twice for each of its candidates inside the closing transaction (issue 21).
+    latest = candidacies.select_related("round").defer("round__result_record", "round__freeze_record")
+    return latest.order_by("-pk").first()
 
 
 def _in_open_round(workstation) -> list[str]:
