@@ -65,8 +65,16 @@ def quota_board(call: Call) -> list[QuotaLine]:
     return [QuotaLine(q, used.get(q.recommender_id, 0)) for q in quotas]
 
 
-def quota_line_for(call: Call, recommender_id: int) -> QuotaLine | None:
-    return next((line for line in quota_board(call) if line.quota.recommender_id == recommender_id), None)
+def quota_line_for(call: Call, recommender_id: int, *, used: int | None = None) -> QuotaLine | None:
+    """One recommender's line of :func:`quota_board` (``used``: already counted by the caller, as the desk does)."""
+    quota = call.quotas.select_related("recommender").filter(recommender_id=recommender_id).first()
+    if quota is None:
+        return None
+    if used is None:
+        used = Application.objects.filter(
+            call=call, workstation__recommender_id=recommender_id, workstation__state__in=QUOTA_STATES
+        ).count()
+    return QuotaLine(quota, used)
 
 
 def recommender_queue_sets(call: Call, recommender_id: int) -> dict[str, QuerySet[Application]]:

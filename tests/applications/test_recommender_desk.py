@@ -67,3 +67,26 @@ def test_another_countys_applications_are_not_on_the_desk(client, county, clerk,
     client.force_login(clerk)
     page = client.get(reverse("applications:recommender_desk", args=[call.pk]))
     assert page.context["counts"] == {"waiting": 0, "recommended": 0, "other": 0} and not list(page.context["page"])
+
+
+def test_a_full_page_costs_the_queries_of_a_short_one(client, county, clerk, call):
+    """The desk loads only what its rows show; nothing a row shows is fetched row by row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(clerk)
+    desk = reverse("applications:recommender_desk", args=[call.pk])
+    counts = []
+    for show, n in (("waiting", 1), ("recommended", 1), ("other", 1), ("waiting", 4), ("recommended", 4), ("other", 4)):
+        if show == "waiting":
+            _apps(county, call, n)
+        elif show == "other":
+            _apps(county, call, n, state=State.RETURNED)
+        else:
+            for app in _apps(county, call, n):
+                services.application_recommend(application=app, actor=clerk, opinion="同意推荐。")
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(desk, {"show": show}, HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200 and len(page.context["page"]) >= n
+        counts.append((show, len(queries)))
+    assert counts[:3] == [(s, q) for s, q in counts[3:]], counts
