@@ -27,6 +27,13 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "1000")
 # A worker finishing its requests before a restart gets this long; then it is killed.
 graceful_timeout = 30
 
+# The portal is loaded once, in the master, and every worker is forked from it (issue 21): a worker replaced after
+# max_requests serves its first request at once instead of importing Django, the URLconf and the catalogues first
+# (about a second in which the other workers carry its share). ``when_ready`` warms what Django loads lazily and
+# closes the master's database connections, so no worker inherits a socket; Redis pools reconnect in a forked
+# process by themselves (redis-py checks the pid).
+preload_app = True
+
 
 class BodyLimit:
     """WSGI guard: a body declared larger than ``limit`` bytes is refused unread (413, connection closed)."""
@@ -47,6 +54,22 @@ class BodyLimit:
             )
             return [body]
         return self.app(environ, start_response)
+
+
+def when_ready(server):
+    """In the master, after the portal is loaded and before any worker is forked."""
+    from django.conf import settings
+    from django.db import connections
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # imports every view module  # noqa: B018
+    for code, _name in settings.LANGUAGES:  # the catalogues of every language, merged once
+        with translation.override(code):
+            translation.gettext("Home")
+    get_template("base.html")
+    connections.close_all()
 
 
 def post_worker_init(worker):
