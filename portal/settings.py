@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "portal.errorpages.MaintenanceMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached public pages for anonymous visitors, answered before sessions and the rest (review.publicity.fastpath).
+    "review.publicity.fastpath.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -133,6 +133,7 @@ def cached_public_page(request, render_page, key_parts=()) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["ETag"] = _etag(key, stored_tag)
     response["Cache-Control"] = "max-age=0, must-revalidate"  # browsers revalidate with the ETag (cheap 304s)
+    response.public_page = (key, stored_tag)  # what review.publicity.fastpath may keep of the final response
     return response
 
 

@@ -17,6 +17,7 @@ from portal.paging import page_size
 from portal.refusals import refusal_to_form
 from review.publicity import selectors
 from review.publicity.caching import cached_public_page, render_refused
+from review.publicity.fastpath import public_page
 from review.publicity.forms import ObjectionForm, TrackForm
 from review.publicity.models import PublicityList
 from review.publicity.notice_pdf import notice_context, notice_pdf_response
@@ -35,6 +36,15 @@ def _get_list(pk: int, *, entries: bool = True) -> PublicityList:
         raise Http404(_("No such publicity list.")) from None
 
 
+def _page_parts(request: HttpRequest) -> list:
+    return [_int_param(request, "page") or 1]
+
+
+def _directory_parts(request: HttpRequest) -> list:
+    return [_int_param(request, "county") or "", _int_param(request, "page") or 1]
+
+
+@public_page()
 def list_index(request: HttpRequest) -> HttpResponse:
     def page(extra):
         now = timezone.now()
@@ -52,6 +62,7 @@ def list_index(request: HttpRequest) -> HttpResponse:
     return cached_public_page(request, page)
 
 
+@public_page(_page_parts)
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The public notice page, its candidates 50 a page (issue 21) with their total; the print view and the PDF, the
     official notice, list every candidate. Only a valid page number reaches the page cache; any other is a 404, which
@@ -73,9 +84,10 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         return render(request, "review/publicity/public_list.html", {**context, **extra})
 
-    return cached_public_page(request, page, key_parts=[number])
+    return cached_public_page(request, page, key_parts=_page_parts(request))
 
 
+@public_page()
 def list_print(request: HttpRequest, pk: int) -> HttpResponse:
     def page(extra):
         return render(request, "review/publicity/public_print.html", {**notice_context(_get_list(pk)), **extra})
@@ -188,6 +200,7 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
     return int(value)
 
 
+@public_page(_directory_parts)
 def directory(request: HttpRequest) -> HttpResponse:
     """The public directory, 50 workstations a page, filtered by county (SPEC §5). Only valid parameters reach the
     page cache; anything else is a 404, which is not cached."""
@@ -216,9 +229,10 @@ def directory(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return cached_public_page(request, page, key_parts=[county_id or "", number])
+    return cached_public_page(request, page, key_parts=_directory_parts(request))
 
 
+@public_page()
 def documents(request: HttpRequest) -> HttpResponse:
     def page(extra):
         return render(
