@@ -1,6 +1,7 @@
 """Reads of the review stage, and the fetch-and-authorise helpers every review view uses (STYLE habit 3)."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -43,8 +44,19 @@ def candidate_rows(review_round: ReviewRound) -> QuerySet[RoundCandidate]:
     return (
         review_round.candidates.select_related("workstation", "workstation__host_unit")
         .prefetch_related(Prefetch("recusals", queryset=Recusal.objects.select_related("expert")))
-        .annotate(n_ballots=Count("participations", distinct=True))
+        # Counted per row shown (a subquery), not by grouping every participation of the round (issue 21).
+        .annotate(n_ballots=Coalesce(Subquery(_ballots_of_candidate(), output_field=IntegerField()), 0))
         .order_by("workstation_id")
+    )
+
+
+def _ballots_of_candidate() -> QuerySet:
+    return (
+        Participation.objects.filter(candidate=OuterRef("pk"))
+        .order_by()
+        .values("candidate")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
 
 

@@ -101,7 +101,12 @@ class Workstation(FSMModelMixin, models.Model):
         verbose_name = _("workstation")
         verbose_name_plural = _("workstations")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "host_unit"]), models.Index(fields=["recommender", "state"])]
+        indexes = [
+            models.Index(fields=["state", "host_unit"]),
+            models.Index(fields=["recommender", "state"]),
+            # The workstation list's order (most recently changed first): a page is read from the index (issue 21).
+            models.Index(fields=["-updated_at", "-id"], name="workstation_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.name
