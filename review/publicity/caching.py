@@ -115,18 +115,22 @@ def cached_public_page(request, render_page, key_parts=()) -> HttpResponse:
         return response
     stored = _unpack(stored)
     if stored is None or stored[0] != tag:
-        # A render is real work: it counts against the visitor's public rate limit. Over the limit, or while another
+        # A render is real work: it counts against the visitor's public rate limit — a render this request causes,
+        # not the previous version it is served while another worker renders. Over the limit, or while another
         # worker holds the render lock, the previous version is served; with none stored, the limit answers 429
         # and a cold page is rendered for this visitor without storing it (the lock holder stores it).
-        refused = render_refused(request)
-        lock = key + ":render"
-        if refused is None and cache.add(lock, 1, RENDER_LOCK_TTL):
+        lock = render_lock(key)
+        if cache.add(lock, 1, RENDER_LOCK_TTL):
             try:
-                stored = _render_and_store(render_page, key, tag)
+                refused = render_refused(request)
+                if refused is None:
+                    stored = _render_and_store(render_page, key, tag)
+                elif stored is None:
+                    stored = refused
             finally:
                 cache.delete(lock)
         elif stored is None:
-            stored = refused or _render_and_store(render_page, key, tag, store=False)
+            stored = render_refused(request) or _render_and_store(render_page, key, tag, store=False)
         if isinstance(stored, HttpResponse):
             return stored
     stored_tag, content_type, content = stored
@@ -135,6 +139,11 @@ def cached_public_page(request, render_page, key_parts=()) -> HttpResponse:
     response["Cache-Control"] = "max-age=0, must-revalidate"  # browsers revalidate with the ETag (cheap 304s)
     response.public_page = (key, stored_tag)  # what review.publicity.fastpath may keep of the final response
     return response
+
+
+def render_lock(key: str) -> str:
+    """Held (``cache.add``) by the one worker rendering the page stored under ``key``."""
+    return key + ":render"
 
 
 def page_key(path: str, key_parts, language: str) -> str:

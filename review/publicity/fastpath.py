@@ -17,12 +17,13 @@ messages cookie, a parameter the view would refuse, an unknown path) goes throug
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from portal.publiccache import PUBLIC_VERSION_KEY, stored_bytes_set, version_and_stored_bytes
-from review.publicity.caching import PAGE_TTL, page_key, public_version
+from review.publicity.caching import PAGE_TTL, page_key, public_version, render_lock
 
 SKIPPED_HEADERS = {"content-length", "set-cookie"}
 
@@ -68,7 +69,8 @@ class PublicPageMiddleware:
         version, stored = version_and_stored_bytes(PUBLIC_VERSION_KEY, _final_key(key))
         tag = f"{public_version(version)}.{timezone.localdate():%Y%m%d}"
         final = _unpack(stored)
-        if final is not None and final[0] == tag:
+        if final is not None and (final[0] == tag or cache.get(render_lock(key))):
+            # Current, or the previous version while another worker renders the new one (as the view would serve).
             return self._answer(request, *final[1:])
         response = self.get_response(request)
         if (

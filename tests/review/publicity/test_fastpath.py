@@ -5,11 +5,12 @@ import uuid
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.publiccache import bump_public_version
-from review.publicity import public_views
+from review.publicity import caching, public_views
 from review.publicity.models import PublicityList
 
 HEADERS = ("Content-Type", "Content-Language", "Vary", "ETag", "Cache-Control", "Content-Security-Policy")
@@ -65,3 +66,19 @@ def test_a_logged_in_user_or_a_pending_message_always_goes_through_the_chain(cli
     client.force_login(staff)
     page = client.get(url).content.decode()
     assert staff.username in page or "退出" in page or "Log out" in page  # their own menu, not the visitors' copy
+
+
+def test_while_another_worker_renders_the_previous_answer_is_given_before_the_chain(client, open_list):
+    url = reverse("publicity_public:list_detail", args=[open_list.pk])
+    client.get(url)
+    first = client.get(url)
+    PublicityList.objects.filter(pk=open_list.pk).update(title="更正后的公示标题", updated_at=timezone.now())
+    bump_public_version()
+    with translation.override("zh-hans"):
+        lock = caching.render_lock(caching.page_key(url, (1,), "zh-hans"))
+    assert cache.add(lock, 1, 30)
+    with _chain_not_reached():
+        stale = client.get(url)
+    assert stale.content == first.content and stale["ETag"] == first["ETag"]
+    cache.delete(lock)
+    assert "更正后的公示标题" in client.get(url).content.decode()

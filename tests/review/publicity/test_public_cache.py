@@ -206,3 +206,20 @@ def test_the_raw_page_reads_degrade_to_misses_when_redis_is_down():
     down = ResilientRedisCache(f"redis://127.0.0.1:{free_port()}/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
     assert down.get_bytes("k") is None and down.get_value_and_bytes("v", "k") == (None, None)
     down.set_bytes("k", b"page", 60)  # dropped, not raised
+
+
+def test_visitors_served_the_previous_page_while_another_worker_renders_are_not_counted(client, open_list, monkeypatch):
+    """Only a render a visitor causes counts against the public limit: a crowd reading the previous version while
+    one worker renders the next (a writer changing data every second) is never turned into 429s or a stale page."""
+    monkeypatch.setattr(caching, "RENDER_LIMIT", (2, 600))
+    url = reverse("publicity_public:list_detail", args=[open_list.pk])
+    assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200  # render 1
+    _retitle(open_list, "更正后的公示标题")
+    with translation.override("zh-hans"):
+        lock = caching.render_lock(caching.page_key(url, (1,), "zh-hans"))
+    assert cache.add(lock, 1, 30)  # another worker renders the new version
+    served = [client.get(url, REMOTE_ADDR="10.0.0.9") for _ in range(5)]
+    assert all(r.status_code == 200 and open_list.title in r.content.decode() for r in served)
+    cache.delete(lock)
+    fresh = client.get(url, REMOTE_ADDR="10.0.0.9")  # render 2: still within the limit of two
+    assert fresh.status_code == 200 and "更正后的公示标题" in fresh.content.decode()
