@@ -67,7 +67,7 @@ def when_ready(server):
     get_resolver().url_patterns  # imports every view module  # noqa: B018
     for code, _name in settings.LANGUAGES:  # the catalogues of every language, merged once
         with translation.override(code):
-            translation.gettext("Home")
+            translation.gettext(code)  # any lookup merges the catalogues
     get_template("base.html")
     connections.close_all()
 
