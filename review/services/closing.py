@@ -184,9 +184,7 @@ def round_close(*, review_round: ReviewRound, actor: User, shares: list[str], re
             cand.outcome = outcomes[cand.pk]
             if cand.outcome in UNOPENED:
                 cand.approve = cand.disapprove = cand.abstain = 0
-        RoundCandidate.objects.bulk_update(
-            candidates, ["panel_size", "eligible", "ballots_cast", "approve", "disapprove", "abstain", "outcome"]
-        )
+        _update_counts(candidates)
         for cand in candidates:
             if cand.outcome in DECIDED_PASS:
                 workstation_transition(workstation=cand.workstation_id, transition="pass_review", actor=actor)
@@ -209,6 +207,33 @@ def round_close(*, review_round: ReviewRound, actor: User, shares: list[str], re
             url=reverse("review:round_oversight", args=[locked.pk]),
         )
     return locked
+
+
+COUNT_FIELDS = ("panel_size", "eligible", "ballots_cast", "approve", "disapprove", "abstain")
+
+
+def _update_counts(candidates: list[RoundCandidate]) -> None:
+    """Write every candidate's counts and outcome in one statement.
+
+    ``bulk_update`` writes a ``CASE WHEN`` per field and row (seven fields × 100 candidates: a quarter of a second of
+    building and planning inside the close); on PostgreSQL the values go as arrays joined through ``UNNEST``.
+    """
+    if connection.vendor != "postgresql" or not candidates:
+        RoundCandidate.objects.bulk_update(candidates, [*COUNT_FIELDS, "outcome"])
+        return
+    table = RoundCandidate._meta.db_table
+    sets = ", ".join(f"{f} = v.{f}" for f in (*COUNT_FIELDS, "outcome"))
+    arrays = ", ".join(["%s::bigint[]", *["%s::integer[]"] * len(COUNT_FIELDS), "%s::varchar[]"])
+    columns = ", ".join(["id", *COUNT_FIELDS, "outcome"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS c SET {sets} FROM UNNEST({arrays}) AS v({columns}) WHERE c.id = v.id",  # noqa: S608  # nosec B608
+            [
+                [c.pk for c in candidates],
+                *[[getattr(c, f) for c in candidates] for f in COUNT_FIELDS],
+                [c.outcome for c in candidates],
+            ],
+        )
 
 
 def _insert_ballots(ballots: list[Ballot]) -> None:

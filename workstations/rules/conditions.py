@@ -52,10 +52,18 @@ def _latest_candidacy(workstation):
     candidacies = getattr(workstation, "review_candidacies", None)
     if candidacies is None or workstation.pk is None:
         return None
+    # While one transition is checked (its blockers, then the state machine's conditions, under the row lock) the
+    # candidacy is read once: ``workstation_transition`` opens ``_condition_memo`` for that span only.
+    memo = getattr(workstation, "_condition_memo", None)
+    if memo is not None and "candidacy" in memo:
+        return memo["candidacy"]
     # Only the round's status is read; its result record holds every receipt of a closed round (hundreds of KB), and
-    # a close runs this twice for each of its candidates inside the closing transaction (issue 21).
+    # a close runs this for each of its candidates inside the closing transaction (issue 21).
     latest = candidacies.select_related("round").defer("round__result_record", "round__freeze_record")
-    return latest.order_by("-pk").first()
+    found = latest.order_by("-pk").first()
+    if memo is not None:
+        memo["candidacy"] = found
+    return found
 
 
 def _in_open_round(workstation) -> list[str]:

@@ -63,14 +63,18 @@ def workstation_transition(
         # Role and organisation first, conditions after, so that the refusal names the right cause.
         if not method._django_fsm.has_transition_perm(locked, locked.state, actor):
             raise PermissionDenied(_("You may not do this to this workstation."))
-        problems = locked.blockers(transition)
-        if problems:
-            raise TransitionRefused(problems)
-        meta = transition_meta(transition)
-        if meta.needs_reason and not reason.strip():
-            raise TransitionRefused([_("Please give a reason.")])
-        from_state = locked.state
-        method()
+        locked._condition_memo = {}  # the conditions read what they need once for both checks (rules.conditions)
+        try:
+            problems = locked.blockers(transition)
+            if problems:
+                raise TransitionRefused(problems)
+            meta = transition_meta(transition)
+            if meta.needs_reason and not reason.strip():
+                raise TransitionRefused([_("Please give a reason.")])
+            from_state = locked.state
+            method()
+        finally:
+            del locked._condition_memo
         locked.save()
         TransitionLog.objects.create(
             workstation=locked,
