@@ -6,10 +6,20 @@ from django.db import transaction
 PUBLIC_VERSION_KEY = "publicity:public-version"
 
 
+# Moves on with every change this process makes to public data: a worker's own copies of public pages
+# (review.publicity.fastpath) are never served after a change it made itself.
+GENERATION = [0]
+
+
+def _forget() -> None:
+    GENERATION[0] += 1
+    cache.delete(PUBLIC_VERSION_KEY)
+
+
 def bump_public_version() -> None:
     """Forget the version now and again after the writer's commit, so that no stale page outlives the change."""
-    cache.delete(PUBLIC_VERSION_KEY)
-    transaction.on_commit(lambda: cache.delete(PUBLIC_VERSION_KEY))
+    _forget()
+    transaction.on_commit(_forget)
 
 
 def stored_bytes_get(key: str) -> bytes | None:

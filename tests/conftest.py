@@ -73,6 +73,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _no_public_page_copies():
+    """Each test starts without the previous test's public pages in this process (review.publicity.fastpath)."""
+    from review.publicity.fastpath import forget_copies
+
+    forget_copies()
+    yield
+    forget_copies()
+
+
+@pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True

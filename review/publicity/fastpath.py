@@ -15,6 +15,8 @@ messages cookie, a parameter the view would refuse, an unknown path) goes throug
 """
 
 import json
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,7 +24,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
-from portal.publiccache import PUBLIC_VERSION_KEY, stored_bytes_set, version_and_stored_bytes
+from portal.publiccache import GENERATION, PUBLIC_VERSION_KEY, stored_bytes_set, version_and_stored_bytes
 from review.publicity.caching import PAGE_TTL, page_key, public_version, render_lock
 
 SKIPPED_HEADERS = {"content-length", "set-cookie"}
@@ -37,6 +39,26 @@ def public_page(key_parts=None):
         return view
 
     return mark
+
+
+# A worker's own copies of the final responses it answered, each re-checked against the shared store after
+# LOCAL_SECONDS: the pages of a busy second cost no round trip at all. A change made in another process reaches this
+# worker within that second; one made in this process (``bump_public_version``) at once. Bounded in bytes.
+LOCAL_SECONDS = 1.0
+LOCAL_BYTES = 32 * 1024 * 1024
+_copies: "OrderedDict[str, tuple[int, float, list, bytes]]" = OrderedDict()
+
+
+def _remember(key: str, headers: list, content: bytes) -> None:
+    _copies[key] = (GENERATION[0], time.monotonic(), headers, content)
+    _copies.move_to_end(key)
+    while sum(len(c[3]) for c in _copies.values()) > LOCAL_BYTES and len(_copies) > 1:
+        _copies.popitem(last=False)
+
+
+def forget_copies() -> None:
+    """Drop this process's copies (tests: every test starts with its own data)."""
+    _copies.clear()
 
 
 def _final_key(key: str) -> str:
@@ -66,11 +88,17 @@ class PublicPageMiddleware:
         key = self._key(request)
         if key is None:
             return self.get_response(request)
+        own = _copies.get(key)
+        if own is not None and own[0] == GENERATION[0] and time.monotonic() - own[1] < LOCAL_SECONDS:
+            return self._answer(request, own[2], own[3])
         version, stored = version_and_stored_bytes(PUBLIC_VERSION_KEY, _final_key(key))
         tag = f"{public_version(version)}.{timezone.localdate():%Y%m%d}"
         final = _unpack(stored)
-        if final is not None and (final[0] == tag or cache.get(render_lock(key))):
-            # Current, or the previous version while another worker renders the new one (as the view would serve).
+        if final is not None and final[0] == tag:
+            _remember(key, final[1], final[2])
+            return self._answer(request, *final[1:])
+        if final is not None and cache.get(render_lock(key)):
+            # The previous version while another worker renders the new one (as the view would serve it).
             return self._answer(request, *final[1:])
         response = self.get_response(request)
         if (
