@@ -63,7 +63,8 @@ def workstation_transition(
         # Role and organisation first, conditions after, so that the refusal names the right cause.
         if not method._django_fsm.has_transition_perm(locked, locked.state, actor):
             raise PermissionDenied(_("You may not do this to this workstation."))
-        locked._condition_memo = {}  # the conditions read what they need once for both checks (rules.conditions)
+        # The conditions read what they need once for both checks (rules.conditions), for this span only.
+        setattr(locked, "_condition_memo", {})  # noqa: B010
         try:
             problems = locked.blockers(transition)
             if problems:
@@ -74,7 +75,7 @@ def workstation_transition(
             from_state = locked.state
             method()
         finally:
-            del locked._condition_memo
+            delattr(locked, "_condition_memo")
         locked.save()
         TransitionLog.objects.create(
             workstation=locked,

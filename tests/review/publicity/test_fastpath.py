@@ -94,9 +94,12 @@ def test_a_worker_answers_a_busy_second_from_its_own_copy_and_a_change_it_makes_
     with no_store, _chain_not_reached():
         assert client.get(url).content == first.content  # within the second: no round trip at all
     later = fastpath.time.monotonic() + fastpath.LOCAL_SECONDS + 0.1
-    with mock.patch.object(fastpath.time, "monotonic", return_value=later), no_store:
-        with pytest.raises(AssertionError, match="asked the store"):
-            client.get(url)  # after it, the worker asks the shared store again
+    with (
+        mock.patch.object(fastpath.time, "monotonic", return_value=later),
+        no_store,
+        pytest.raises(AssertionError, match="asked the store"),
+    ):
+        client.get(url)  # after it, the worker asks the shared store again
     PublicityList.objects.filter(pk=open_list.pk).update(title="更正后的公示标题", updated_at=timezone.now())
     bump_public_version()  # a change made in this process: its copy is not served again
     assert "更正后的公示标题" in client.get(url).content.decode()
