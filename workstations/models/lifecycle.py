@@ -73,6 +73,10 @@ class WorkstationQuerySet(models.QuerySet):
 
 
 class Workstation(FSMModelMixin, models.Model):
+    # Not a field: open (a dict) only while ``workstation_transition`` checks one transition, so the conditions of
+    # ``rules.conditions`` read what they need once for its two checks.
+    _condition_memo: dict | None = None
+
     host_unit = models.ForeignKey(
         Organisation, verbose_name=_("host unit"), on_delete=models.PROTECT, related_name="workstations"
     )

@@ -64,7 +64,7 @@ def workstation_transition(
         if not method._django_fsm.has_transition_perm(locked, locked.state, actor):
             raise PermissionDenied(_("You may not do this to this workstation."))
         # The conditions read what they need once for both checks (rules.conditions), for this span only.
-        setattr(locked, "_condition_memo", {})  # noqa: B010
+        locked._condition_memo = {}
         try:
             problems = locked.blockers(transition)
             if problems:
@@ -75,7 +75,7 @@ def workstation_transition(
             from_state = locked.state
             method()
         finally:
-            delattr(locked, "_condition_memo")
+            locked._condition_memo = None
         locked.save()
         TransitionLog.objects.create(
             workstation=locked,
