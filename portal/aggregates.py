@@ -29,7 +29,8 @@ T = TypeVar("T")
 WORKSTATIONS = "workstations"  # Workstation rows: state, certification, recommender, host unit
 LEDGERS = "ledgers"  # ledgers, their entries and the reviews of "other" expenditures
 COMPLIANCE = "compliance"  # the Art. 10 summary rows (ComplianceSummary)
-TOPICS = (WORKSTATIONS, LEDGERS, COMPLIANCE)
+APPLICATIONS = "applications"  # Application rows: which call each belongs to (its state is its workstation's)
+TOPICS = (WORKSTATIONS, LEDGERS, COMPLIANCE, APPLICATIONS)
 
 VERSION_TTL = 7 * 24 * 3600
 VALUE_TTL = 3600  # a figure is replaced when a version moves on; the TTL only clears out old variants

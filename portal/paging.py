@@ -54,10 +54,11 @@ class OrderedByIds(Sequence):
 
 class Counted(Sequence):
     """A queryset whose length is already known (from an aggregate that counted several lists at once): the pager
-    takes the count from it, and a page is always one query — an empty list costs what a full one does."""
+    takes the count from it, and a page is always one query — an empty list costs what a full one does. ``row``,
+    when given, makes each fetched row (a ``values_list`` tuple) into what the page shows: ``row(*values)``."""
 
-    def __init__(self, queryset, count: int):
-        self.queryset, self._count = queryset, count
+    def __init__(self, queryset, count: int, *, row=None):
+        self.queryset, self._count, self.row = queryset, count, row
 
     def count(self) -> int:
         return self._count
@@ -69,4 +70,5 @@ class Counted(Sequence):
         if isinstance(index, int):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop if index.stop is not None else self._count
-        return list(self.queryset[start : max(stop, start + 1)])[: max(stop - start, 0)]
+        rows = list(self.queryset[start : max(stop, start + 1)])[: max(stop - start, 0)]
+        return [self.row(*values) for values in rows] if self.row else rows

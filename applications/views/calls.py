@@ -81,23 +81,6 @@ def call_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# What a row of the desk shows (name, host unit, state, rank, date): the page's 50 rows load these columns only.
-DESK_FIELDS = (
-    "id",
-    "rank",
-    "submitted_at",
-    "workstation__id",
-    "workstation__lead_mentor_name",
-    "workstation__state",
-    "workstation__host_unit__id",
-    "workstation__host_unit__name",
-)
-
-
-def _desk_rows(queryset):
-    return queryset.select_related(None).select_related("workstation__host_unit").only(*DESK_FIELDS)
-
-
 @role_required(Role.RECOMMENDER)
 def recommender_desk(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_visible_or_404(Call.objects.all(), request.user, pk=pk)
@@ -115,7 +98,7 @@ def recommender_desk(request: HttpRequest, pk: int) -> HttpResponse:
             "call": call,
             "shown": shown,
             "counts": counts,
-            "page": page_of(request, Counted(_desk_rows(sets[shown]), counts[shown])),
+            "page": page_of(request, Counted(selectors.desk_rows(sets[shown]), counts[shown], row=selectors.DeskRow)),
             "quota": selectors.quota_line_for(call, request.user.organisation_id, used=counts["recommended"]),
         },
     )

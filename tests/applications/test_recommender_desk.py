@@ -27,7 +27,7 @@ def _apps(county, call, n, state=State.SUBMITTED):
 
 
 def _names(page) -> list[str]:
-    return [app.workstation.name for app in page]
+    return [row.name for row in page]
 
 
 @override_settings(PORTAL_PAGE_SIZE=2)
@@ -60,6 +60,28 @@ def test_once_nothing_waits_the_desk_opens_on_the_ranking_and_a_move_returns_to_
     moved = client.post(reverse("applications:move", args=[second.pk]), {"dir": "up"})
     assert moved.url == f"{desk}?show=recommended"
     assert [a.pk for a in client.get(moved.url).context["page"]] == [second.pk, first.pk]
+
+
+def test_the_counts_follow_every_change_made_after_the_desk_was_read(client, county, clerk, call):
+    """The counts are kept between requests (issue 21): a decision, a new application, an application moved to another
+    call (the admin) each show on the next read."""
+    first, second = _apps(county, call, 2)
+    client.force_login(clerk)
+    desk = reverse("applications:recommender_desk", args=[call.pk])
+
+    def counts():
+        return client.get(desk).context["counts"]
+
+    assert counts() == {"waiting": 2, "recommended": 0, "other": 0}
+    services.application_recommend(application=first, actor=clerk, opinion="同意推荐。")
+    assert counts() == {"waiting": 1, "recommended": 1, "other": 0}
+    services.application_return(application=second, actor=clerk, reason="材料不全。")
+    assert counts() == {"waiting": 0, "recommended": 1, "other": 1}
+    (third,) = _apps(county, call, 1)
+    assert counts() == {"waiting": 1, "recommended": 1, "other": 1}
+    third.call = CallFactory()
+    third.save()
+    assert counts() == {"waiting": 0, "recommended": 1, "other": 1}
 
 
 def test_another_countys_applications_are_not_on_the_desk(client, county, clerk, call):
