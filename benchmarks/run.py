@@ -139,6 +139,34 @@ def run_child(section: str, database_url: str, out: Path, env_extra: dict | None
     return json.loads(out.read_text())
 
 
+PAIRED_ROUNDS = 4  # the cities take turns on each page this many times
+
+
+def measure_pages(dbs: "Databases", sizes: list[int], repeat: int, budget: float) -> dict[int, dict]:
+    """Every city built in its own process (its own database and cache prefix), then every page measured on all of
+    them in turns (benchmarks/pages.py ``measure_paired``)."""
+    from benchmarks import pages
+
+    servers: dict[int, pages.Server] = {}
+    try:
+        for size in sizes:
+            url = dbs.copy(f"city{size}")
+            t0 = time.perf_counter()
+            env = child_env(url, redis=True)
+            env["BENCH_CACHE_PREFIX"] = f"{BENCH_CACHE_PREFIX}:city{size}"  # the cities' caches apart
+            args = [PYTHON, str(Path(__file__)), "--child", "pages", "--serve", "--size", str(size), "--out", "-"]
+            servers[size] = pages.Server(args, env, ROOT)
+            servers[size].info["url"] = url
+            print(f"city of {size:,}: built in {time.perf_counter() - t0:.1f} s", flush=True)
+        t0 = time.perf_counter()
+        measured = pages.measure_paired(servers, repeat, budget, rounds=PAIRED_ROUNDS)
+        print(f"pages measured in {time.perf_counter() - t0:.1f} s", flush=True)
+    finally:
+        for server in servers.values():
+            server.close()
+    return {size: {**servers[size].info, "pages": measured[size]} for size in sizes}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -153,7 +181,7 @@ def machine() -> dict:
     import psycopg
 
     from benchmarks.public import production_web_options
-    from benchmarks.stats import cores, load
+    from benchmarks.stats import cores, cpu_probe, load
 
     cpu = next(
         (
@@ -179,6 +207,7 @@ def machine() -> dict:
         "commit": commit + (" (with uncommitted changes)" if dirty.stdout.strip() else ""),
         "cores": cores(),
         "load average at the start (1 min)": f"{load():.2f}",
+        "CPU probe at the start (benchmarks/stats.py `cpu_probe`, lower is faster)": f"{cpu_probe():.0f} ms",
         "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
         "cpu": cpu,
         "python": platform.python_version(),
@@ -431,7 +460,7 @@ def child(args) -> None:
     if args.child == "pages":
         from benchmarks import pages
 
-        pages.main(args.size, args.repeat, args.budget, args.out)
+        pages.main(args.size, args.out, serving=args.serve)
     elif args.child == "writer":
         from benchmarks import public
 
@@ -461,6 +490,7 @@ def main() -> int:
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     parser.add_argument("--out", default="", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--budget", type=float, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--experts", type=int, default=50, help=argparse.SUPPRESS)
@@ -474,7 +504,7 @@ def main() -> int:
         return 0
 
     from benchmarks import public
-    from benchmarks.stats import Goals, cores, load
+    from benchmarks.stats import Goals, cores, cpu_probe, load
 
     conf = QUICK if args.quick else FULL
     sizes = sorted(int(x) for x in (args.sizes or conf["sizes"]).split(","))
@@ -523,25 +553,14 @@ def main() -> int:
         dbs = Databases("postgresql", tmp)
         try:
             results: dict[int, dict] = {}
-            city_sizes = sizes if "pages" in only else sizes[-1:] if "public" in only else []
-            for size in city_sizes:
+            if "pages" in only:
+                results = measure_pages(dbs, sizes, repeat, conf["budget"])
+            elif "public" in only:  # the largest city only, for the public section
+                size = sizes[-1]
                 url = dbs.copy(f"city{size}")
-                t0 = time.perf_counter()
-                results[size] = run_child(
-                    "pages",
-                    url,
-                    tmp / f"pages{size}.json",
-                    env_extra={"redis": True},
-                    size=size,
-                    repeat=repeat if "pages" in only else 0,
-                    budget=conf["budget"],
-                )
+                results[size] = run_child("pages", url, tmp / f"pages{size}.json", env_extra={"redis": True}, size=size)
                 results[size]["url"] = url
-                print(
-                    f"city of {size:,}: built in {results[size]['build_s']:.1f} s, measured in "
-                    f"{time.perf_counter() - t0:.1f} s",
-                    flush=True,
-                )
+                print(f"city of {size:,}: built in {results[size]['build_s']:.1f} s", flush=True)
             if "pages" in only:
                 say()
                 say(f"## Pages, in-process (Django test client), cities of {', '.join(f'{n:,}' for n in sizes)}")
@@ -553,8 +572,10 @@ def main() -> int:
                         + ", ".join(f"{v:,} {k}" for k, v in r["counts"].items())
                         for r in results.values()
                     )
-                    + f". {repeat} requests per page (at most {conf['budget']:g} s a page), logged in as the role; "
-                    "public pages from the Redis page cache."
+                    + f". {repeat} requests per page and city (at most {conf['budget']:g} s), logged in as the role, "
+                    f"the cities taking turns ({PAIRED_ROUNDS} rounds of {math.ceil(repeat / PAIRED_ROUNDS)} requests "
+                    "a city, every other round in reverse order), so that the figures a ratio compares are taken in "
+                    "the same seconds; public pages from the Redis page cache."
                 )
                 say()
                 pages_section(results, goals, say)
@@ -638,7 +659,8 @@ def main() -> int:
     say(
         f"{len(goals.rows) - len(failed)} of {len(goals.rows)} judged goals met"
         + (f"; NOT MET: {'; '.join(failed)}." if failed else ".")
-        + f" Load average at the end: {load():.2f} on {cores()} cores. Total run time: "
+        + f" Load average at the end: {load():.2f} on {cores()} cores; CPU probe at the end: {cpu_probe():.0f} ms."
+        " Total run time: "
         f"{time.perf_counter() - started:.0f} s."
     )
     if write:

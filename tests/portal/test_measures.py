@@ -108,6 +108,21 @@ def test_a_higher_activity_target_applies_from_the_first_period_starting_after_i
     assert (themed_2026.need, themed_2026.status) == (3, "not_yet")  # judged by version 2
 
 
+def test_the_compliance_board_states_the_numbers_of_the_version_its_year_starts_with(client, staff):
+    new_version(
+        staff, effective_on=date(2026, 1, 1), entered_on=date(2025, 12, 1), themed_per_year=3, trained_per_year=4
+    )
+    client.force_login(staff)
+
+    def rule(year: int) -> str:
+        page = client.get(reverse("workstations:board"), {"year": year}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        return page.content.decode().split('data-testid="board-rule">')[1].split("</p>")[0]
+
+    assert "第2版" in rule(2026) and "每年至少3次主题活动、培养4名骨干" in rule(2026)
+    assert "第1版" in rule(2025) and "每年至少2次主题活动、培养2名骨干" in rule(2025)
+    assert client.get(reverse("workstations:board"), {"year": 0}).status_code == 200  # a year no date holds
+
+
 def test_a_rectification_ordered_before_a_change_keeps_its_deadline_and_basis(client, staff):
     first = OperatingWorkstationFactory()
     second = OperatingWorkstationFactory()

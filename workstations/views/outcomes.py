@@ -1,6 +1,7 @@
 """Views for the compliance board, a workstation's outcomes page, plans, activity reports and major events. Thin:
 fetch through ``visible_to``, validate a form, call one service, turn a refusal into a message."""
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from portal.held_uploads import HeldUploads
 from portal.http import safe_next
+from portal.measures.selectors import measures_in_force
 from portal.paging import page_of
 from portal.permissions import get_visible_or_404, role_required
 from portal.refusals import refusal_to_form, refusal_to_messages
@@ -71,6 +73,8 @@ def board(request: HttpRequest) -> HttpResponse:
         county_id = int(request.GET.get("county") or 0) or None
     except ValueError:
         year, county_id = today.year, None
+    if not dt.MINYEAR < year <= today.year + 1:  # a year no date can hold, or a typo far ahead: this year
+        year = today.year
     data = selectors_outcomes.compliance_board(request.user, year=year, county_id=county_id, today=today)
     # The totals count every row; the table shows 50 rows a page (issue 9: 1,000 rows of cells cost a second).
     query = {"year": year, **({"county": county_id} if county_id else {})}
@@ -85,6 +89,8 @@ def board(request: HttpRequest) -> HttpResponse:
             "years": range(today.year, today.year - 6, -1),
             "quarters": compliance.quarters(year),
             "statuses": [(str(s), compliance.STATUS_LABELS[s]) for s in compliance.Status],
+            # The numbers the year starts with (a cell counts against those of its own period: Timeline).
+            "measures": measures_in_force(dt.date(year, 1, 1)),
         },
     )
 
