@@ -76,6 +76,19 @@ def _audit_filter(request: HttpRequest):
     return form, filter_events(form)
 
 
+def _trail_count(filtered) -> int:
+    """How many events the trail's filters select. Unfiltered (sign-ins folded or not), the count of every event is
+    kept once per link of the chain (its head's number and hash move with every event appended), instead of counting
+    the whole table on every visit (issue 21); a filtered count is taken from the rows each time."""
+    from portal import aggregates
+    from portal.audit import AuditChainHead
+
+    if set(filtered.params) - {"sessions"}:
+        return filtered.events.count()
+    head = AuditChainHead.objects.values_list("seq", "hash").first() or (0, "")
+    return aggregates.cached("audit-count", (*head, filtered.show_sessions), (), filtered.events.count)
+
+
 @login_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """The supervisor (and city staff) read the trail in words and verify its hash chain (Art. 6(3) oversight;
@@ -85,7 +98,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
 
     from portal.audit_display import describe, page_events
     from portal.checkpoints import read_checkpoints, verify_all
-    from portal.paging import page_size
+    from portal.paging import Counted, page_size
     from portal.permissions import require_role
     from portal.roles import Role
 
@@ -94,7 +107,9 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     reports = verify_all(checkpoints) if request.GET.get("verify") else None
     broken = [problem for report in reports or [] for problem in report.problems]
     form, filtered = _audit_filter(request)
-    page = Paginator(page_events(filtered.events), page_size()).get_page(request.GET.get("page"))
+    page = Paginator(Counted(page_events(filtered.events), _trail_count(filtered)), page_size()).get_page(
+        request.GET.get("page")
+    )
     query = urlencode(filtered.params)
     context = {
         "form": form,

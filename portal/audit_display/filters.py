@@ -89,6 +89,8 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *kind_choices()]
+        # Some 200 options: each one's markup inline, not two template includes an option (issue 21).
+        self.fields["kind"].widget.template_name = "portal/widgets/select.html"
         for name, bound in self.fields.items():
             css = "form-check-input" if name == "sessions" else "form-select" if name in SELECTS else "form-control"
             bound.widget.attrs.update({"class": css, "id": f"audit-{name}"})

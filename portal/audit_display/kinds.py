@@ -4,11 +4,13 @@ A phrase per kind of event: the events services record, the workstation transiti
 labels), the page actions by URL name, and the admin's changes of every registered model.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import AuditEvent
@@ -305,7 +307,13 @@ def kind_of(event: AuditEvent) -> Kind:
 
 
 def kind_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The select of the kind filter: per area, "all of the area" then each kind, in words."""
+    """The select of the kind filter: per area, "all of the area" then each kind, in words (sorted in the active
+    language; built once per language and process, as the kinds are)."""
+    return _kind_choices(get_language())
+
+
+@functools.cache
+def _kind_choices(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
     by_group: dict[str, list[Kind]] = defaultdict(list)
     seen_labels: dict[tuple[str, str], str] = {}
     for kind in kinds().values():

@@ -135,6 +135,33 @@ def test_pages_are_bounded_and_keep_the_filters_and_queries_do_not_grow(client, 
     assert second.count('data-testid="audit-row"') == 126 - 100
 
 
+def test_the_unfiltered_count_follows_every_event_appended_after_a_visit(client, supervisor, li_na):
+    """The whole trail's count is kept per link of the chain (issue 21): each new event shows at the next visit, with
+    sign-ins folded or shown, and the pager reaches it."""
+    client.force_login(supervisor)
+
+    def count(**params) -> int:
+        return client.get(reverse("audit_trail"), params).context["page"].paginator.count
+
+    folded, shown = count(), count(sessions="on")
+    assert shown == AuditEvent.objects.count() and folded < shown  # the supervisor's own sign-in is folded
+    _page_action(li_na, "inbox_mark_all_read")
+    assert (count(), count(sessions="on")) == (folded + 1, shown + 1)
+    audit_record(actor=li_na, action="auth.login")
+    assert (count(), count(sessions="on")) == (folded + 1, shown + 2)
+    first = _table(client.get(reverse("audit_trail")))
+    assert first.count('data-testid="audit-row"') == folded + 1
+
+
+def test_the_kind_select_offers_every_kind_and_keeps_the_one_chosen(client, supervisor):
+    from portal.audit_display.kinds import kinds
+
+    client.force_login(supervisor)
+    html = _text(client.get(reverse("audit_trail"), {"kind": "group:review"}))
+    assert html.count("<option ") >= len({(k.group, str(k.label)) for k in kinds().values()})
+    assert '<option value="group:review" selected>' in html
+
+
 def test_sign_ins_are_folded_by_default(client, supervisor, li_na):
     for _ in range(3):
         audit_record(actor=li_na, action="auth.login")
