@@ -127,7 +127,7 @@ class DeskRow:
 
 def desk_rows(queryset: QuerySet[Application]) -> QuerySet:
     """One list of :func:`recommender_queue_sets` as :class:`DeskRow` values (only the columns the desk shows)."""
-    return queryset.select_related(None).values_list(*DeskRow.COLUMNS)
+    return queryset.values_list(*DeskRow.COLUMNS)
 
 
 def recommender_queue_counts(call: Call, recommender_id: int) -> dict[str, int]:
