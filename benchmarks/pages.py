@@ -153,10 +153,11 @@ def measure_paired(servers: dict, repeat: int, budget: float, rounds: int = 4) -
     """Every page on every city, the cities taking turns: ``rounds`` rounds of ``repeat / rounds`` requests each,
     the order of the cities reversed every other round. The figures a ratio compares are taken within the same
     seconds, so a machine that slows down or speeds up during the run (a shared host) moves both alike."""
-    from benchmarks.stats import load, summary
+    from benchmarks.stats import load, settle, summary
 
     sizes = sorted(servers)
     listed = servers[sizes[0]].info["pages"]
+    settle()  # the cities' builds are over (one process a page from here: the load stays near 1)
     results: dict[int, list[dict]] = {size: [] for size in sizes}
     for index, (label, role, _url) in enumerate(listed):
         load_before = load()

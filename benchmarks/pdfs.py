@@ -25,7 +25,7 @@ def main(repeat: int, out: str) -> None:
     from applications.models import Application
     from applications.selectors import application_for_display
     from benchmarks.city import build_city
-    from benchmarks.stats import load
+    from benchmarks.stats import load, settle
     from portal.documents.models import OfficialDocument
     from portal.documents.rendering import render_official_document
     from review.publicity.confirmation import CONFIRMATION_ADDRESSEES, confirmation_body
@@ -55,6 +55,7 @@ def main(repeat: int, out: str) -> None:
         ("confirmation document, 50 names", lambda: render_official_document(document)),
         ("plaque", lambda: render_plaque(plaque)),
     ):
+        settle()
         fn()  # fonts and templates loaded once
         times, content = _timed(fn, repeat)
         rows.append({"document": label, "ms": times, "bytes": len(content), "load": load()})

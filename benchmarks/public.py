@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.stats import load
+from benchmarks.stats import load, settle
 
 LUA = Path(__file__).with_name("wrk_report.lua")
 
@@ -261,6 +261,7 @@ def run(database_url: str, city: dict, *, seconds: float, connections: int, tmp:
         for _name, path, _r, _w in cases[:4]:  # every worker's imports and connections
             wrk(binary, port, path, min(2.0, seconds), connections)
         for name, path, random_query, writer in cases:
+            settle()  # each case starts on a machine no longer busy with the one before (benchmarks/stats.py)
             child = None
             if writer:
                 out = tmp / f"writer-{len(figures)}.json"

@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.faults import Stack
+from benchmarks.stats import settle
 
 
 def rss_kib(pid: int) -> int:
@@ -44,7 +45,6 @@ def main() -> None:
     parser.add_argument("--without-limits", action="store_true", help="no recycling of pool processes (baseline)")
     parser.add_argument("--json", default="", help="also write the figures as JSON to this file (benchmarks/run.py)")
     args = parser.parse_args()
-    load_before = os.getloadavg()[0]
     stack = Stack(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     try:
         stack.setup_django()
@@ -62,6 +62,7 @@ def main() -> None:
             if args.without_limits
             else {}
         )
+        load_before = settle()  # the city built, the machine quiet again before the worker starts
         worker = stack.worker("memory", **limits)
         started = time.monotonic()
         for pk in ids:
