@@ -135,13 +135,13 @@ MESSAGES: dict[str, Message] = {
     "no_lead.flag": Message(
         _("%(name)s has had no qualified lead mentor for %(days)d days"),
         _(
-            "Since %(since)s (from the mentor-change reports) the workstation has no qualified lead mentor. "
-            "Art. 11(4)1: a year or more is a ground for natural exit; consider proposing a deregistration."
+            "Since %(since)s (from the mentor-change reports) the workstation has no qualified lead mentor; since "
+            "%(exit_on)s that is a ground for natural exit (Art. 11(4)1). Consider proposing a deregistration."
         ),
     ),
     "no_lead.warn": Message(
         _("%(name)s: no qualified lead mentor for %(days)d days"),
-        _("Since %(since)s. At 365 days it becomes a ground for natural exit (Art. 11(4)1)."),
+        _("Since %(since)s. From %(exit_on)s it is a ground for natural exit (Art. 11(4)1)."),
     ),
     # --- deadlines a user must meet (portal.deadlines) ---
     "deadline.call_draft": Message(

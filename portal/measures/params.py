@@ -41,6 +41,9 @@ PARAMS: tuple[Param, ...] = (
     Param("excellent_min", _("Evaluation: excellent from (score)"), "11(3)", 90, 1, 100, HIGHER),
     Param("good_min", _("Evaluation: good from (score)"), "11(3)", 80, 1, 100, HIGHER),
     Param("pass_min", _("Evaluation: pass from (score)"), "11(3)", 60, 1, 100, HIGHER),
+    Param(
+        "no_lead_exit_years", _("Natural exit after this many years without a qualified lead mentor"), "11(4)1", 1, 1, 5
+    ),
     Param("rectification_days", _("Rectification deadline, days (default)"), "11(4)2", 90, 7, 365),
     Param("reapply_ban_years", _("No new application after a revocation, years"), "11(4)", 3, 0, 10),
 )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
 from portal.formatting import format_date
+from portal.measures.selectors import measures_in_force
 from portal.models import User
 from portal.notifications import notify_organisation
 from portal.publiccache import bump_public_version
@@ -25,7 +26,6 @@ from subsidies.services.ledger import LedgerRefused, _lock
 from workstations.models import State, Workstation
 
 EXITED_STATES = frozenset({State.DEREGISTERED, State.REVOKED})
-GRANT_PUBLICITY_DAYS = 5  # as for Art. 6(4): "公示5个工作日"
 DEFAULT_CHANNEL = {
     Kind.CITY_GRANT: Channel.CITY_EMPLOYMENT,
     Kind.AWARD: Channel.CITY_EMPLOYMENT,
@@ -63,10 +63,16 @@ def _grant(entry: Entry | int, actor: User) -> tuple[Workstation, Ledger, Entry]
     return workstation, ledger, grant
 
 
+def grant_publicity_days(on: date_type) -> int:
+    """Working days a grant is published for before it is paid: as many as Art. 6(4) gives the list of candidates
+    ("公示5个工作日"), from the measures in force on the day it is published (docs/decisions.md)."""
+    return measures_in_force(on).publicity_working_days
+
+
 def grant_publicity_start(
     *, entry: Entry | int, actor: User, start: date_type | None = None, today: date_type | None = None
 ) -> GrantPublicity:
-    """Publish a grant for five working days before it is paid (optional); the window is computed on the official
+    """Publish a grant for Art. 6(4)'s working days before it is paid (optional); the window is computed on the official
     calendar from the day after publication (or a later working day staff choose)."""
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -76,7 +82,7 @@ def grant_publicity_start(
         if hasattr(grant, "publicity"):
             raise LedgerRefused(_("This grant has already been published."))
         try:
-            window = publicity_window(today, start, days=GRANT_PUBLICITY_DAYS)
+            window = publicity_window(today, start, days=grant_publicity_days(today))
         except (CalendarNotCovered, InvalidWindowStart) as exc:
             raise LedgerRefused(str(exc)) from exc
         publicity = GrantPublicity.objects.create(
@@ -110,7 +116,7 @@ def disbursement_record(
     today: date_type | None = None,
 ) -> Disbursement:
     """Art. 8, 13: record how a grant was paid — the fund (channel), the payment document and date. Once per grant;
-    after a grant publicity only once its five working days are over."""
+    after a grant publicity only once its working days are over."""
     today = today or timezone.localdate()
     problems = []
     if channel not in Channel.values:

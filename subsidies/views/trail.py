@@ -19,8 +19,8 @@ from subsidies.services.ledger import LedgerRefused
 from subsidies.services.trail import (
     DEFAULT_CHANNEL,
     EXITED_STATES,
-    GRANT_PUBLICITY_DAYS,
     disbursement_record,
+    grant_publicity_days,
     grant_publicity_start,
     ledger_close,
     payer_refusal,
@@ -67,9 +67,9 @@ def grant_publicity_create(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _grant(request, pk)
     workstation = entry.ledger.workstation
     form = GrantPublicityForm(request.POST or None)
-    window, window_error = None, ""
+    window, window_error, days = None, "", grant_publicity_days(timezone.localdate())
     try:
-        window = publicity_window(timezone.localdate(), days=GRANT_PUBLICITY_DAYS)
+        window = publicity_window(timezone.localdate(), days=days)
     except (CalendarNotCovered, InvalidWindowStart) as exc:
         window_error = str(exc)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +83,14 @@ def grant_publicity_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "subsidies/trail/publicity_form.html",
-        {"entry": entry, "workstation": workstation, "form": form, "window": window, "window_error": window_error},
+        {
+            "entry": entry,
+            "workstation": workstation,
+            "form": form,
+            "window": window,
+            "window_error": window_error,
+            "days": days,
+        },
     )
 
 
@@ -121,4 +128,5 @@ def public_grants(request: HttpRequest) -> HttpResponse:
         .select_related("entry")
         .order_by("-first_day", "-id")[:200]
     )
-    return render(request, "subsidies/trail/public_grants.html", {"rows": rows, "today": today})
+    days = grant_publicity_days(today)
+    return render(request, "subsidies/trail/public_grants.html", {"rows": rows, "today": today, "days": days})

@@ -145,3 +145,19 @@ def test_the_public_sees_grants_in_publicity_on_the_portal(client, funded, staff
     grant_publicity_start(entry=funded.ledger.entries.get(kind=Kind.CITY_GRANT), actor=staff)
     page = client.get(reverse("subsidies_public:grants")).content.decode()
     assert funded.name in page and "50,000.00元" in page
+
+
+def test_a_grant_is_published_for_the_working_days_of_the_measures_in_force(client, funded, staff):
+    from tests.portal.test_measures import new_version
+
+    # As Art. 6(4) for the list of candidates: a version giving 7 working days applies to grants published from its
+    # day on (Monday 2 March 2026: Tuesday 3 to Wednesday 11 March).
+    new_version(staff, effective_on=date(2026, 3, 1), publicity_working_days=7)
+    city = funded.ledger.entries.get(kind=Kind.CITY_GRANT)
+    client.force_login(staff)
+    form = client.get(reverse("subsidies:grant_publicity", args=[city.pk])).content.decode()
+    assert "（7个工作日）" in form  # the consequence shown before publishing
+    publicity = grant_publicity_start(entry=city, actor=staff, today=date(2026, 3, 2))
+    assert (publicity.first_day, publicity.last_day) == (date(2026, 3, 3), date(2026, 3, 11))
+    client.logout()
+    assert "拨付前公示7个工作日" in client.get(reverse("subsidies_public:grants")).content.decode()

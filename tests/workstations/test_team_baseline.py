@@ -86,7 +86,7 @@ def test_detection_costs_the_same_queries_for_more_workstations(ws, host_unit, d
         for _ in range(n):
             make_application(host_unit=host_unit, state=State.ACTIVE)
         workstations = list(Workstation.objects.filter(state=State.ACTIVE))
-        with django_assert_num_queries(4):  # applications, lead mentors, mentors, mentor changes
+        with django_assert_num_queries(5):  # measures in force, applications, lead mentors, mentors, mentor changes
             workstations_without_qualified_lead(workstations, as_of=date(2026, 3, 1))
 
     run(1)

@@ -7,21 +7,31 @@ test) falls back to the lead mentor named on the workstation, and its mentor cou
 docs/outcomes.md.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from portal.formatting import format_date
+from portal.measures.params import DEFAULTS
 from workstations.models.outcomes import MentorChangeKind, MentorRole
 
 # The baseline is the application's whole team, so mentor counts are judged (Art. 5(3)1) wherever it is on file.
 BASELINE_COMPLETE = True
-# Art. 5(3)1: at least one lead mentor and two further mentors. Art. 11(4)1: a year without a qualified lead mentor.
-MIN_MENTORS = 2
-NO_LEAD_EXIT_DAYS = 365
+# The numbers come from the measures in force on the day judged (portal.measures): Art. 5(3)1's further mentors
+# (``min_further_mentors``) and Art. 11(4)1's years without a qualified lead mentor (``no_lead_exit_years``).
+# ``replay`` takes them as a mapping so that it stays pure; DEFAULTS are the 2024 measures' numbers.
+
+
+def natural_exit_day(since: date, years: int) -> date:
+    """The day a team without a qualified lead mentor since ``since`` has been so for ``years`` years (Art. 11(4)1
+    "一年及以上无符合条件的创业导师"): the same calendar day, 1 March for 29 February."""
+    try:
+        return since.replace(year=since.year + years)
+    except ValueError:  # since 29 February
+        return date(since.year + years, 3, 1)
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,11 @@ class Team:
     def days_without_qualified_lead(self, today: date) -> int:
         return 0 if self.no_qualified_lead_since is None else (today - self.no_qualified_lead_since).days
 
+    def natural_exit_on(self, years: int) -> date | None:
+        """The day the lack of a qualified lead mentor becomes a ground for natural exit (None: the team has one)."""
+        since = self.no_qualified_lead_since
+        return None if since is None else natural_exit_day(since, years)
+
 
 def _application(workstation):
     """The workstation's application, or None (the reverse one-to-one raises an AttributeError when there is none)."""
@@ -99,7 +114,12 @@ def baseline_complete_for(workstation) -> bool:
 
 
 def replay(
-    baseline: Iterable[Member], changes: Iterable[Change], *, as_of: date, baseline_complete: bool = True
+    baseline: Iterable[Member],
+    changes: Iterable[Change],
+    *,
+    as_of: date,
+    baseline_complete: bool = True,
+    numbers: Mapping[str, int] = DEFAULTS,
 ) -> Team:
     """Apply the changes effective on or before ``as_of`` in date order; pure, so it is tested without a database.
 
@@ -127,26 +147,29 @@ def replay(
         no_qualified_lead_since=lacking_since,
         baseline_complete=baseline_complete,
     )
-    team.problems = eligibility_problems(team, as_of)
+    team.problems = eligibility_problems(team, as_of, numbers)
     return team
 
 
-def eligibility_problems(team: Team, as_of: date) -> list[str]:
+def eligibility_problems(team: Team, as_of: date, numbers: Mapping[str, int] = DEFAULTS) -> list[str]:
+    """What the team lacks on ``as_of`` against ``numbers`` (the measures in force that day)."""
     problems = []
     if not team.leads:
         problems.append(_("The workstation has no lead mentor (Art. 5(3)1)."))
     elif not team.has_qualified_lead:
         problems.append(_("No lead mentor meets the conditions of Art. 5(2)."))
-    if team.no_qualified_lead_since is not None:
-        days = team.days_without_qualified_lead(as_of)
+    since = team.no_qualified_lead_since
+    if since is not None:
+        limit = (natural_exit_day(since, numbers["no_lead_exit_years"]) - since).days
         problems.append(
             _("No qualified lead mentor since %(date)s (%(days)d days; natural exit after %(limit)d, Art. 11(4)1).")
-            % {"date": format_date(team.no_qualified_lead_since), "days": days, "limit": NO_LEAD_EXIT_DAYS}
+            % {"date": format_date(since), "days": team.days_without_qualified_lead(as_of), "limit": limit}
         )
-    if team.baseline_complete and len(team.mentors) < MIN_MENTORS:
+    min_mentors = numbers["min_further_mentors"]
+    if team.baseline_complete and len(team.mentors) < min_mentors:
         problems.append(
             _("%(n)d mentors besides the lead recorded; Art. 5(3)1 asks for at least %(min)d.")
-            % {"n": len(team.mentors), "min": MIN_MENTORS}
+            % {"n": len(team.mentors), "min": min_mentors}
         )
     return problems
 
@@ -158,20 +181,33 @@ def changes_of(workstation) -> list[Change]:
     ]
 
 
+def numbers_on(day: date) -> Mapping[str, int]:
+    """The measures' numbers in force on ``day`` (a team is judged against the city's numbers: Art. 12 lets a county
+    tighten only its own grants and evaluations)."""
+    from portal.measures.selectors import measures_in_force
+
+    return measures_in_force(day).values
+
+
 def current_team(workstation, *, as_of: date) -> Team:
     return replay(
         baseline_for(workstation),
         changes_of(workstation),
         as_of=as_of,
         baseline_complete=baseline_complete_for(workstation),
+        numbers=numbers_on(as_of),
     )
 
 
-def workstations_without_qualified_lead(workstations, *, as_of: date, min_days: int = NO_LEAD_EXIT_DAYS) -> list:
-    """(workstation, since) for those without a qualified lead mentor for ``min_days`` or more — the exit work's
-    Art. 11(4)1 detection. A fixed number of queries: the workstations, their applications' teams (prefetched by
-    string lookups) and all their mentor changes."""
+def workstations_without_qualified_lead(workstations, *, as_of: date, ahead_days: int = 0) -> list:
+    """(workstation, since) for those whose lack of a qualified lead mentor is a ground for natural exit on
+    ``as_of`` (Art. 11(4)1, the years of the measures in force that day), or becomes one within ``ahead_days`` —
+    the exit work's detection and its warning. A fixed number of queries: the measures, the workstations, their
+    applications' teams (prefetched by string lookups) and all their mentor changes."""
     from workstations.models.outcomes import MentorChange
+
+    numbers = numbers_on(as_of)
+    horizon = as_of + timedelta(days=ahead_days)
 
     workstations = list(workstations)
     prefetch_related_objects(workstations, "application__lead_mentor", "application__mentors")
@@ -182,7 +218,14 @@ def workstations_without_qualified_lead(workstations, *, as_of: date, min_days: 
         )
     out = []
     for ws in workstations:
-        team = replay(baseline_for(ws), by_ws.get(ws.pk, []), as_of=as_of, baseline_complete=baseline_complete_for(ws))
-        if team.no_qualified_lead_since is not None and team.days_without_qualified_lead(as_of) >= min_days:
+        team = replay(
+            baseline_for(ws),
+            by_ws.get(ws.pk, []),
+            as_of=as_of,
+            baseline_complete=baseline_complete_for(ws),
+            numbers=numbers,
+        )
+        exit_on = team.natural_exit_on(numbers["no_lead_exit_years"])
+        if exit_on is not None and exit_on <= horizon:
             out.append((ws, team.no_qualified_lead_since))
     return out

@@ -282,24 +282,26 @@ def exit_reject(*, case: ExitCase, actor: User, note: str) -> ExitCase:
     return locked
 
 
-# Art. 11(4)1: a year or more without a qualified mentor; staff are warned ahead of it.
-NO_MENTOR_WARN_DAYS = 300
-NO_MENTOR_EXIT_DAYS = 365
+# Art. 11(4)1: a year or more (the measures' ``no_lead_exit_years``) without a qualified lead mentor; staff are
+# warned this many days before it becomes a ground for natural exit (300 days into a one-year vacancy).
+NO_MENTOR_WARN_AHEAD_DAYS = 65
 
 
 def detect_missing_lead_mentors(*, as_of: dt.date | None = None) -> dict[str, int]:
-    """Daily job: flag to staff the operating workstations with no qualified lead mentor for 365 days or more, and
-    warn at 300 days, with the evidence (since when, from the mentor-change reports). Idempotent: each workstation
-    is flagged once per episode (keyed by the date the lead mentor was last lost) and level."""
-    from workstations.rules.team import workstations_without_qualified_lead
+    """Daily job: flag to staff the operating workstations whose lack of a qualified lead mentor is a ground for
+    natural exit on ``as_of`` (the years of the measures in force that day), and warn NO_MENTOR_WARN_AHEAD_DAYS
+    before, with the evidence (since when, from the mentor-change reports). Idempotent: each workstation is flagged
+    once per episode (keyed by the date the lead mentor was last lost) and level."""
+    from workstations.rules.team import natural_exit_day, numbers_on, workstations_without_qualified_lead
 
     as_of = as_of or timezone.localdate()
+    years = numbers_on(as_of)["no_lead_exit_years"]
     operating = Workstation.objects.operating().select_related("host_unit")
     counts = {"warned": 0, "flagged": 0}
     flagged_ids = set()
     staff = list(city_staff_users())
-    for level, days in (("flag", NO_MENTOR_EXIT_DAYS), ("warn", NO_MENTOR_WARN_DAYS)):
-        for ws, since in workstations_without_qualified_lead(operating, as_of=as_of, min_days=days):
+    for level, ahead in (("flag", 0), ("warn", NO_MENTOR_WARN_AHEAD_DAYS)):
+        for ws, since in workstations_without_qualified_lead(operating, as_of=as_of, ahead_days=ahead):
             if level == "warn" and ws.pk in flagged_ids:
                 continue
             elapsed = (as_of - since).days
@@ -308,7 +310,7 @@ def detect_missing_lead_mentors(*, as_of: dt.date | None = None) -> dict[str, in
             sent = notify(
                 recipients=staff,
                 message=f"no_lead.{level}",
-                params={"name": ws.name, "days": elapsed, "since": since},
+                params={"name": ws.name, "days": elapsed, "since": since, "exit_on": natural_exit_day(since, years)},
                 url=reverse("workstations:exit_propose", args=[ws.pk]),
                 dedup_key=f"no-lead:{level}:{ws.pk}:{since.isoformat()}",
             )
