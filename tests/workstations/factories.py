@@ -53,3 +53,34 @@ def accepted(workstation, kind, held_on, *, status=ReportStatus.ACCEPTED, traine
         TrainedPerson.objects.create(report=report, name=name)
     compliance_summary.report_decided(report)  # the trainees count once the report is accepted
     return report
+
+
+def team_workstation(host_unit, *, certified_on: date, lead: str = "张伟", mentors=("甲", "乙")):
+    """An active workstation certified on ``certified_on`` from an application with its lead mentor and further
+    mentors: the team baseline of Art. 5(3)1 (``workstations.rules.team.baseline_for``)."""
+    from tests.applications.factories import MentorFactory, make_application
+    from workstations.models import Workstation
+
+    application = make_application(
+        host_unit=host_unit, state=State.ACTIVE, mentors=0, lead=MentorFactory(host_unit=host_unit, name=lead)
+    )
+    application.mentors.add(*(MentorFactory(host_unit=host_unit, name=name) for name in mentors))
+    Workstation.objects.filter(pk=application.workstation_id).update(certified_on=certified_on)
+    return Workstation.objects.get(pk=application.workstation_id)
+
+
+def mentor_leaves(workstation, actor, name, *, role="mentor", on=date(2025, 3, 1), today=date(2025, 3, 5)):
+    """The host unit reports that ``name`` left on ``on`` (a mentor-change report, Art. 11(5))."""
+    from workstations.models.outcomes import EventKind
+    from workstations.services.outcomes import MentorChangeInput, major_event_file
+
+    return major_event_file(
+        workstation=workstation,
+        actor=actor,
+        kind=EventKind.MENTOR_CHANGE,
+        title="导师变动",
+        occurred_on=on,
+        description=f"{name}离开。",
+        changes=[MentorChangeInput(name, role, "left", on, reason="调动")],
+        today=today,
+    )

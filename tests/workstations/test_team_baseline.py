@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from tests.applications.factories import MentorFactory, make_application
-from tests.workstations.factories import OperatingWorkstationFactory
+from tests.applications.factories import make_application
+from tests.workstations.factories import OperatingWorkstationFactory, mentor_leaves, team_workstation
 from workstations.models import State, Workstation
 from workstations.models.outcomes import EventKind
 from workstations.rules.team import baseline_for, current_team, workstations_without_qualified_lead
@@ -18,27 +18,11 @@ CERT = date(2024, 1, 1)
 
 @pytest.fixture
 def ws(host_unit):
-    application = make_application(
-        host_unit=host_unit, state=State.ACTIVE, mentors=0, lead=MentorFactory(host_unit=host_unit, name="张伟")
-    )
-    application.mentors.add(
-        MentorFactory(host_unit=host_unit, name="甲"), MentorFactory(host_unit=host_unit, name="乙")
-    )
-    Workstation.objects.filter(pk=application.workstation_id).update(certified_on=CERT)
-    return Workstation.objects.get(pk=application.workstation_id)
+    return team_workstation(host_unit, certified_on=CERT)
 
 
 def _leaves(ws, host_user, name, role="mentor", on=date(2025, 3, 1)):
-    return major_event_file(
-        workstation=ws,
-        actor=host_user,
-        kind=EventKind.MENTOR_CHANGE,
-        title="导师变动",
-        occurred_on=on,
-        description=f"{name}离开。",
-        changes=[MentorChangeInput(name, role, "left", on, reason="调动")],
-        today=date(2025, 3, 5),
-    )
+    return mentor_leaves(ws, host_user, name, role=role, on=on)
 
 
 def test_the_baseline_is_the_applications_lead_and_mentors(ws):

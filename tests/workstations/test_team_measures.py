@@ -7,13 +7,10 @@ from datetime import date
 import pytest
 
 from portal.models import Notification
-from tests.applications.factories import MentorFactory, make_application
 from tests.portal.test_measures import new_version
-from workstations.models import State, Workstation
-from workstations.models.outcomes import EventKind
+from tests.workstations.factories import mentor_leaves, team_workstation
 from workstations.rules.team import current_team, natural_exit_day
 from workstations.services.exits import detect_missing_lead_mentors
-from workstations.services.outcomes import MentorChangeInput, major_event_file
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ws(host_unit):
     """Certified 2024 with its lead mentor 张伟 and two further mentors."""
-    application = make_application(
-        host_unit=host_unit, state=State.ACTIVE, mentors=0, lead=MentorFactory(host_unit=host_unit, name="张伟")
-    )
-    application.mentors.add(
-        MentorFactory(host_unit=host_unit, name="甲"), MentorFactory(host_unit=host_unit, name="乙")
-    )
-    Workstation.objects.filter(pk=application.workstation_id).update(certified_on=date(2024, 1, 1))
-    return Workstation.objects.get(pk=application.workstation_id)
+    return team_workstation(host_unit, certified_on=date(2024, 1, 1))
 
 
 def test_two_further_mentors_fall_short_from_the_day_a_version_asks_for_three(ws, staff):
@@ -39,16 +29,7 @@ def test_two_further_mentors_fall_short_from_the_day_a_version_asks_for_three(ws
 
 
 def test_the_lead_mentors_absence_is_a_ground_for_exit_after_the_years_in_force(ws, staff, host_user):
-    major_event_file(
-        workstation=ws,
-        actor=host_user,
-        kind=EventKind.MENTOR_CHANGE,
-        title="导师变动",
-        occurred_on=date(2025, 3, 1),
-        description="领衔导师张伟退休。",
-        changes=[MentorChangeInput("张伟", "lead", "left", date(2025, 3, 1), reason="退休")],
-        today=date(2025, 3, 5),
-    )
+    mentor_leaves(ws, host_user, "张伟", role="lead", on=date(2025, 3, 1))
     # Under version 1 (one year) the job would flag the workstation on 1 March 2026; a version in force from
     # 1 June 2025 gives two years, so it warns 65 days before 1 March 2027 and flags on that day.
     new_version(staff, effective_on=date(2025, 6, 1), no_lead_exit_years=2)
