@@ -8,24 +8,30 @@ from tests.support.dbroles import flush_around_guards, switch_to_app_role, switc
 BROWSER_TESTS = Path(__file__).parent / "browser"
 
 
+# The data migrations that write or complete version 1 of the measures (a later one adds a parameter's value).
+MEASURES_SEED_MIGRATIONS = ("0011_measures_version_one", "0013_measures_no_lead_exit_years")
+
+
 def _seed_what_migrations_seed(*, calendar: bool = True):
     """A reused test database (``--reuse-db``, the local default) was emptied by the last run's transactional tests
     (their flush): put back the tables migrations fill — the working-day calendar (portal 0005_seed_calendar) and
-    version 1 of the measures' numbers (portal 0011) — so that every run starts from what ``migrate`` leaves. After
-    each transactional test's flush, version 1 is put back (a one-row insert; the calendar, some thousand rows, is not:
-    a transactional test that needs it builds it). A database just created already has them (nothing is written)."""
+    version 1 of the measures' numbers (portal 0011, completed by 0013) — so that every run starts from what
+    ``migrate`` leaves. After each transactional test's flush, version 1 is put back (a one-row insert; the calendar,
+    some thousand rows, is not: a transactional test that needs it builds it). A database just created already has
+    them (nothing is written)."""
     import importlib
 
     from django.apps import apps
 
-    from portal.measures.models import MeasuresVersion
     from portal.workdays.library import sync_from_library
     from portal.workdays.models import CalendarDay
 
     if calendar and not CalendarDay.objects.exists():
         sync_from_library(CalendarDay)
-    if not MeasuresVersion.objects.exists():
-        importlib.import_module("portal.migrations.0011_measures_version_one").forwards(apps, None)
+    # Each is idempotent (0011 writes nothing when a version exists, 0013 only fills a missing value), so they run
+    # every time: a database reused from before 0013 existed is completed too.
+    for migration in MEASURES_SEED_MIGRATIONS:  # in order, as migrate runs them
+        importlib.import_module(f"portal.migrations.{migration}").forwards(apps, None)
 
 
 def _sqlite_without_fsync(sender, connection, **kwargs):

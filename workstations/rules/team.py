@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from portal.formatting import format_date
 from portal.measures.params import DEFAULTS
 from workstations.models.outcomes import MentorChangeKind, MentorRole
+from workstations.rules.terms import anniversary
 
 # The baseline is the application's whole team, so mentor counts are judged (Art. 5(3)1) wherever it is on file.
 BASELINE_COMPLETE = True
@@ -28,10 +29,7 @@ BASELINE_COMPLETE = True
 def natural_exit_day(since: date, years: int) -> date:
     """The day a team without a qualified lead mentor since ``since`` has been so for ``years`` years (Art. 11(4)1
     "一年及以上无符合条件的创业导师"): the same calendar day, 1 March for 29 February."""
-    try:
-        return since.replace(year=since.year + years)
-    except ValueError:  # since 29 February
-        return date(since.year + years, 3, 1)
+    return anniversary(since, years)
 
 
 @dataclass(frozen=True)

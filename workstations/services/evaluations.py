@@ -20,6 +20,7 @@ from workstations.models.evaluations import (
 )
 from workstations.rules import compliance
 from workstations.rules.compliance import periods_assessed
+from workstations.rules.terms import term_end_for
 from workstations.selectors.outcomes import load_counts
 from workstations.services.outcomes import OutcomeRefused, require_staff
 from workstations.services.rectifications import rectification_start
@@ -36,13 +37,8 @@ def term_years(on: date | None = None) -> int:
 
 
 def term_ends_on(certified_on: date) -> date:
-    """The last day of the term: three years (``WORKSTATION_TERM_YEARS``) from certification, less one day."""
-    years = term_years(certified_on)
-    try:
-        anniversary = certified_on.replace(year=certified_on.year + years)
-    except ValueError:  # certified on 29 February
-        anniversary = date(certified_on.year + years, 3, 1)
-    return anniversary - timedelta(days=1)
+    """The last day of the term: the measures' term years in force on certification (Art. 11(1)), less one day."""
+    return term_end_for(certified_on, term_years(certified_on))
 
 
 def default_rubric() -> list[dict]:
