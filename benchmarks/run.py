@@ -240,7 +240,7 @@ def table(headers: list[str], rows: list[list]) -> str:
 
 
 def pages_section(results: dict[int, dict], goals, say) -> None:
-    from benchmarks.stats import MIN_SAMPLES, kb, load_mark, ms, pcts
+    from benchmarks.stats import MIN_SAMPLES, kb, load_mark, loaded_note, ms, pcts
 
     sizes = sorted(results)
     large = results[sizes[-1]]
@@ -289,7 +289,7 @@ def pages_section(results: dict[int, dict], goals, say) -> None:
         if row["bytes"] > 300 * 1024:
             big.append(f"{label} {kb(row['bytes'])} KB")
     n_large, n_mid = f"{sizes[-1]:,}", f"{(sizes[-2] if len(sizes) > 1 else sizes[-1]):,}"
-    loaded = " (LOADED)" if any("LOADED" in load_mark(*r["load"]) for r in staff if "load" in r) else ""
+    loaded = loaded_note(*(r["load"][0] for r in staff if "load" in r))
     goals.judge(
         f"staff pages: p95 ≤ 100 ms at {n_large}",
         not slow,
@@ -309,7 +309,7 @@ def pages_section(results: dict[int, dict], goals, say) -> None:
 
 
 def public_section(pub: dict, size: int, goals, say) -> None:
-    from benchmarks.stats import MIN_SAMPLES, kb, load_mark
+    from benchmarks.stats import MIN_SAMPLES, kb, load_mark, loaded_note
 
     figures = pub["figures"]
     # The baseline: the trivial view measured first and again last (the mean, so that drift over the run cancels).
@@ -365,7 +365,10 @@ def public_section(pub: dict, size: int, goals, say) -> None:
         f"{', '.join(f'{m:.0f}' for m in pub['rss'])} MB, after the cases above and these staff pages once per "
         f"worker: {staff}."
     )
-    loaded = lambda f: " (LOADED)" if "LOADED" in load_mark(*f["load"]) else ""  # noqa: E731
+
+    def loaded(f: dict) -> str:
+        return loaded_note(f["load"][0])
+
     for page in ("publicity page", "directory"):
         f = figures[page]
         ratio = ratio_of(f["rps"], trivial)
@@ -407,7 +410,7 @@ def public_section(pub: dict, size: int, goals, say) -> None:
 
 
 def ballot_section(b: dict, goals, say) -> None:
-    from benchmarks.stats import load_mark, pcts
+    from benchmarks.stats import load_mark, loaded_note, pcts
 
     f = b["figures"]
     rows = [
@@ -420,8 +423,7 @@ def ballot_section(b: dict, goals, say) -> None:
         ["load before / after the close", load_mark(*f["load"][2:])],
     ]
     say(table(["figure", "value"], rows))
-    cast_loaded = " (LOADED)" if "LOADED" in load_mark(*f["load"][:2]) else ""
-    close_loaded = " (LOADED)" if "LOADED" in load_mark(*f["load"][2:]) else ""
+    cast_loaded, close_loaded = loaded_note(f["load"][0]), loaded_note(f["load"][2])
     who = f"{f['expected']:,} ballots from {f['threads']} concurrent experts"
     goals.judge(
         f"{who}: none lost or duplicated",
@@ -497,7 +499,6 @@ def main() -> int:
     parser.add_argument("--out", default="", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--budget", type=float, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--experts", type=int, default=50, help=argparse.SUPPRESS)
     parser.add_argument("--candidates", type=int, default=100, help=argparse.SUPPRESS)

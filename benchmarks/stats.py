@@ -45,6 +45,11 @@ def load_mark(before: float, after: float) -> str:
     return f"{before:.2f}→{after:.2f}" + (" LOADED" if loaded(before) else "")
 
 
+def loaded_note(*befores: float) -> str:
+    """`` (LOADED)`` after a goal's figure when any figure it rests on started on a busy machine (:func:`load_mark`)."""
+    return " (LOADED)" if any(loaded(before) for before in befores) else ""
+
+
 def cpu_probe() -> float:
     """Milliseconds for a fixed pure-Python workload (best of three): how fast this machine's core is right now. A
     shared host can halve it without the load average showing anything, so it is printed beside the figures."""
